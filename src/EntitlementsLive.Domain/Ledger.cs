@@ -1,0 +1,93 @@
+namespace EntitlementsLive.Domain;
+
+public enum LedgerKind
+{
+    Purchase = 0,
+    Transfer = 1,
+}
+
+/// <summary>
+/// One final movement of entitlements (rule 5). Rows are only ever inserted: the database refuses
+/// UPDATE and DELETE on this table.
+/// </summary>
+public sealed class LedgerEntry
+{
+    private LedgerEntry() { }
+
+    public long Id { get; private set; }
+
+    public int OrganizationId { get; private set; }
+
+    /// <summary>The organization's outbox sequence of the change that recorded this row.</summary>
+    public long Sequence { get; private set; }
+
+    public LedgerKind Kind { get; private set; }
+
+    public string ProductCode { get; private set; } = "";
+
+    public long Quantity { get; private set; }
+
+    public int? EventId { get; private set; }
+
+    public string Actor { get; private set; } = "";
+
+    public DateTime CreatedAt { get; private set; }
+
+    public string? Reference { get; private set; }
+
+    /// <summary>The pool's available balance right after this row.</summary>
+    public long BalanceAfter { get; private set; }
+
+    public string IdempotencyKey { get; private set; } = "";
+
+    /// <summary>What the request asked for, so a reused key with another request can be refused (rule 7).</summary>
+    public string RequestFingerprint { get; private set; } = "";
+
+    public static LedgerEntry Purchase(int organizationId, string productCode, long quantity, string actor, DateTime at,
+        string reference, long balanceAfter, string idempotencyKey, long sequence) => new()
+    {
+        OrganizationId = organizationId,
+        Kind = LedgerKind.Purchase,
+        ProductCode = productCode,
+        Quantity = quantity,
+        Actor = actor,
+        CreatedAt = at,
+        Reference = reference,
+        BalanceAfter = balanceAfter,
+        IdempotencyKey = idempotencyKey,
+        RequestFingerprint = PurchaseFingerprint(productCode, quantity, reference),
+        Sequence = sequence,
+    };
+
+    public static LedgerEntry Transfer(int organizationId, int eventId, string productCode, long quantity, string actor,
+        DateTime at, long balanceAfter, string idempotencyKey, long sequence) => new()
+    {
+        OrganizationId = organizationId,
+        Kind = LedgerKind.Transfer,
+        ProductCode = productCode,
+        Quantity = quantity,
+        EventId = eventId,
+        Actor = actor,
+        CreatedAt = at,
+        BalanceAfter = balanceAfter,
+        IdempotencyKey = idempotencyKey,
+        RequestFingerprint = TransferFingerprint(eventId, productCode, quantity),
+        Sequence = sequence,
+    };
+
+    public static string TransferFingerprint(int eventId, string productCode, long quantity) =>
+        FormattableString.Invariant($"transfer|{eventId}|{productCode}|{quantity}");
+
+    public static string PurchaseFingerprint(string productCode, long quantity, string reference) =>
+        FormattableString.Invariant($"purchase|{productCode}|{quantity}|{reference}");
+
+    /// <summary>Rule 7: the same key with the same request is the same effect; with another request it is refused.</summary>
+    public void EnsureSameRequest(string fingerprint)
+    {
+        if (!string.Equals(RequestFingerprint, fingerprint, StringComparison.Ordinal))
+        {
+            throw new DomainException(ErrorCodes.IdempotencyKeyReused,
+                "This idempotency key was already used for a different request. Nothing was recorded.");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace EntitlementsLive.Domain;
+
+public enum Role
+{
+    OrganizationAdministrator = 0,
+    EventTeam = 1,
+    Ops = 2,
+}
+
+/// <summary>
+/// What a user may see and do. Admins hold an organization, event teams one event of it, Ops the platform.
+/// </summary>
+public sealed class Membership
+{
+    private Membership() { }
+
+    public int Id { get; private set; }
+
+    public string UserId { get; private set; } = "";
+
+    public Role Role { get; private set; }
+
+    public int? OrganizationId { get; private set; }
+
+    public int? EventId { get; private set; }
+
+    public static Membership Administrator(string userId, int organizationId) =>
+        new() { UserId = userId, Role = Role.OrganizationAdministrator, OrganizationId = organizationId };
+
+    public static Membership Team(string userId, int organizationId, int eventId) =>
+        new() { UserId = userId, Role = Role.EventTeam, OrganizationId = organizationId, EventId = eventId };
+
+    public static Membership Ops(string userId) => new() { UserId = userId, Role = Role.Ops };
+}

@@ -1,0 +1,71 @@
+using EntitlementsLive.Domain;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace EntitlementsLive.Web.Data;
+
+public sealed class AppUser : IdentityUser
+{
+    public string DisplayName { get; set; } = "";
+}
+
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<Organization> Organizations => Set<Organization>();
+
+    public DbSet<Product> Products => Set<Product>();
+
+    public DbSet<Pool> Pools => Set<Pool>();
+
+    public DbSet<LedgerEntry> Ledger => Set<LedgerEntry>();
+
+    public DbSet<Event> Events => Set<Event>();
+
+    public DbSet<EventProduct> EventProducts => Set<EventProduct>();
+
+    public DbSet<Participant> Participants => Set<Participant>();
+
+    public DbSet<AppliedChange> AppliedChanges => Set<AppliedChange>();
+
+    public DbSet<Membership> Memberships => Set<Membership>();
+
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+
+    public DbSet<OutboxCursor> OutboxCursors => Set<OutboxCursor>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every instant is UTC; SQLite keeps text, so say so when reading it back.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    private sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}
+
+/// <summary>A participant change already applied; its id makes a change idempotent (rule 7).</summary>
+public sealed class AppliedChange
+{
+    public int OrganizationId { get; set; }
+
+    public string ChangeId { get; set; } = "";
+
+    public int EventId { get; set; }
+}
+
+/// <summary>How far the notifier has pushed each organization's outbox, so a restart drains the rest.</summary>
+public sealed class OutboxCursor
+{
+    public int OrganizationId { get; set; }
+
+    public long Sequence { get; set; }
+}

@@ -1,0 +1,146 @@
+using EntitlementsLive.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace EntitlementsLive.Web.Data;
+
+internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organization>
+{
+    public void Configure(EntityTypeBuilder<Organization> b)
+    {
+        b.Property(o => o.Name).HasMaxLength(200);
+        b.ToTable(t => t.HasCheckConstraint("CK_Organizations_LastSequence", "LastSequence >= 0"));
+    }
+}
+
+internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
+{
+    public void Configure(EntityTypeBuilder<Product> b)
+    {
+        b.HasKey(p => p.Code);
+        b.Property(p => p.Code).HasMaxLength(64);
+        b.Property(p => p.Name).HasMaxLength(200);
+    }
+}
+
+internal sealed class PoolConfiguration : IEntityTypeConfiguration<Pool>
+{
+    public void Configure(EntityTypeBuilder<Pool> b)
+    {
+        b.HasKey(p => new { p.OrganizationId, p.ProductCode });
+        b.HasOne<Organization>().WithMany().HasForeignKey(p => p.OrganizationId);
+        b.HasOne<Product>().WithMany().HasForeignKey(p => p.ProductCode);
+        // Rule 4 in the database itself: whatever writes, a pool never goes negative.
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("CK_Pools_AvailableNotNegative", "Available >= 0");
+            t.HasCheckConstraint("CK_Pools_Balance", "Available = Purchased - Transferred");
+        });
+    }
+}
+
+internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<LedgerEntry>
+{
+    public void Configure(EntityTypeBuilder<LedgerEntry> b)
+    {
+        b.ToTable("LedgerEntries", t =>
+        {
+            t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity > 0");
+            // Declared so EF knows the table has triggers (they refuse UPDATE and DELETE; see the migration).
+            t.HasTrigger("LedgerEntries_NoUpdate");
+            t.HasTrigger("LedgerEntries_NoDelete");
+        });
+        b.HasIndex(e => new { e.OrganizationId, e.IdempotencyKey }).IsUnique();
+        b.HasIndex(e => new { e.OrganizationId, e.Id });
+        b.HasIndex(e => new { e.OrganizationId, e.ProductCode, e.Id });
+        b.HasIndex(e => new { e.EventId, e.Id });
+        b.Property(e => e.ProductCode).HasMaxLength(64);
+        b.Property(e => e.Actor).HasMaxLength(256);
+        b.Property(e => e.Reference).HasMaxLength(200);
+        b.Property(e => e.IdempotencyKey).HasMaxLength(200);
+        b.Property(e => e.RequestFingerprint).HasMaxLength(400);
+        b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);
+        b.HasOne<Product>().WithMany().HasForeignKey(e => e.ProductCode);
+        b.HasOne<Event>().WithMany().HasForeignKey(e => e.EventId);
+    }
+}
+
+internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
+{
+    public void Configure(EntityTypeBuilder<Event> b)
+    {
+        b.Property(e => e.Name).HasMaxLength(200);
+        b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);
+        b.HasMany(e => e.Products).WithOne().HasForeignKey(p => p.EventId);
+        b.Navigation(e => e.Products).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.HasIndex(e => new { e.OrganizationId, e.EndsAt });
+        b.HasIndex(e => new { e.OrganizationId, e.IsMissing, e.EndsAt });
+        b.Ignore(e => e.Subscription);
+        b.ToTable(t =>
+        {
+            t.HasCheckConstraint("CK_Events_Counters", "CountedParticipants >= 0 AND ActivatedParticipants >= 0");
+        });
+    }
+}
+
+internal sealed class EventProductConfiguration : IEntityTypeConfiguration<EventProduct>
+{
+    public void Configure(EntityTypeBuilder<EventProduct> b)
+    {
+        b.HasKey(p => new { p.EventId, p.ProductCode });
+        b.HasOne<Product>().WithMany().HasForeignKey(p => p.ProductCode);
+        b.Ignore(p => p.Missing);
+        b.ToTable(t => t.HasCheckConstraint("CK_EventProducts_NotNegative", "Required >= 0 AND Allocated >= 0"));
+    }
+}
+
+internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Participant>
+{
+    public void Configure(EntityTypeBuilder<Participant> b)
+    {
+        b.HasIndex(p => new { p.EventId, p.Reference }).IsUnique();
+        b.Property(p => p.Reference).HasMaxLength(200);
+        b.HasOne<Event>().WithMany().HasForeignKey(p => p.EventId);
+        b.Ignore(p => p.Counted);
+    }
+}
+
+internal sealed class AppliedChangeConfiguration : IEntityTypeConfiguration<AppliedChange>
+{
+    public void Configure(EntityTypeBuilder<AppliedChange> b)
+    {
+        b.HasKey(c => new { c.OrganizationId, c.ChangeId });
+        b.Property(c => c.ChangeId).HasMaxLength(200);
+    }
+}
+
+internal sealed class MembershipConfiguration : IEntityTypeConfiguration<Membership>
+{
+    public void Configure(EntityTypeBuilder<Membership> b)
+    {
+        b.HasIndex(m => m.UserId);
+        b.HasOne<AppUser>().WithMany().HasForeignKey(m => m.UserId);
+        b.HasOne<Organization>().WithMany().HasForeignKey(m => m.OrganizationId);
+        b.HasOne<Event>().WithMany().HasForeignKey(m => m.EventId);
+    }
+}
+
+internal sealed class OutboxMessageConfiguration : IEntityTypeConfiguration<OutboxMessage>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessage> b)
+    {
+        b.ToTable("Outbox");
+        b.HasIndex(m => new { m.OrganizationId, m.Sequence }).IsUnique();
+        b.Property(m => m.Type).HasMaxLength(64);
+        b.Property(m => m.Key).HasMaxLength(128);
+    }
+}
+
+internal sealed class OutboxCursorConfiguration : IEntityTypeConfiguration<OutboxCursor>
+{
+    public void Configure(EntityTypeBuilder<OutboxCursor> b)
+    {
+        b.HasKey(c => c.OrganizationId);
+        b.Property(c => c.OrganizationId).ValueGeneratedNever();
+    }
+}

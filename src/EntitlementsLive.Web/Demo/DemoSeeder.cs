@@ -1,0 +1,166 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Participants;
+using EntitlementsLive.Web.Features.Purchases;
+using EntitlementsLive.Web.Features.Transfers;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Demo;
+
+/// <summary>
+/// The demo data of API.md, written through the same handlers as real traffic so the ledger, pools,
+/// counters and outbox agree from the first run.
+/// </summary>
+public sealed class DemoSeeder(
+    AppDbContext db,
+    UserManager<AppUser> users,
+    RecordPurchase purchases,
+    TransferToEvent transfers,
+    ApplyParticipantChanges participants,
+    TimeProvider clock,
+    ILogger<DemoSeeder> log)
+{
+    public const string Password = "Demo!2345";
+    public const string SummitName = "Acme Summit 2026";
+    private readonly Dictionary<int, string> _adminOf = [];
+
+    public async Task SeedIfEmptyAsync(CancellationToken ct)
+    {
+        if (await db.Organizations.AnyAsync(ct))
+        {
+            return;
+        }
+
+        await SeedAsync(ct);
+    }
+
+    public async Task SeedAsync(CancellationToken ct)
+    {
+        var today = clock.GetUtcNow().UtcDateTime.Date;
+
+        db.Products.AddRange(
+            new Product(ProductCodes.Subscription, "Subscription", ProductKind.Subscription),
+            new Product(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module),
+            new Product(ProductCodes.LiveStreaming, "Live Streaming", ProductKind.Module),
+            new Product(ProductCodes.Gamification, "Gamification", ProductKind.Module));
+        var acme = new Organization("Acme Events", entitlementsActivated: true);
+        var globex = new Organization("Globex Live", entitlementsActivated: true);
+        var initech = new Organization("Initech Meetups", entitlementsActivated: false);
+        db.Organizations.AddRange(acme, globex, initech);
+        await db.SaveChangesAsync(ct);
+
+        var summit = Event(acme, SummitName, today.AddDays(10), 3, ProductCodes.LeadRetrieval);
+        var launch = Event(acme, "Acme Product Launch", today.AddDays(24), 1, ProductCodes.LiveStreaming);
+        var partner = Event(acme, "Acme Partner Day", today.AddDays(40), 1, ProductCodes.Gamification);
+        var winter = Event(acme, "Acme Winter Meetup 2025", today.AddDays(-300), 2);
+        var roadshow = Event(acme, "Acme Roadshow Spring 2026", today.AddDays(-200), 2, ProductCodes.LeadRetrieval);
+        var tour = Event(globex, "Globex Live Tour", today.AddDays(15), 5, ProductCodes.LiveStreaming);
+        var expo = Event(globex, "Globex Expo", today.AddDays(60), 2);
+        var kickoff = Event(globex, "Globex Kickoff 2026", today.AddDays(-120), 1);
+        var initechEvent = Event(initech, "Initech TPS Reports Meetup", today.AddDays(20), 1);
+        await db.SaveChangesAsync(ct);
+
+        await User("admin@acme.test", "Alex Admin (Acme)", Membership.Administrator("", acme.Id));
+        await User("team@acme.test", "Taylor Team (Acme Summit)", Membership.Team("", acme.Id, summit.Id));
+        await User("admin@globex.test", "Gina Admin (Globex)", Membership.Administrator("", globex.Id));
+        await User("admin@initech.test", "Ian Admin (Initech)", Membership.Administrator("", initech.Id));
+        await User("ops@platform.test", "Olivia Ops", Membership.Ops(""));
+
+        await Purchase(acme, ProductCodes.Subscription, 300, "ACME-2026-001", ct);
+        await Purchase(acme, ProductCodes.LeadRetrieval, 3, "ACME-2026-001", ct);
+        await Purchase(acme, ProductCodes.LiveStreaming, 2, "ACME-2026-002", ct);
+        await Purchase(acme, ProductCodes.Gamification, 1, "ACME-2026-002", ct);
+        await Purchase(globex, ProductCodes.Subscription, 200, "GLX-7781", ct);
+        await Purchase(globex, ProductCodes.LiveStreaming, 1, "GLX-7781", ct);
+
+        // Participants: the summit has 128 counted (120 active, 8 cancelled after activating the app) and 6 cancelled who never did.
+        await Participants(summit, active: 120, cancelledActivated: 8, cancelledOnly: 6, activated: 64, ct);
+        await Participants(launch, active: 40, cancelledActivated: 0, cancelledOnly: 3, activated: 12, ct);
+        await Participants(partner, active: 25, cancelledActivated: 0, cancelledOnly: 0, activated: 0, ct);
+        await Participants(winter, active: 60, cancelledActivated: 2, cancelledOnly: 5, activated: 50, ct);
+        await Participants(roadshow, active: 35, cancelledActivated: 0, cancelledOnly: 1, activated: 30, ct);
+        await Participants(tour, active: 90, cancelledActivated: 0, cancelledOnly: 4, activated: 20, ct);
+        await Participants(expo, active: 30, cancelledActivated: 0, cancelledOnly: 0, activated: 0, ct);
+        await Participants(kickoff, active: 45, cancelledActivated: 1, cancelledOnly: 2, activated: 40, ct);
+        await Participants(initechEvent, active: 12, cancelledActivated: 0, cancelledOnly: 0, activated: 0, ct);
+
+        // The summit is short of subscriptions; the partner day of a module; the roadshow (past) of both.
+        await Transfer(summit, ProductCodes.Subscription, 100, ct);
+        await Transfer(summit, ProductCodes.LeadRetrieval, null, ct);
+        await Transfer(launch, ProductCodes.Subscription, 40, ct);
+        await Transfer(launch, ProductCodes.LiveStreaming, null, ct);
+        await Transfer(partner, ProductCodes.Subscription, 25, ct);
+        await Transfer(winter, ProductCodes.Subscription, 62, ct);
+        await Transfer(roadshow, ProductCodes.Subscription, 30, ct);
+        await Transfer(tour, ProductCodes.Subscription, 90, ct);
+        await Transfer(expo, ProductCodes.Subscription, 30, ct);
+        await Transfer(kickoff, ProductCodes.Subscription, 46, ct);
+        log.LogInformation("Seeded the demo data: 3 organizations, 9 events, 5 users (password {Password})", Password);
+    }
+
+    private Event Event(Organization org, string name, DateTime start, int days, params string[] modules)
+    {
+        var e = new Event(org.Id, name, start.AddHours(9), start.AddDays(days - 1).AddHours(18));
+        foreach (var module in modules)
+        {
+            e.UseModule(module);
+        }
+
+        db.Events.Add(e);
+        return e;
+    }
+
+    private async Task User(string email, string displayName, Membership template)
+    {
+        var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = displayName };
+        var created = await users.CreateAsync(user, Password);
+        if (!created.Succeeded)
+        {
+            throw new InvalidOperationException("Could not create demo user " + email + ": " + string.Join("; ", created.Errors.Select(e => e.Description)));
+        }
+
+        if (template.Role == Role.OrganizationAdministrator)
+        {
+            _adminOf[template.OrganizationId!.Value] = email;
+        }
+
+        db.Memberships.Add(template.Role switch
+        {
+            Role.OrganizationAdministrator => Membership.Administrator(user.Id, template.OrganizationId!.Value),
+            Role.EventTeam => Membership.Team(user.Id, template.OrganizationId!.Value, template.EventId!.Value),
+            _ => Membership.Ops(user.Id),
+        });
+        await db.SaveChangesAsync();
+    }
+
+    private Task Purchase(Organization org, string product, long quantity, string reference, CancellationToken ct) =>
+        purchases.Handle(org.Id, new PurchaseRequest(product, quantity, reference, $"seed-{org.Id}-{product}-{reference}"), "ops@platform.test", ct);
+
+    private Task Transfer(Event e, string product, int? quantity, CancellationToken ct) =>
+        transfers.Handle(e.OrganizationId, e.Id, new TransferRequest(product, quantity, $"seed-{e.Id}-{product}"),
+            _adminOf[e.OrganizationId], ct);
+
+    private async Task Participants(Event e, int active, int cancelledActivated, int cancelledOnly, int activated, CancellationToken ct)
+    {
+        var at = e.StartsAt.AddDays(-30);
+        var changes = new List<ParticipantChange>();
+        var total = active + cancelledActivated + cancelledOnly;
+        for (var i = 1; i <= total; i++)
+        {
+            var reference = FormattableString.Invariant($"P-{e.Id}-{i:0000}");
+            changes.Add(new(reference + "-add", reference, ParticipantChangeType.Added, at.AddMinutes(i)));
+            if (i <= activated || (i > active && i <= active + cancelledActivated))
+            {
+                changes.Add(new(reference + "-act", reference, ParticipantChangeType.Activated, at.AddDays(1).AddMinutes(i)));
+            }
+
+            if (i > active)
+            {
+                changes.Add(new(reference + "-cancel", reference, ParticipantChangeType.Cancelled, at.AddDays(2).AddMinutes(i)));
+            }
+        }
+
+        await participants.Handle(e.OrganizationId, e.Id, changes, ct);
+    }
+}

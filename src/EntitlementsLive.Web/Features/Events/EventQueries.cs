@@ -1,0 +1,66 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Events;
+
+public enum EventFilter
+{
+    All = 0,
+    Live = 1,
+    Past = 2,
+}
+
+public sealed record EventEntitlements(EventDto Event, IReadOnlyList<TransactionDto> Transactions);
+
+/// <summary>The Events tab and the event's entitlement details.</summary>
+public sealed class EventQueries(AppDbContext db, TimeProvider clock)
+{
+    public static EventFilter ParseFilter(string? status) => status?.ToLowerInvariant() switch
+    {
+        null or "" or "all" => EventFilter.All,
+        "live" => EventFilter.Live,
+        "past" => EventFilter.Past,
+        _ => throw DomainException.Validation("status", "status must be live, past or all."),
+    };
+
+    /// <summary>Live events soonest first, past events most recent first.</summary>
+    public async Task<IReadOnlyList<EventDto>> List(int organizationId, EventFilter filter, bool missingOnly, CancellationToken ct, int? limit = null)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var query = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId);
+        if (missingOnly)
+        {
+            query = query.Where(e => e.IsMissing);
+        }
+
+        query = filter switch
+        {
+            EventFilter.Live => query.Where(e => e.EndsAt > now).OrderBy(e => e.StartsAt).ThenBy(e => e.Id),
+            EventFilter.Past => query.Where(e => e.EndsAt <= now).OrderByDescending(e => e.EndsAt).ThenBy(e => e.Id),
+            _ => query.OrderByDescending(e => e.EndsAt > now).ThenBy(e => e.StartsAt).ThenBy(e => e.Id),
+        };
+        if (limit is not null)
+        {
+            query = query.Take(limit.Value);
+        }
+
+        var events = await query.ToListAsync(ct);
+        var ids = events.Select(e => e.Id).ToList();
+        var rows = (await db.EventProducts.AsNoTracking().Where(p => ids.Contains(p.EventId)).ToListAsync(ct)).ToLookup(p => p.EventId);
+        var catalog = await Snapshots.ProductsAsync(db, ct);
+        return events.Select(e => Snapshots.ToDto(e, rows[e.Id], catalog, now)).ToList();
+    }
+
+    public async Task<EventEntitlements> Details(int organizationId, int eventId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var dto = await Snapshots.EventAsync(db, organizationId, eventId, now, ct) ?? throw Validation.NotFound("The event");
+        var transactions = await Snapshots.Transactions(db, organizationId).Where(t => t.EventId == eventId).ToListAsync(ct);
+        return new EventEntitlements(dto, transactions);
+    }
+
+    public Task<MissingCounts> MissingCounts(int organizationId, CancellationToken ct) =>
+        Snapshots.MissingCountsAsync(db, organizationId, clock.GetUtcNow().UtcDateTime, ct);
+}

@@ -1,0 +1,30 @@
+using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Organizations;
+using EntitlementsLive.Web.Features.Participants;
+using EntitlementsLive.Web.Features.Pools;
+using EntitlementsLive.Web.Features.Purchases;
+using EntitlementsLive.Web.Features.Shared;
+using EntitlementsLive.Web.Features.Transactions;
+using EntitlementsLive.Web.Features.Transfers;
+
+namespace EntitlementsLive.Web.Features;
+
+public static class FeatureServices
+{
+    /// <summary>One handler per use case, shared by pages, the API and jobs.</summary>
+    public static IServiceCollection AddFeatures(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddScoped<CurrentUser>();
+        services.AddScoped<TransferToEvent>();
+        services.AddScoped<RecordPurchase>();
+        services.AddScoped<ApplyParticipantChanges>();
+        services.AddScoped<PoolQueries>();
+        services.AddScoped<EventQueries>();
+        services.AddScoped<TransactionQueries>();
+        services.AddScoped<TransactionExport>();
+        services.AddScoped<OrganizationQueries>();
+        return services;
+    }
+}

@@ -1,0 +1,123 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Purchases;
+
+public sealed record PurchaseRequest(string? ProductCode, long? Quantity, string? Reference, string? IdempotencyKey);
+
+public sealed record PurchaseResult(TransactionDto Transaction, bool Created);
+
+/// <summary>Ops credit an organization's pool from a contract: one final ledger row and the pool, in one transaction.</summary>
+public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+{
+    public async Task<PurchaseResult> Handle(int organizationId, PurchaseRequest request, string actor, CancellationToken ct)
+    {
+        var check = new Validation();
+        check.RequireKey(request.IdempotencyKey);
+        Product? product = null;
+        if (string.IsNullOrWhiteSpace(request.ProductCode))
+        {
+            check.Add("productCode", "Choose the product purchased.");
+        }
+        else if ((product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.ProductCode, ct)) is null)
+        {
+            check.Add("productCode", $"There is no product {request.ProductCode}.");
+        }
+
+        if (request.Quantity is null or <= 0)
+        {
+            check.Add("quantity", "The quantity must be a positive whole number.");
+        }
+        else if (request.Quantity > 10_000_000)
+        {
+            check.Add("quantity", "A purchase is at most 10,000,000 entitlements.");
+        }
+
+        var reference = request.Reference?.Trim();
+        if (string.IsNullOrEmpty(reference))
+        {
+            check.Add("reference", "Give the contract reference of the purchase.");
+        }
+        else if (reference.Length > 200)
+        {
+            check.Add("reference", "The reference must be at most 200 characters.");
+        }
+
+        var activated = await db.Organizations.Where(o => o.Id == organizationId).Select(o => (bool?)o.EntitlementsActivated).SingleOrDefaultAsync(ct)
+            ?? throw Validation.NotFound("The organization");
+        if (!activated)
+        {
+            throw new DomainException(ErrorCodes.EntitlementsNotActivated, "Entitlements are not activated for this organization.");
+        }
+
+        check.ThrowIfInvalid();
+        var quantity = request.Quantity!.Value;
+        var key = request.IdempotencyKey!;
+        var fingerprint = LedgerEntry.PurchaseFingerprint(product!.Code, quantity, reference!);
+        var earlier = await Repeat(organizationId, key, fingerprint, ct);
+        if (earlier is not null)
+        {
+            return earlier;
+        }
+
+        try
+        {
+            var result = await Record(organizationId, product, quantity, reference!, key, actor, ct);
+            notifier.Committed(organizationId);
+            return result;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return await Repeat(organizationId, key, fingerprint, ct) ?? throw new InvalidOperationException("The purchase could not be recorded.");
+        }
+    }
+
+    private async Task<PurchaseResult?> Repeat(int organizationId, string key, string fingerprint, CancellationToken ct)
+    {
+        var existing = await db.Ledger.AsNoTracking()
+            .SingleOrDefaultAsync(l => l.OrganizationId == organizationId && l.IdempotencyKey == key, ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        existing.EnsureSameRequest(fingerprint);
+        return new PurchaseResult(await Snapshots.Transactions(db, organizationId).SingleAsync(t => t.Id == existing.Id, ct), Created: false);
+    }
+
+    private async Task<PurchaseResult> Record(int organizationId, Product product, long quantity, string reference, string key, string actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var credited = await db.Pools
+            .Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Purchased, p => p.Purchased + quantity)
+                .SetProperty(p => p.Available, p => p.Available + quantity), ct);
+        if (credited == 0)
+        {
+            var pool = new Pool(organizationId, product.Code);
+            pool.Credit(quantity);
+            db.Pools.Add(pool);
+            await db.SaveChangesAsync(ct);
+        }
+
+        var after = (await Snapshots.PoolsAsync(db, organizationId, product.Code, ct))[0];
+        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2, ct);
+        var entry = LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, now, reference, after.Available, key, sequence);
+        db.Ledger.Add(entry);
+        await db.SaveChangesAsync(ct);
+
+        var dto = new TransactionDto(entry.Id, sequence, "purchase", product.Code, product.Name, quantity, null, null, actor, now, reference, after.Available);
+        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence, MessageTypes.TransactionRecorded, "tx", null,
+            new TransactionRecordedMessage(organizationId, sequence, dto), now));
+        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence + 1, MessageTypes.PoolBalanceChanged, OutboxWriter.PoolKey(product.Code), null,
+            new PoolBalanceChangedMessage(organizationId, sequence + 1, after.ProductCode, after.ProductName, after.Kind, after.Purchased, after.Transferred, after.Available), now));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new PurchaseResult(dto, Created: true);
+    }
+}

@@ -1,0 +1,21 @@
+namespace EntitlementsLive.Web.Features.Shared;
+
+// Hub messages of API.md. Each carries orgId and the sequence of the newest change it reflects.
+
+public sealed record PoolBalanceChangedMessage(
+    int OrgId, long Sequence, string ProductCode, string ProductName, string Kind, long Purchased, long Transferred, long Available);
+
+public sealed record EventCoverageChangedMessage(
+    int OrgId,
+    long Sequence,
+    int EventId,
+    string Name,
+    string Status,
+    bool Missing,
+    int CountedParticipants,
+    int ActivatedParticipants,
+    IReadOnlyList<EventProductDto> Products);
+
+public sealed record MissingEntitlementsChangedMessage(int OrgId, long Sequence, int LiveEventsMissing, int PastEventsMissing);
+
+public sealed record TransactionRecordedMessage(int OrgId, long Sequence, TransactionDto Transaction);

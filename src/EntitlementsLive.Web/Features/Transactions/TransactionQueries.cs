@@ -1,0 +1,98 @@
+using System.Globalization;
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Transactions;
+
+public sealed record TransactionFilter(string? ProductCode = null, int? EventId = null, string? Kind = null);
+
+public sealed record TransactionPage(IReadOnlyList<TransactionDto> Items, string? NextCursor);
+
+/// <summary>The transaction history: newest first, keyset-paged on the ledger id, with filters.</summary>
+public sealed class TransactionQueries(AppDbContext db)
+{
+    public const int DefaultLimit = 50;
+    public const int MaxLimit = 500;
+
+    public async Task<TransactionPage> Page(int organizationId, TransactionFilter filter, int? limit, string? cursor, CancellationToken ct)
+    {
+        var check = new Validation();
+        var take = limit ?? DefaultLimit;
+        if (take is < 1 or > MaxLimit)
+        {
+            check.Add("limit", $"limit must be between 1 and {MaxLimit}.");
+        }
+
+        long? before = null;
+        if (!string.IsNullOrEmpty(cursor))
+        {
+            if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
+            {
+                before = id;
+            }
+            else
+            {
+                check.Add("cursor", "The cursor is not one this API returned.");
+            }
+        }
+
+        var ledger = Filtered(organizationId, filter, check);
+        check.ThrowIfInvalid();
+        if (before is not null)
+        {
+            ledger = ledger.Where(l => l.Id < before);
+        }
+
+        var items = await Snapshots.Transactions(db, ledger).Take(take + 1).ToListAsync(ct);
+        string? next = null;
+        if (items.Count > take)
+        {
+            items.RemoveAt(take);
+            next = items[^1].Id.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new TransactionPage(items, next);
+    }
+
+    /// <summary>The whole filtered history, newest first, streamed from the database.</summary>
+    public IAsyncEnumerable<TransactionDto> Stream(int organizationId, TransactionFilter filter)
+    {
+        var check = new Validation();
+        var ledger = Filtered(organizationId, filter, check);
+        check.ThrowIfInvalid();
+        return Snapshots.Transactions(db, ledger).AsAsyncEnumerable();
+    }
+
+    private IQueryable<LedgerEntry> Filtered(int organizationId, TransactionFilter filter, Validation check)
+    {
+        var query = db.Ledger.Where(l => l.OrganizationId == organizationId);
+        if (!string.IsNullOrEmpty(filter.ProductCode))
+        {
+            query = query.Where(l => l.ProductCode == filter.ProductCode);
+        }
+
+        if (filter.EventId is not null)
+        {
+            query = query.Where(l => l.EventId == filter.EventId);
+        }
+
+        switch (filter.Kind?.ToLowerInvariant())
+        {
+            case null or "":
+                break;
+            case "purchase":
+                query = query.Where(l => l.Kind == LedgerKind.Purchase);
+                break;
+            case "transfer":
+                query = query.Where(l => l.Kind == LedgerKind.Transfer);
+                break;
+            default:
+                check.Add("kind", "kind must be purchase or transfer.");
+                break;
+        }
+
+        return query;
+    }
+}

@@ -1,0 +1,138 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Transfers;
+
+public sealed record TransferRequest(string? ProductCode, int? Quantity, string? IdempotencyKey);
+
+/// <summary>The transaction recorded, and whether this call recorded it (false: an idempotent repeat).</summary>
+public sealed record TransferResult(TransactionDto Transaction, bool Created);
+
+/// <summary>
+/// Transfers entitlements from an organization's pool to one of its events: one final ledger row, the
+/// pool, the event's allocation and coverage, and the outbox rows, all in one database transaction.
+/// </summary>
+public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+{
+    public async Task<TransferResult> Handle(int organizationId, int eventId, TransferRequest request, string actor, CancellationToken ct)
+    {
+        var check = new Validation();
+        check.RequireKey(request.IdempotencyKey);
+        Product? product = null;
+        var quantity = 0;
+        if (string.IsNullOrWhiteSpace(request.ProductCode))
+        {
+            check.Add("productCode", "Choose a product to transfer.");
+        }
+        else
+        {
+            product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.ProductCode, ct);
+            if (product is null)
+            {
+                check.Add("productCode", $"There is no product {request.ProductCode}.");
+            }
+            else
+            {
+                check.Capture(() => quantity = product.ValidateTransferQuantity(request.Quantity));
+            }
+        }
+
+        var eventName = await db.Events.AsNoTracking()
+            .Where(e => e.Id == eventId && e.OrganizationId == organizationId)
+            .Select(e => e.Name).SingleOrDefaultAsync(ct) ?? throw Validation.NotFound("The event");
+        check.ThrowIfInvalid();
+
+        var key = request.IdempotencyKey!;
+        var fingerprint = LedgerEntry.TransferFingerprint(eventId, product!.Code, quantity);
+        var earlier = await Repeat(organizationId, key, fingerprint, ct);
+        if (earlier is not null)
+        {
+            return earlier;
+        }
+
+        try
+        {
+            var result = await Record(organizationId, eventId, eventName, product, quantity, key, actor, ct);
+            notifier.Committed(organizationId);
+            return result;
+        }
+        catch (DbUpdateException)
+        {
+            // Another request with the same key committed first: answer with its result.
+            db.ChangeTracker.Clear();
+            return await Repeat(organizationId, key, fingerprint, ct) ?? throw new InvalidOperationException("The transfer could not be recorded.");
+        }
+    }
+
+    private async Task<TransferResult?> Repeat(int organizationId, string key, string fingerprint, CancellationToken ct)
+    {
+        var existing = await db.Ledger.AsNoTracking()
+            .SingleOrDefaultAsync(l => l.OrganizationId == organizationId && l.IdempotencyKey == key, ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        existing.EnsureSameRequest(fingerprint);
+        var dto = await Snapshots.Transactions(db, organizationId).SingleAsync(t => t.Id == existing.Id, ct);
+        return new TransferResult(dto, Created: false);
+    }
+
+    private async Task<TransferResult> Record(int organizationId, int eventId, string eventName, Product product, int quantity,
+        string key, string actor, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+
+        // The write comes first so SQLite takes its write lock before anything is read (no stale snapshot).
+        var pooled = await db.Pools
+            .Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code && p.Available >= quantity)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Available, p => p.Available - quantity)
+                .SetProperty(p => p.Transferred, p => p.Transferred + quantity), ct);
+        if (pooled == 0)
+        {
+            var available = await db.Pools
+                .Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code)
+                .Select(p => (long?)p.Available).SingleOrDefaultAsync(ct) ?? 0;
+            throw Pool.InsufficientBalance(product.Code, quantity, available);
+        }
+
+        // Rule 6: a module an event already holds is refused, guarded by the update's condition.
+        var isModule = product.Kind == ProductKind.Module;
+        var allocated = await db.EventProducts
+            .Where(p => p.EventId == eventId && p.ProductCode == product.Code && (!isModule || p.Allocated == 0))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Allocated, p => p.Allocated + quantity), ct);
+        if (allocated == 0)
+        {
+            if (await db.EventProducts.AnyAsync(p => p.EventId == eventId && p.ProductCode == product.Code, ct))
+            {
+                throw Event.ModuleAlreadyAllocated(product.Code, eventName);
+            }
+
+            db.EventProducts.Add(EventProduct.ForEvent(eventId, product.Code, required: 0, allocated: quantity));
+            await db.SaveChangesAsync(ct);
+        }
+
+        var changes = await CoverageChanges.RefreshAsync(db, organizationId, eventId, now, ct);
+        var pool = (await Snapshots.PoolsAsync(db, organizationId, product.Code, ct))[0];
+
+        var messages = 2 + changes.MessageCount;
+        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, messages, ct);
+        var entry = LedgerEntry.Transfer(organizationId, eventId, product.Code, quantity, actor, now, pool.Available, key, sequence);
+        db.Ledger.Add(entry);
+        await db.SaveChangesAsync(ct);
+
+        var dto = new TransactionDto(entry.Id, sequence, "transfer", product.Code, product.Name, quantity, eventId, eventName, actor, now, null, pool.Available);
+        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence, MessageTypes.TransactionRecorded, "tx", null,
+            new TransactionRecordedMessage(organizationId, sequence, dto), now));
+        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence + 1, MessageTypes.PoolBalanceChanged, OutboxWriter.PoolKey(product.Code), null,
+            new PoolBalanceChangedMessage(organizationId, sequence + 1, pool.ProductCode, pool.ProductName, pool.Kind, pool.Purchased, pool.Transferred, pool.Available), now));
+        changes.AddMessages(db, organizationId, sequence + 2, now);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new TransferResult(dto, Created: true);
+    }
+}

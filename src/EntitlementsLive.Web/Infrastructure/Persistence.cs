@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Demo;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace EntitlementsLive.Web.Infrastructure;
+
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    /// <summary>The SQLite file; a relative path is taken from the application root.</summary>
+    [Required]
+    public string Path { get; set; } = "data/entitlements.db";
+
+    /// <summary>How long a writer waits for another writer before giving up.</summary>
+    [Range(100, 600_000)]
+    public int BusyTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>Seed the demo data of API.md into an empty database at start-up.</summary>
+    public bool SeedDemoData { get; set; } = true;
+}
+
+public static class PersistenceExtensions
+{
+    public static IServiceCollection AddPersistence(this IServiceCollection services, IConfiguration configuration, string appRoot)
+    {
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(appRoot, options.Path));
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            DefaultTimeout = Math.Max(1, options.BusyTimeoutMs / 1000),
+            Pooling = true,
+        }.ToString();
+
+        services.AddSingleton(new SqlitePragmas(options.BusyTimeoutMs));
+        services.AddDbContext<AppDbContext>((sp, db) => db
+            .UseSqlite(connectionString)
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+        services.AddDbContextFactory<AppDbContext>(lifetime: ServiceLifetime.Scoped);
+        services.AddScoped<DemoSeeder>();
+        return services;
+    }
+
+    /// <summary>Creates the database folder, applies pending migrations, turns on WAL and seeds demo data once.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await db.Database.MigrateAsync();
+
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
+        if (options.SeedDemoData)
+        {
+            await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
+        }
+    }
+}
+
+/// <summary>Sets the busy timeout on every connection SQLite opens, so concurrent writers queue instead of failing.</summary>
+public sealed class SqlitePragmas(int busyTimeoutMs) : DbConnectionInterceptor
+{
+    private readonly string _sql = FormattableString.Invariant($"PRAGMA busy_timeout={busyTimeoutMs};");
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = _sql;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = _sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

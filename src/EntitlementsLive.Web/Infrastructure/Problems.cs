@@ -1,0 +1,78 @@
+using EntitlementsLive.Domain;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EntitlementsLive.Web.Infrastructure;
+
+/// <summary>Turns refusals into RFC 9457 problem+json with a stable code; never a stack trace.</summary>
+public static class Problems
+{
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.Validation => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.InsufficientBalance or ErrorCodes.ModuleAlreadyAllocated or ErrorCodes.IdempotencyKeyReused => StatusCodes.Status409Conflict,
+        ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.Forbidden or ErrorCodes.EntitlementsNotActivated => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status400BadRequest,
+    };
+
+    public static IResult From(DomainException ex)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = ex.Code };
+        if (ex.Errors.Count > 0)
+        {
+            extensions["errors"] = ex.Errors;
+        }
+
+        return TypedResults.Problem(ex.Message, statusCode: StatusOf(ex.Code), title: TitleOf(ex.Code), type: TypeOf(ex.Code), extensions: extensions);
+    }
+
+    public static string TypeOf(string code) => "https://entitlementslive.dev/problems/" + code;
+
+    private static string TitleOf(string code) => code switch
+    {
+        ErrorCodes.InsufficientBalance => "The pool's balance is too low.",
+        ErrorCodes.ModuleAlreadyAllocated => "The event already holds this module.",
+        ErrorCodes.IdempotencyKeyReused => "The idempotency key was used for another request.",
+        ErrorCodes.NotFound => "Not found.",
+        ErrorCodes.EntitlementsNotActivated => "Entitlements are not activated.",
+        ErrorCodes.Forbidden => "Forbidden.",
+        ErrorCodes.Validation => "The request is invalid.",
+        _ => "The request was refused.",
+    };
+}
+
+/// <summary>Maps what escapes an API endpoint to problem+json.</summary>
+public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        IResult? result = exception switch
+        {
+            DomainException domain => Problems.From(domain),
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TypedResults.Problem(
+                "The request body is too large.", statusCode: 413, type: Problems.TypeOf("payload-too-large"),
+                extensions: new Dictionary<string, object?> { ["code"] = "payload-too-large" }),
+            BadHttpRequestException bad => Problems.From(new DomainException(ErrorCodes.Validation, "The request could not be read: " + Describe(bad),
+                new Dictionary<string, string[]> { ["body"] = [Describe(bad)] })),
+            _ => null,
+        };
+        if (result is null)
+        {
+            // Unexpected: a plain 500 problem, the details stay in the log.
+            httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = { Status = 500, Title = "Something went wrong on our side.", Type = Problems.TypeOf("internal") },
+                Exception = exception,
+            });
+        }
+
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private static string Describe(BadHttpRequestException bad) =>
+        bad.InnerException is System.Text.Json.JsonException ? "the body is not valid JSON of the expected shape." : bad.Message;
+}

@@ -1,0 +1,34 @@
+using EntitlementsLive.Web.Features.Shared;
+using EntitlementsLive.Web.Infrastructure;
+
+namespace EntitlementsLive.Web.Live;
+
+public static class LiveExtensions
+{
+    public static IServiceCollection AddLive(this IServiceCollection services)
+    {
+        services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSignalR(o =>
+        {
+            o.MaximumReceiveMessageSize = 32 * 1024;
+            o.StatefulReconnectBufferSize = 1_000_000;
+            o.EnableDetailedErrors = false;
+        });
+        services.AddSingleton<LiveGroups>();
+        services.AddSingleton<ResumeService>();
+        services.AddSingleton<OutboxNotifier>();
+        services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<OutboxNotifier>());
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
+    {
+        app.MapHub<EntitlementsHub>(SecurityExtensions.HubPath, o =>
+        {
+            o.AllowStatefulReconnects = true;
+            o.CloseOnAuthenticationExpiration = true;
+        });
+        return app;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
+using System.Threading.Channels;
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace EntitlementsLive.Web.Live;
+
+public sealed class LiveOptions
+{
+    public const string Section = "Live";
+
+    /// <summary>
+    /// After a commit the notifier waits this long before draining, so a burst of changes to one event or
+    /// pool becomes one push of the newest figures.
+    /// </summary>
+    [Range(0, 5_000)]
+    public int CoalesceWindowMs { get; set; } = 20;
+
+    /// <summary>A safety net: drain every organization this often even without a signal.</summary>
+    [Range(100, 600_000)]
+    public int SweepIntervalMs { get; set; } = 5_000;
+}
+
+/// <summary>
+/// The one notifier: drains committed outbox rows to the hub groups, right after each commit and at
+/// start-up, in sequence order, coalescing state messages per key. Nothing uncommitted is ever read,
+/// and the pushed position is saved so a restart pushes what was left.
+/// </summary>
+public sealed partial class OutboxNotifier(
+    IServiceScopeFactory scopes,
+    IHubContext<EntitlementsHub, IEntitlementsClient> hub,
+    IOptions<LiveOptions> options,
+    ILogger<OutboxNotifier> log) : BackgroundService, IChangeNotifier
+{
+    private const int DrainBatch = 5_000;
+    private readonly ConcurrentDictionary<int, byte> _pending = new();
+    private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<int, long> _pushed = [];
+
+    public void Committed(int organizationId)
+    {
+        _pending[organizationId] = 0;
+        _signal.Writer.TryWrite(true);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await LoadCursors(stoppingToken);
+        var window = TimeSpan.FromMilliseconds(options.Value.CoalesceWindowMs);
+        var sweep = TimeSpan.FromMilliseconds(options.Value.SweepIntervalMs);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(sweep);
+                try
+                {
+                    await _signal.Reader.ReadAsync(timeout.Token);
+                    if (window > TimeSpan.Zero)
+                    {
+                        await Task.Delay(window, stoppingToken);
+                    }
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    await MarkAllPending(stoppingToken);
+                }
+
+                foreach (var organizationId in _pending.Keys)
+                {
+                    _pending.TryRemove(organizationId, out _);
+                    await DrainAsync(organizationId, stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogDrainFailed(log, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Drains one organization now (the tests and the start-up use it too).</summary>
+    public async Task DrainAsync(int organizationId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        while (true)
+        {
+            var after = _pushed.GetValueOrDefault(organizationId);
+            var rows = await db.Outbox.AsNoTracking()
+                .Where(m => m.OrganizationId == organizationId && m.Sequence > after)
+                .OrderBy(m => m.Sequence).Take(DrainBatch).ToListAsync(ct);
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            foreach (var row in OutboxDispatch.Coalesce(rows))
+            {
+                await OutboxDispatch.SendAsync(hub.Clients.Group(LiveGroups.Admins(organizationId)), row);
+                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId)
+                {
+                    await OutboxDispatch.SendAsync(hub.Clients.Group(LiveGroups.Team(eventId)), row);
+                }
+            }
+
+            var last = rows[^1].Sequence;
+            _pushed[organizationId] = last;
+            await SaveCursor(db, organizationId, last, ct);
+            if (rows.Count < DrainBatch)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task LoadCursors(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        foreach (var cursor in await db.OutboxCursors.AsNoTracking().ToListAsync(ct))
+        {
+            _pushed[cursor.OrganizationId] = cursor.Sequence;
+        }
+
+        await MarkAllPending(ct);
+    }
+
+    private async Task MarkAllPending(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var latest = await db.Organizations.AsNoTracking().Select(o => new { o.Id, o.LastSequence }).ToListAsync(ct);
+        foreach (var org in latest.Where(o => o.LastSequence > _pushed.GetValueOrDefault(o.Id)))
+        {
+            _pending[org.Id] = 0;
+        }
+    }
+
+    private static async Task SaveCursor(AppDbContext db, int organizationId, long sequence, CancellationToken ct)
+    {
+        var updated = await db.OutboxCursors.Where(c => c.OrganizationId == organizationId)
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Sequence, sequence), ct);
+        if (updated == 0)
+        {
+            db.OutboxCursors.Add(new OutboxCursor { OrganizationId = organizationId, Sequence = sequence });
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Draining the outbox failed; retrying")]
+    private static partial void LogDrainFailed(ILogger logger, Exception ex);
+}

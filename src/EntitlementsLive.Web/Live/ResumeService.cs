@@ -1,0 +1,58 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Live;
+
+public sealed record ResumeResult(int Replayed, bool ReloadRequired, long LastSequence);
+
+/// <summary>
+/// Re-sends to one connection what it missed after a sequence, limited to what its memberships allow,
+/// or tells it to reload when that history was pruned.
+/// </summary>
+public sealed class ResumeService(IServiceScopeFactory scopes)
+{
+    public const int MaxReplay = 50_000;
+
+    public async Task<ResumeResult> Handle(string? userId, int organizationId, long afterSequence, IEntitlementsClient caller, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var memberships = userId is null ? [] : await CurrentUser.Load(db, userId, ct);
+        var admin = memberships.Any(m => m.Role == Role.OrganizationAdministrator && m.OrganizationId == organizationId);
+        var teamEvents = memberships.Where(m => m.Role == Role.EventTeam && m.OrganizationId == organizationId).Select(m => m.EventId).ToList();
+        var last = await db.Organizations.Where(o => o.Id == organizationId).Select(o => (long?)o.LastSequence).SingleOrDefaultAsync(ct);
+        if (last is null || (!admin && teamEvents.Count == 0))
+        {
+            // Nothing of this organization is visible to the caller: nothing to replay, and nothing said about it.
+            return new ResumeResult(0, ReloadRequired: false, LastSequence: 0);
+        }
+
+        if (afterSequence >= last)
+        {
+            return new ResumeResult(0, ReloadRequired: false, last.Value);
+        }
+
+        var oldest = await db.Outbox.Where(m => m.OrganizationId == organizationId).MinAsync(m => (long?)m.Sequence, ct);
+        var pendingCount = last.Value - Math.Max(afterSequence, 0);
+        if (afterSequence < 0 || oldest is null || oldest > afterSequence + 1 || pendingCount > MaxReplay)
+        {
+            return new ResumeResult(0, ReloadRequired: true, last.Value);
+        }
+
+        var query = db.Outbox.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.Sequence > afterSequence);
+        if (!admin)
+        {
+            query = query.Where(m => m.Type == MessageTypes.EventCoverageChanged && teamEvents.Contains(m.EventId));
+        }
+
+        var rows = OutboxDispatch.Coalesce(await query.OrderBy(m => m.Sequence).ToListAsync(ct));
+        foreach (var row in rows)
+        {
+            await OutboxDispatch.SendAsync(caller, row);
+        }
+
+        return new ResumeResult(rows.Count, ReloadRequired: false, last.Value);
+    }
+}

@@ -1,0 +1,59 @@
+using EntitlementsLive.Web.Features;
+using EntitlementsLive.Web.Infrastructure;
+using EntitlementsLive.Web.Live;
+using Serilog;
+
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+
+    // The app root holds the top-level appsettings.json and wwwroot/ (DESIGN.md): the repository when run
+    // from source, the output folder when published.
+    var appRoot = AppRoot.Locate(builder.Environment.ContentRootPath);
+    AppRoot.Apply(builder, appRoot);
+
+    builder.Services.AddSerilog((services, log) => log
+        .ReadFrom.Configuration(builder.Configuration)
+        .ReadFrom.Services(services)
+        .Enrich.FromLogContext()
+        .WriteTo.Console());
+
+    builder.Services.AddPersistence(builder.Configuration, appRoot);
+    builder.Services.AddSecurity();
+    builder.Services.AddFeatures();
+    builder.Services.AddLive();
+    builder.Services.AddWeb();
+
+    var app = builder.Build();
+
+    await app.PrepareDatabaseAsync();
+
+    app.UseExceptionHandler();
+    app.UseStatusCodePagesWithReExecute("/Error/{0}");
+    app.UseSerilogRequestLogging();
+    app.UseStaticFiles();
+    app.UseRouting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseAntiforgery();
+
+    app.MapApi();
+    app.MapLive();
+    app.MapWeb();
+
+    await app.RunAsync();
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    Log.Fatal(ex, "EntitlementsLive stopped unexpectedly");
+    throw;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>The entry point, visible to WebApplicationFactory in the tests.</summary>
+public partial class Program;
