@@ -11,6 +11,12 @@ public sealed class Event
 {
     private readonly List<EventProduct> _products = [];
 
+    private Event()
+    {
+        // For EF Core: the product rows come from the database, not from the constructor below.
+        Name = "";
+    }
+
     public Event(int organizationId, string name, DateTime startsAt, DateTime endsAt)
     {
         if (string.IsNullOrWhiteSpace(name))

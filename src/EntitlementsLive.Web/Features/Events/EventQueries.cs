@@ -57,7 +57,7 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var dto = await Snapshots.EventAsync(db, organizationId, eventId, now, ct) ?? throw Validation.NotFound("The event");
-        var transactions = await Snapshots.Transactions(db, organizationId).Where(t => t.EventId == eventId).ToListAsync(ct);
+        var transactions = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId)).ToListAsync(ct);
         return new EventEntitlements(dto, transactions);
     }
 

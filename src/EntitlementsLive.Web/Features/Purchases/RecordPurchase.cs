@@ -85,7 +85,7 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
         }
 
         existing.EnsureSameRequest(fingerprint);
-        return new PurchaseResult(await Snapshots.Transactions(db, organizationId).SingleAsync(t => t.Id == existing.Id, ct), Created: false);
+        return new PurchaseResult(await Snapshots.Transactions(db, db.Ledger.Where(l => l.Id == existing.Id)).SingleAsync(ct), Created: false);
     }
 
     private async Task<PurchaseResult> Record(int organizationId, Product product, long quantity, string reference, string key, string actor, CancellationToken ct)

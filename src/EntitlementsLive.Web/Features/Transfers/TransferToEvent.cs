@@ -76,7 +76,7 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
         }
 
         existing.EnsureSameRequest(fingerprint);
-        var dto = await Snapshots.Transactions(db, organizationId).SingleAsync(t => t.Id == existing.Id, ct);
+        var dto = await Snapshots.Transactions(db, db.Ledger.Where(l => l.Id == existing.Id)).SingleAsync(ct);
         return new TransferResult(dto, Created: false);
     }
 

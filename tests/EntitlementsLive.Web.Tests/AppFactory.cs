@@ -1,0 +1,140 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Demo;
+using EntitlementsLive.Web.Features.Purchases;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EntitlementsLive.Web.Tests;
+
+/// <summary>The real app on its own SQLite file (absolute and unique per factory), seeded with the demo data.</summary>
+public class AppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
+
+    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "test.db");
+
+    protected virtual IDictionary<string, string> Settings => new Dictionary<string, string>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Path", DatabasePath);
+        builder.UseSetting("Database:SeedDemoData", "true");
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public async Task<T> WithDb<T>(Func<AppDbContext, Task<T>> work)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<AppDbContext>());
+    }
+
+    public async Task<T> With<TService, T>(Func<TService, Task<T>> work) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>An API client signed in with a bearer token, as scripts use it.</summary>
+    public async Task<HttpClient> ApiAs(string email)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (!_tokens.TryGetValue(email, out var token))
+        {
+            var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = DemoSeeder.Password });
+            login.EnsureSuccessStatusCode();
+            token = (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+            _tokens[email] = token;
+        }
+
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public Task<int> OrgId(string name) => WithDb(db => db.Organizations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync());
+
+    public Task<Event> EventNamed(string name) => WithDb(db => db.Events.AsNoTracking().Include(e => e.Products).SingleAsync(e => e.Name == name));
+
+    /// <summary>A fresh organization with its own pools and one event, for tests that must not share figures.</summary>
+    public async Task<(int OrgId, int EventId)> NewOrganization(long subscriptions, int participants = 0, DateTime? endsAt = null, params string[] modules)
+    {
+        var org = new Organization("Org " + Guid.NewGuid().ToString("N")[..8], entitlementsActivated: true);
+        await WithDb(async db => { db.Organizations.Add(org); return await db.SaveChangesAsync(); });
+        var end = endsAt ?? DateTime.UtcNow.AddDays(30);
+        var e = new Event(org.Id, "Event of " + org.Name, end.AddDays(-1), end);
+        foreach (var module in modules)
+        {
+            e.UseModule(module);
+        }
+
+        await WithDb(async db => { db.Events.Add(e); return await db.SaveChangesAsync(); });
+        if (subscriptions > 0)
+        {
+            await Purchase(org.Id, ProductCodes.Subscription, subscriptions);
+        }
+
+        foreach (var module in modules)
+        {
+            await Purchase(org.Id, module, 2);
+        }
+
+        if (participants > 0)
+        {
+            var changes = Enumerable.Range(1, participants)
+                .Select(i => new Features.Participants.ParticipantChange($"c{e.Id}-{i}", $"p{i}", ParticipantChangeType.Added, DateTime.UtcNow))
+                .ToList();
+            await With<Features.Participants.ApplyParticipantChanges, Features.Participants.ParticipantChangesResult>(h => h.Handle(org.Id, e.Id, changes, CancellationToken.None));
+        }
+
+        return (org.Id, e.Id);
+    }
+
+    public Task<PurchaseResult> Purchase(int orgId, string product, long quantity) =>
+        With<RecordPurchase, PurchaseResult>(h => h.Handle(orgId, new PurchaseRequest(product, quantity, "TEST", Guid.NewGuid().ToString()), "test", CancellationToken.None));
+
+    /// <summary>Everything a refused operation must leave as it was.</summary>
+    public Task<string> Fingerprint() => WithDb(async db =>
+    {
+        var pools = string.Join(";", (await db.Pools.AsNoTracking().ToListAsync()).Select(p => $"{p.OrganizationId}/{p.ProductCode}={p.Purchased},{p.Transferred},{p.Available}"));
+        var allocations = string.Join(";", (await db.EventProducts.AsNoTracking().ToListAsync()).Select(p => $"{p.EventId}/{p.ProductCode}={p.Required},{p.Allocated}"));
+        var events = string.Join(";", (await db.Events.AsNoTracking().ToListAsync()).Select(e => $"{e.Id}={e.CountedParticipants},{e.ActivatedParticipants},{e.IsMissing}"));
+        var sequences = string.Join(";", await db.Organizations.Select(o => o.LastSequence).ToListAsync());
+        return $"ledger={await db.Ledger.CountAsync()} outbox={await db.Outbox.CountAsync()} participants={await db.Participants.CountAsync()} " +
+               $"changes={await db.AppliedChanges.CountAsync()} seq={sequences} pools={pools} alloc={allocations} events={events}";
+    });
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still open by a pooled connection: the temp folder is cleaned by the OS.
+            }
+        }
+    }
+
+    private sealed record TokenResponse(string TokenType, string AccessToken, int ExpiresIn);
+}
+
+/// <summary>Test classes that host the app share one collection: Hangfire keeps process-wide statics.</summary>
+[CollectionDefinition(Name)]
+public sealed class AppCollection : ICollectionFixture<AppFactory>
+{
+    public const string Name = "app";
+}
