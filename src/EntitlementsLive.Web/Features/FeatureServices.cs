@@ -25,6 +25,7 @@ public static class FeatureServices
         services.AddScoped<TransactionQueries>();
         services.AddScoped<TransactionExport>();
         services.AddScoped<OrganizationQueries>();
+        services.AddScoped<Navigation>();
         return services;
     }
 }

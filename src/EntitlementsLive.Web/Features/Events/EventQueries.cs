@@ -26,7 +26,8 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
     };
 
     /// <summary>Live events soonest first, past events most recent first.</summary>
-    public async Task<IReadOnlyList<EventDto>> List(int organizationId, EventFilter filter, bool missingOnly, CancellationToken ct, int? limit = null)
+    public async Task<IReadOnlyList<EventDto>> List(int organizationId, EventFilter filter, bool missingOnly, CancellationToken ct,
+        int? limit = null, int skip = 0)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var query = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId);
@@ -41,6 +42,11 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
             EventFilter.Past => query.Where(e => e.EndsAt <= now).OrderByDescending(e => e.EndsAt).ThenBy(e => e.Id),
             _ => query.OrderByDescending(e => e.EndsAt > now).ThenBy(e => e.StartsAt).ThenBy(e => e.Id),
         };
+        if (skip > 0)
+        {
+            query = query.Skip(skip);
+        }
+
         if (limit is not null)
         {
             query = query.Take(limit.Value);
@@ -59,6 +65,13 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
         var dto = await Snapshots.EventAsync(db, organizationId, eventId, now, ct) ?? throw Validation.NotFound("The event");
         var transactions = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId)).ToListAsync(ct);
         return new EventEntitlements(dto, transactions);
+    }
+
+    public async Task<(int Live, int Past)> Counts(int organizationId, bool missingOnly, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var query = db.Events.Where(e => e.OrganizationId == organizationId && (!missingOnly || e.IsMissing));
+        return (await query.CountAsync(e => e.EndsAt > now, ct), await query.CountAsync(e => e.EndsAt <= now, ct));
     }
 
     public Task<MissingCounts> MissingCounts(int organizationId, CancellationToken ct) =>

@@ -1,10 +1,48 @@
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Pools;
 
-/// <summary>The "My Organization Entitlements" tab: each purchased product's pool.</summary>
+/// <summary>What events need and hold of one product, summed over the organization's events.</summary>
+public sealed record ProductConsumption(string ProductCode, string ProductName, long Purchased, long Allocated, long Required, long Missing);
+
+/// <summary>The "My Organization Entitlements" tab: each purchased product's pool and its consumption.</summary>
 public sealed class PoolQueries(AppDbContext db)
 {
     public Task<IReadOnlyList<PoolDto>> List(int organizationId, CancellationToken ct) => Snapshots.PoolsAsync(db, organizationId, null, ct);
+
+    public async Task<IReadOnlyList<ProductConsumption>> Consumption(int organizationId, CancellationToken ct)
+    {
+        var pools = await List(organizationId, ct);
+        var sums = await (from p in db.EventProducts
+                          join e in db.Events on p.EventId equals e.Id
+                          where e.OrganizationId == organizationId
+                          group p by p.ProductCode into g
+                          select new
+                          {
+                              Code = g.Key,
+                              Required = g.Sum(x => x.Required),
+                              Allocated = g.Sum(x => x.Allocated),
+                              Missing = g.Sum(x => x.Required > x.Allocated ? x.Required - x.Allocated : 0),
+                          }).ToDictionaryAsync(x => x.Code, ct);
+        return pools.Select(p =>
+        {
+            var s = sums.GetValueOrDefault(p.ProductCode);
+            return new ProductConsumption(p.ProductCode, p.ProductName, p.Purchased, s?.Allocated ?? 0, s?.Required ?? 0, s?.Missing ?? 0);
+        }).ToList();
+    }
+
+    /// <summary>The newest transactions of each product, for the expandable rows.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<TransactionDto>>> RecentByProduct(int organizationId, IEnumerable<string> productCodes, int take, CancellationToken ct)
+    {
+        var result = new Dictionary<string, IReadOnlyList<TransactionDto>>(StringComparer.Ordinal);
+        foreach (var code in productCodes)
+        {
+            result[code] = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.ProductCode == code))
+                .Take(take).ToListAsync(ct);
+        }
+
+        return result;
+    }
 }

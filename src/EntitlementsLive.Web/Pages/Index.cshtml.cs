@@ -1,0 +1,11 @@
+using EntitlementsLive.Web.Features.Organizations;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace EntitlementsLive.Web.Pages;
+
+public sealed class IndexModel(Navigation navigation) : PageModel
+{
+    public NavigationModel Nav { get; private set; } = null!;
+
+    public async Task OnGetAsync(CancellationToken ct) => Nav = await navigation.GetAsync(ct);
+}

@@ -1,0 +1,71 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Pools;
+using EntitlementsLive.Web.Features.Shared;
+using EntitlementsLive.Web.Features.Transactions;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
+
+public sealed class HistoryModel(CurrentUser me, TransactionQueries history, PoolQueries pools, EventQueries events) : OrgPageModel(me)
+{
+    [FromQuery(Name = "productCode")]
+    public string? ProductCode { get; set; }
+
+    [FromQuery(Name = "eventId")]
+    public int? EventId { get; set; }
+
+    [FromQuery(Name = "kind")]
+    public string? Kind { get; set; }
+
+    [FromQuery(Name = "cursor")]
+    public string? Cursor { get; set; }
+
+    public TransactionPage Result { get; private set; } = new([], null);
+
+    public IReadOnlyList<PoolDto> Products { get; private set; } = [];
+
+    public IReadOnlyList<EventDto> Events { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    public string Query(string? cursor = null, string? format = null)
+    {
+        var parts = new List<string>();
+        void Add(string name, object? value)
+        {
+            if (value is not null && value.ToString() is { Length: > 0 } text)
+            {
+                parts.Add(name + "=" + Uri.EscapeDataString(text));
+            }
+        }
+
+        Add("productCode", ProductCode);
+        Add("eventId", EventId);
+        Add("kind", Kind);
+        Add("cursor", cursor);
+        Add("format", format);
+        return parts.Count == 0 ? "" : "?" + string.Join("&", parts);
+    }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await AuthorizeAdmin(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        Products = await pools.List(OrgId, ct);
+        Events = await events.List(OrgId, EventFilter.All, missingOnly: false, ct, limit: 500);
+        try
+        {
+            Result = await history.Page(OrgId, new TransactionFilter(ProductCode, EventId, Kind), TransactionQueries.DefaultLimit, Cursor, ct);
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
+        {
+            Error = ex.Message;
+        }
+
+        return Page();
+    }
+}

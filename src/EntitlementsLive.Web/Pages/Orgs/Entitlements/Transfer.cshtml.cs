@@ -1,0 +1,144 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Pools;
+using EntitlementsLive.Web.Features.Shared;
+using EntitlementsLive.Web.Features.Transfers;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
+
+/// <summary>The transfer flow: choose, confirm (transfers are final), record once, land on the event's details.</summary>
+public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueries pools, TransferToEvent transfer) : OrgPageModel(me)
+{
+    [BindProperty(SupportsGet = true)]
+    public int EventId { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "product")]
+    public string? ProductCode { get; set; }
+
+    [BindProperty]
+    public int? Quantity { get; set; }
+
+    /// <summary>Rendered with the form, so a double click, a back button or a refresh records one transfer.</summary>
+    [BindProperty]
+    public string IdempotencyKey { get; set; } = "";
+
+    public EventDto Event { get; private set; } = null!;
+
+    public IReadOnlyList<PoolDto> Pools { get; private set; } = [];
+
+    public bool Confirming { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public PoolDto? Selected => Pools.FirstOrDefault(p => p.ProductCode == ProductCode);
+
+    public long MissingOf(string productCode) => Event.Products.FirstOrDefault(p => p.ProductCode == productCode)?.Missing ?? 0;
+
+    public bool EventHolds(string productCode) => Event.Products.Any(p => p.ProductCode == productCode && p.Allocated > 0);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await Load(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        IdempotencyKey = Guid.NewGuid().ToString("N");
+        if (Selected is null)
+        {
+            ProductCode = Pools.FirstOrDefault(p => MissingOf(p.ProductCode) > 0)?.ProductCode ?? (Pools.Count > 0 ? Pools[0].ProductCode : null);
+        }
+
+        if (Selected is { Kind: "subscription" } pool)
+        {
+            Quantity = (int)Math.Clamp(MissingOf(pool.ProductCode), Math.Min(1, pool.Available), pool.Available);
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostReviewAsync(CancellationToken ct)
+    {
+        if (await Load(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        Error = Check();
+        Confirming = Error is null;
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
+    {
+        if (await Load(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        var kind = Selected?.Kind;
+        try
+        {
+            var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, kind == "module" ? null : Quantity, IdempotencyKey), Me.Actor, ct);
+            TempData["Transferred"] = FormattableString.Invariant($"{result.Transaction.Quantity} {result.Transaction.ProductName} transferred to {Event.Name}.");
+            return Redirect($"/Orgs/{OrgId}/Events/{EventId}#entitlements");
+        }
+        catch (DomainException ex) when (ex.Code is not ErrorCodes.NotFound)
+        {
+            // Nothing was recorded: show why, with the choices still there. Pools are re-read for fresh figures.
+            Error = ex.Message;
+            Pools = await AvailablePools(ct);
+            return Page();
+        }
+    }
+
+    private async Task<IActionResult?> Load(CancellationToken ct)
+    {
+        if (await AuthorizeAdmin(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        try
+        {
+            Event = (await events.Details(OrgId, EventId, ct)).Event;
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.NotFound)
+        {
+            return NotFound();
+        }
+
+        Pools = await AvailablePools(ct);
+        return null;
+    }
+
+    private async Task<IReadOnlyList<PoolDto>> AvailablePools(CancellationToken ct) =>
+        (await pools.List(OrgId, ct)).Where(p => p.Available > 0 || p.ProductCode == ProductCode).ToList();
+
+    /// <summary>Early, friendly checks; the handler applies the same rules again when recording.</summary>
+    private string? Check()
+    {
+        if (Selected is not { } pool)
+        {
+            return "Choose one of your purchased products.";
+        }
+
+        if (pool.Kind == "module")
+        {
+            if (EventHolds(pool.ProductCode))
+            {
+                return $"{Event.Name} already holds {pool.ProductName}; a second one would waste a final transfer.";
+            }
+
+            return pool.Available < 1 ? $"No {pool.ProductName} left in your pool." : null;
+        }
+
+        if (Quantity is null or <= 0)
+        {
+            return "Enter how many subscriptions to transfer (a positive whole number).";
+        }
+
+        return Quantity > pool.Available ? $"Only {pool.Available:N0} {pool.ProductName} available in your pool." : null;
+    }
+}

@@ -1,0 +1,178 @@
+// Live updates: one SignalR connection per page. The server picks the groups; the page only applies
+// absolute figures it receives, newest per key, and resumes from its last sequence after a reconnect.
+(function () {
+  "use strict";
+  if (!window.signalR) return;
+
+  const orgId = parseInt(document.body.dataset.orgId || "", 10);
+  const stateEl = document.getElementById("live-state");
+  const newest = new Map(); // key -> sequence, so a replayed older message never overwrites a newer one
+  let lastSequence = 0;
+  const fmt = new Intl.NumberFormat("en-US");
+
+  function setState(state) {
+    if (!stateEl) return;
+    stateEl.classList.remove("d-none");
+    stateEl.dataset.state = state;
+    stateEl.querySelector(".label").textContent = state;
+  }
+
+  function fresh(key, message) {
+    if (message.sequence > lastSequence) lastSequence = message.sequence;
+    const seen = newest.get(key) || 0;
+    if (message.sequence <= seen) return false;
+    newest.set(key, message.sequence);
+    return true;
+  }
+
+  function setText(root, field, value) {
+    root.querySelectorAll('[data-field="' + field + '"]').forEach(el => { el.textContent = typeof value === "number" ? fmt.format(value) : value; });
+  }
+
+  function escapeHtml(s) {
+    return String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function onPool(m) {
+    if (!fresh("pool:" + m.productCode, m)) return;
+    document.querySelectorAll('[data-pool="' + m.productCode + '"]').forEach(row => {
+      setText(row, "purchased", m.purchased);
+      setText(row, "transferred", m.transferred);
+      setText(row, "available", m.available);
+      flash(row);
+    });
+    document.dispatchEvent(new CustomEvent("el:pool", { detail: m }));
+  }
+
+  function chips(m) {
+    const base = "/Orgs/" + m.orgId + "/Entitlements/Transfer?eventId=" + m.eventId + "&product=";
+    return '<div class="d-flex flex-wrap gap-2">' + m.products.map(p =>
+      '<span class="product-chip ' + (p.missing > 0 ? "short" : "ok") + '" data-product="' + escapeHtml(p.productCode) + '">' +
+      '<a class="chip-name" href="' + base + encodeURIComponent(p.productCode) + '">' + escapeHtml(p.productName) + "</a>" +
+      '<span class="tabular">' + p.allocated + "/" + p.required + "</span>" +
+      (p.missing > 0 ? '<span class="chip-missing tabular">−' + p.missing + "</span>" : "") +
+      '<a class="chip-plus" href="' + base + encodeURIComponent(p.productCode) + '" aria-label="Add ' + escapeHtml(p.productName) + '">+</a></span>').join("") + "</div>";
+  }
+
+  function onCoverage(m) {
+    if (!fresh("event:" + m.eventId, m)) return;
+    document.querySelectorAll('[data-event-row="' + m.eventId + '"]').forEach(row => {
+      row.classList.toggle("is-missing", m.missing);
+      row.querySelector(".missing-badge")?.classList.toggle("d-none", !m.missing);
+      setText(row, "counted", m.countedParticipants);
+      setText(row, "activated", m.activatedParticipants);
+      const cell = row.querySelector('[data-field="products"]');
+      if (cell) cell.innerHTML = chips(m);
+      flash(row);
+    });
+    document.querySelectorAll('[data-event-banner="' + m.eventId + '"]').forEach(b => b.classList.toggle("d-none", !m.missing));
+    document.querySelectorAll('[data-event-page="' + m.eventId + '"]').forEach(page => {
+      setText(page, "counted", m.countedParticipants);
+      setText(page, "activated", m.activatedParticipants);
+      const badge = page.querySelector(".coverage-badge");
+      if (badge) {
+        badge.textContent = m.missing ? "Missing entitlements" : "Covered";
+        badge.classList.toggle("text-bg-danger", m.missing);
+        badge.classList.toggle("text-bg-success", !m.missing);
+      }
+      m.products.forEach(p => {
+        const row = page.querySelector('tr[data-product="' + p.productCode + '"]');
+        if (!row) return;
+        setText(row, "required", p.required);
+        setText(row, "allocated", p.allocated);
+        setText(row, "missing", p.missing);
+        row.classList.toggle("table-danger", p.missing > 0);
+      });
+    });
+    document.dispatchEvent(new CustomEvent("el:coverage", { detail: m }));
+  }
+
+  function onMissing(m) {
+    if (!fresh("org", m)) return;
+    const total = m.liveEventsMissing + m.pastEventsMissing;
+    document.querySelectorAll("[data-missing-count]").forEach(el => { el.textContent = total; });
+    document.querySelectorAll("[data-missing-live]").forEach(el => { el.textContent = m.liveEventsMissing; });
+    document.querySelectorAll("[data-missing-past]").forEach(el => { el.textContent = m.pastEventsMissing; });
+    document.getElementById("missing-window")?.classList.toggle("d-none", total === 0);
+  }
+
+  function onTransaction(m) {
+    const t = m.transaction;
+    if (m.sequence > lastSequence) lastSequence = m.sequence;
+    if (document.querySelector('[data-tx-id="' + t.id + '"]')) return;
+    const table = document.querySelector('[data-testid="history-table"]');
+    if (table && table.dataset.firstPage === "true"
+      && (!table.dataset.filterProduct || table.dataset.filterProduct === t.productCode)
+      && (!table.dataset.filterEvent || String(t.eventId) === table.dataset.filterEvent)
+      && (!table.dataset.filterKind || table.dataset.filterKind === t.kind)) {
+      table.querySelector(".empty-row")?.remove();
+      const tr = document.createElement("tr");
+      tr.dataset.txId = t.id;
+      tr.innerHTML = "<td class=\"text-nowrap\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + "</td>" +
+        "<td>" + (t.kind === "purchase" ? "Purchase" : "Transfer") + "</td><td>" + escapeHtml(t.productName) + "</td>" +
+        "<td class=\"text-end tabular\">" + (t.kind === "purchase" ? "+" : "−") + fmt.format(t.quantity) + "</td>" +
+        "<td>" + escapeHtml(t.eventName ?? "—") + "</td><td>" + escapeHtml(t.actor) + "</td><td>" + escapeHtml(t.reference ?? "—") + "</td>" +
+        "<td class=\"text-end tabular\">" + fmt.format(t.balanceAfter) + "</td>";
+      table.querySelector("tbody").prepend(tr);
+      flash(tr);
+    }
+    document.querySelectorAll('[data-tx-list="' + t.productCode + '"]').forEach(list => {
+      const li = document.createElement("li");
+      li.className = "list-group-item bg-transparent px-0 tx-item";
+      li.dataset.txId = t.id;
+      li.innerHTML = '<div class="d-flex justify-content-between"><span><span class="badge me-1 ' +
+        (t.kind === "purchase" ? 'text-bg-success-subtle text-success-emphasis">Purchase' : 'text-bg-secondary-subtle text-secondary-emphasis">Transfer') +
+        '</span><span class="tabular">' + (t.kind === "purchase" ? "+" : "−") + fmt.format(t.quantity) + "</span> " +
+        (t.eventName ? '<span class="text-body-secondary">to</span> ' + escapeHtml(t.eventName) : "") +
+        '</span><span class="text-body-secondary">' + escapeHtml(t.actor) + " · balance " + fmt.format(t.balanceAfter) + "</span></div>";
+      list.prepend(li);
+      flash(li);
+    });
+  }
+
+  function flash(el) {
+    el.classList.remove("flash");
+    void el.offsetWidth;
+    el.classList.add("flash");
+  }
+
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/entitlements")
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(10000, 500 * Math.pow(2, ctx.previousRetryCount)) })
+    .withStatefulReconnect()
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+
+  connection.on("PoolBalanceChanged", onPool);
+  connection.on("EventCoverageChanged", onCoverage);
+  connection.on("MissingEntitlementsChanged", onMissing);
+  connection.on("TransactionRecorded", onTransaction);
+
+  async function resume() {
+    if (!orgId || !lastSequence) return;
+    try {
+      const result = await connection.invoke("Resume", orgId, lastSequence);
+      if (result && result.reloadRequired) location.reload();
+    } catch (e) {
+      console.warn("resume failed", e);
+    }
+  }
+
+  connection.onreconnecting(() => setState("reconnecting"));
+  connection.onreconnected(async () => { setState("live"); await resume(); });
+  connection.onclose(() => { setState("offline"); setTimeout(start, 5000); });
+
+  async function start() {
+    try {
+      await connection.start();
+      setState("live");
+      await resume();
+    } catch (e) {
+      setState("offline");
+      setTimeout(start, 5000);
+    }
+  }
+
+  window.entitlementsLive = { connection, get lastSequence() { return lastSequence; } };
+  start();
+})();
