@@ -44,8 +44,8 @@ public class DashboardTests(BrowserFixture fx)
         Assert.False(await page.IsVisibleAsync("[data-testid=missing-banner]"));
         await BrowserFixture.Screenshot(page, "5-event-details");
 
-        await page.ClickAsync("text=Manage Organization");
-        await page.GotoAsync(page.Url.Split("/Orgs/")[0] + "/Orgs/" + page.Url.Split("/Orgs/")[1].Split('/')[0] + "/Entitlements/History");
+        var orgId = new Uri(page.Url).AbsolutePath.Split('/')[2];
+        await page.GotoAsync($"/Orgs/{orgId}/Entitlements/History");
         await page.WaitForSelectorAsync("[data-testid=history-table] tbody tr");
         Assert.Contains("Acme Summit 2026", await page.InnerTextAsync("[data-testid=history-table] tbody tr:first-child"));
         await BrowserFixture.Screenshot(page, "6-transaction-history");

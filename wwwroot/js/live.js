@@ -121,7 +121,7 @@
       li.className = "list-group-item bg-transparent px-0 tx-item";
       li.dataset.txId = t.id;
       li.innerHTML = '<div class="d-flex justify-content-between"><span><span class="badge me-1 ' +
-        (t.kind === "purchase" ? 'text-bg-success-subtle text-success-emphasis">Purchase' : 'text-bg-secondary-subtle text-secondary-emphasis">Transfer') +
+        (t.kind === "purchase" ? 'bg-success-subtle text-success-emphasis">Purchase' : 'bg-secondary-subtle text-secondary-emphasis">Transfer') +
         '</span><span class="tabular">' + (t.kind === "purchase" ? "+" : "−") + fmt.format(t.quantity) + "</span> " +
         (t.eventName ? '<span class="text-body-secondary">to</span> ' + escapeHtml(t.eventName) : "") +
         '</span><span class="text-body-secondary">' + escapeHtml(t.actor) + " · balance " + fmt.format(t.balanceAfter) + "</span></div>";

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace EntitlementsLive.Web.Tests;
+
+/// <summary>Who may open what: every page and endpoint for every kind of caller.</summary>
+[Collection(AppCollection.Name)]
+public class AuthorizationMatrixTests(AppFactory app)
+{
+    private const string Anonymous = "anonymous";
+    private const string AcmeAdmin = "admin@acme.test";
+    private const string GlobexAdmin = "admin@globex.test";
+    private const string Team = "team@acme.test";
+    private const string Ops = "ops@platform.test";
+    private const string InitechAdmin = "admin@initech.test";
+
+    // (caller, path, expected) for GET endpoints of the API. {acme}, {initech}, {summit}, {launch} are replaced with ids.
+    public static TheoryData<string, string, int> ApiReads()
+    {
+        var data = new TheoryData<string, string, int>();
+        foreach (var path in new[] { "/api/orgs/{acme}/pools", "/api/orgs/{acme}/events?status=live", "/api/orgs/{acme}/transactions", "/api/orgs/{acme}/transactions/export?format=csv" })
+        {
+            data.Add(Anonymous, path, 401);
+            data.Add(AcmeAdmin, path, 200);
+            data.Add(GlobexAdmin, path, 404);
+            data.Add(Team, path, 403);
+            data.Add(Ops, path, 404);
+            data.Add(InitechAdmin, path, 404);
+            data.Add(InitechAdmin, path.Replace("{acme}", "{initech}", StringComparison.Ordinal), 403);
+        }
+
+        data.Add(Anonymous, "/api/orgs", 401);
+        foreach (var user in new[] { AcmeAdmin, GlobexAdmin, Team, Ops, InitechAdmin })
+        {
+            data.Add(user, "/api/orgs", 200);
+        }
+
+        const string summit = "/api/orgs/{acme}/events/{summit}/entitlements";
+        data.Add(Anonymous, summit, 401);
+        data.Add(AcmeAdmin, summit, 200);
+        data.Add(Team, summit, 200);
+        data.Add(Team, "/api/orgs/{acme}/events/{launch}/entitlements", 404);
+        data.Add(GlobexAdmin, summit, 404);
+        data.Add(Ops, summit, 404);
+        data.Add(InitechAdmin, summit, 404);
+        data.Add(AcmeAdmin, "/api/orgs/{acme}/events/999999/entitlements", 404);
+        data.Add(AcmeAdmin, "/openapi/v1.json", 200);
+        data.Add(Anonymous, "/health/live", 200);
+        data.Add(Anonymous, "/health/ready", 200);
+        return data;
+    }
+
+    public static TheoryData<string, string, int> Pages()
+    {
+        var data = new TheoryData<string, string, int>();
+        foreach (var path in new[] { "/Orgs/{acme}/Entitlements", "/Orgs/{acme}/Entitlements/Events", "/Orgs/{acme}/Entitlements/Events?status=past&missingOnly=true",
+                     "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}" })
+        {
+            data.Add(Anonymous, path, 302);
+            data.Add(AcmeAdmin, path, 200);
+            data.Add(GlobexAdmin, path, 404);
+            data.Add(Team, path, 403);
+            data.Add(Ops, path, 404);
+            data.Add(InitechAdmin, path, 404);
+        }
+
+        data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements", 403);
+        data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements/Events", 403);
+        data.Add(AcmeAdmin, "/Orgs/{acme}/Entitlements/Transfer?eventId=999999", 404);
+
+        const string eventPage = "/Orgs/{acme}/Events/{summit}";
+        data.Add(Anonymous, eventPage, 302);
+        data.Add(AcmeAdmin, eventPage, 200);
+        data.Add(Team, eventPage, 200);
+        data.Add(Team, "/Orgs/{acme}/Events/{launch}", 404);
+        data.Add(GlobexAdmin, eventPage, 404);
+        data.Add(Ops, eventPage, 404);
+
+        foreach (var user in new[] { AcmeAdmin, GlobexAdmin, Team, Ops, InitechAdmin })
+        {
+            data.Add(user, "/", 200);
+        }
+
+        data.Add(Anonymous, "/", 302);
+        data.Add(Anonymous, "/Account/Login", 200);
+        data.Add(Anonymous, "/Ops/Purchases", 302);
+        data.Add(Ops, "/Ops/Purchases", 200);
+        data.Add(AcmeAdmin, "/Ops/Purchases", 403);
+        data.Add(Team, "/Ops/Purchases", 403);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ApiReads))]
+    public async Task Api_Get_AnswersByRole(string user, string path, int expected)
+    {
+        using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
+        var response = await client.GetAsync(await Resolve(path));
+        Assert.Equal(expected, (int)response.StatusCode);
+        if (expected >= 400 && path.StartsWith("/api", StringComparison.Ordinal) && expected != 401)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public async Task Page_AnswersByRole(string user, string path, int expected)
+    {
+        using var client = await app.PagesAs(user == Anonymous ? null : user);
+        var response = await client.GetAsync(await Resolve(path));
+        Assert.Equal(expected, (int)response.StatusCode);
+        if (expected == 302)
+        {
+            Assert.StartsWith("/Account/Login", response.Headers.Location?.PathAndQuery ?? response.Headers.Location?.OriginalString, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task OrganizationWithoutEntitlements_ExplainsItself_OnThePageAndInTheApi()
+    {
+        using var pages = await app.PagesAs(InitechAdmin);
+        var page = await pages.GetAsync(await Resolve("/Orgs/{initech}/Entitlements"));
+        Assert.Contains("Entitlements are not activated for your organization", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var api = await app.ApiAs(InitechAdmin);
+        var response = await api.GetAsync(await Resolve("/api/orgs/{initech}/pools"));
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("entitlements-not-activated", problem.RootElement.GetProperty("code").GetString());
+    }
+
+    [Theory]
+    [InlineData(Anonymous, 401)]
+    [InlineData(Team, 403)]
+    [InlineData(GlobexAdmin, 404)]
+    [InlineData(Ops, 404)]
+    [InlineData(InitechAdmin, 404)]
+    public async Task Api_Transfer_IsRefused_ToAnyoneButTheOrganizationsAdmins(string user, int expected)
+    {
+        var before = await app.Fingerprint();
+        using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
+        var response = await client.PostAsJsonAsync(await Resolve("/api/orgs/{acme}/events/{summit}/transfers"),
+            new { productCode = "SUBSCRIPTION", quantity = 1, idempotencyKey = Guid.NewGuid().ToString() });
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.Equal(before, await app.Fingerprint());
+    }
+
+    [Theory]
+    [InlineData(Anonymous, 401)]
+    [InlineData(AcmeAdmin, 403)]
+    [InlineData(Team, 403)]
+    [InlineData(Ops, 201)]
+    public async Task Api_Purchase_IsForOpsOnly(string user, int expected)
+    {
+        using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
+        var response = await client.PostAsJsonAsync(await Resolve("/api/orgs/{globex}/purchases"),
+            new { productCode = "GAMIFICATION", quantity = 2, reference = "GLX-TEST", idempotencyKey = Guid.NewGuid().ToString() });
+        Assert.Equal(expected, (int)response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Login_WithWrongPassword_Answers401_WithoutSayingWhichPartWasWrong()
+    {
+        using var client = app.CreateClient();
+        var wrongPassword = await client.PostAsJsonAsync("/api/auth/login", new { email = "admin@globex.test", password = "nope" });
+        var unknownUser = await client.PostAsJsonAsync("/api/auth/login", new { email = "nobody@nowhere.test", password = "nope" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrongPassword.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, unknownUser.StatusCode);
+        Assert.Equal(
+            JsonDocument.Parse(await wrongPassword.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString(),
+            JsonDocument.Parse(await unknownUser.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+    }
+
+    private async Task<string> Resolve(string path)
+    {
+        var acme = await app.OrgId("Acme Events");
+        return path
+            .Replace("{acme}", acme.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{globex}", (await app.OrgId("Globex Live")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{initech}", (await app.OrgId("Initech Meetups")).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{summit}", (await app.EventNamed("Acme Summit 2026")).Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{launch}", (await app.EventNamed("Acme Product Launch")).Id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Net;
+using EntitlementsLive.Domain;
+using MiniExcelLibs;
+
+namespace EntitlementsLive.Web.Tests;
+
+[Collection(AppCollection.Name)]
+public class ExportTests(AppFactory app)
+{
+    [Fact]
+    public async Task Csv_And_Xlsx_HoldEveryRowOfTheHistory()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 50, participants: 3);
+        for (var i = 0; i < 7; i++)
+        {
+            await app.With<Features.Transfers.TransferToEvent, Features.Transfers.TransferResult>(h =>
+                h.Handle(orgId, eventId, new(ProductCodes.Subscription, i + 1, "e" + i), "exporter@test, \"quoted\"", CancellationToken.None));
+        }
+
+        var userId = await app.WithDb(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Users.Where(u => u.Email == "admin@globex.test").Select(u => u.Id)));
+        await app.WithDb(async db => { db.Memberships.Add(Membership.Administrator(userId, orgId)); return await db.SaveChangesAsync(); });
+        using var client = await app.ApiAs("admin@globex.test");
+
+        var csv = await client.GetAsync($"/api/orgs/{orgId}/transactions/export?format=csv");
+        Assert.Equal(HttpStatusCode.OK, csv.StatusCode);
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 8, lines.Length); // header, 7 transfers, 1 purchase
+        Assert.StartsWith("Id,Sequence,Kind", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"exporter@test, \"\"quoted\"\"\"", lines[1], StringComparison.Ordinal);
+
+        var xlsx = await client.GetAsync($"/api/orgs/{orgId}/transactions/export?format=xlsx");
+        Assert.Equal(HttpStatusCode.OK, xlsx.StatusCode);
+        await using var stream = new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync());
+        var rows = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(8, rows.Count);
+        Assert.Equal("transfer", rows[0]["Kind"]);
+        Assert.Equal("purchase", rows[^1]["Kind"]);
+        Assert.Equal(7d, Convert.ToDouble(rows[0]["Quantity"], System.Globalization.CultureInfo.InvariantCulture));
+
+        var filtered = await client.GetStringAsync($"/api/orgs/{orgId}/transactions/export?format=csv&kind=purchase");
+        Assert.Equal(2, filtered.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var bad = await client.GetAsync($"/api/orgs/{orgId}/transactions/export?format=pdf");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task History_PagesWithACursor_NewestFirst_WithoutGapsOrRepeats()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 100);
+        for (var i = 0; i < 11; i++)
+        {
+            await app.With<Features.Transfers.TransferToEvent, Features.Transfers.TransferResult>(h =>
+                h.Handle(orgId, eventId, new(ProductCodes.Subscription, 1, "p" + i), "pager", CancellationToken.None));
+        }
+
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await app.With<Features.Transactions.TransactionQueries, Features.Transactions.TransactionPage>(q =>
+                q.Page(orgId, new(), 4, cursor, CancellationToken.None));
+            seen.AddRange(page.Items.Select(t => t.Id));
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(12, seen.Count);
+        Assert.Equal(seen.OrderByDescending(x => x), seen);
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+}
