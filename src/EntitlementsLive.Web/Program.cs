@@ -34,6 +34,7 @@ try
     app.UseStatusCodePagesWithReExecute("/Error/{0}");
     app.UseSerilogRequestLogging();
     app.UseStaticFiles();
+    app.UseLiveOriginCheck();
     app.UseRouting();
     app.UseAuthentication();
     app.UseAuthorization();

@@ -54,6 +54,25 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         return page;
     }
 
+    /// <summary>A second administrator of Acme, for the tests that watch one admin's change from another session.</summary>
+    public async Task<string> SecondAcmeAdmin()
+    {
+        const string email = "second.admin@acme.test";
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<EntitlementsLive.Web.Data.AppUser>>();
+        if (await users.FindByEmailAsync(email) is null)
+        {
+            var user = new EntitlementsLive.Web.Data.AppUser { UserName = email, Email = email, DisplayName = "Sam Second (Acme)" };
+            Assert.True((await users.CreateAsync(user, "Demo!2345")).Succeeded);
+            var db = scope.ServiceProvider.GetRequiredService<EntitlementsLive.Web.Data.AppDbContext>();
+            var acme = db.Organizations.Single(o => o.Name == "Acme Events");
+            db.Memberships.Add(EntitlementsLive.Domain.Membership.Administrator(user.Id, acme.Id));
+            await db.SaveChangesAsync();
+        }
+
+        return email;
+    }
+
     public static Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
 
@@ -79,8 +98,9 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
     }
 }
 
+/// <summary>Browser test classes run one after another (two cores); each class has its own app and database.</summary>
 [CollectionDefinition(Name)]
-public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
+public sealed class BrowserCollection
 {
     public const string Name = "browser";
 }

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace EntitlementsLive.BrowserTests;
 
 [Collection(BrowserCollection.Name)]
-public class DashboardTests(BrowserFixture fx)
+public class DashboardTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
 {
     [Fact]
     public async Task Admin_CoversAcmeSummit_ThroughTheTransferFlow_AndLandsOnItsDetails()

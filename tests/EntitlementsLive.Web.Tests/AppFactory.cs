@@ -60,6 +60,25 @@ public class AppFactory : WebApplicationFactory<Program>
         return client;
     }
 
+    /// <summary>A new user with the given memberships (password as the demo users').</summary>
+    public async Task<string> NewUser(params Func<string, Membership>[] memberships)
+    {
+        var email = "u" + Guid.NewGuid().ToString("N")[..10] + "@test.example";
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
+        var user = new AppUser { UserName = email, Email = email, DisplayName = email };
+        var created = await users.CreateAsync(user, DemoSeeder.Password);
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        foreach (var membership in memberships)
+        {
+            db.Memberships.Add(membership(user.Id));
+        }
+
+        await db.SaveChangesAsync();
+        return email;
+    }
+
     public Task<int> OrgId(string name) => WithDb(db => db.Organizations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync());
 
     public Task<Event> EventNamed(string name) => WithDb(db => db.Events.AsNoTracking().Include(e => e.Products).SingleAsync(e => e.Name == name));

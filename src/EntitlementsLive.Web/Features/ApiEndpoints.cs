@@ -1,5 +1,6 @@
 using EntitlementsLive.Web.Features.Auth;
 using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Pools;
 using EntitlementsLive.Web.Features.Purchases;
@@ -80,6 +81,19 @@ public static class ApiEndpoints
                 ? Results.Created($"/api/orgs/{orgId}/transactions?cursor={result.Transaction.Id + 1}&limit=1", new { transaction = result.Transaction })
                 : Results.Ok(new { transaction = result.Transaction });
         }).WithSummary("Ops: records a purchase, crediting the organization's pool.");
+
+        org.MapGet("/memberships", async (int orgId, CurrentUser me, Memberships members, CancellationToken ct) =>
+        {
+            await me.RequireAdminAsync(orgId, ct);
+            return TypedResults.Ok(await members.List(orgId, ct));
+        }).WithSummary("The organization's administrators and event teams.");
+
+        org.MapDelete("/memberships/{membershipId:int}", async (int orgId, int membershipId, CurrentUser me, Memberships members, CancellationToken ct) =>
+        {
+            await me.RequireAdminAsync(orgId, ct);
+            await members.Remove(orgId, membershipId, me.UserId, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Removes a membership; it takes effect on open live connections too.");
 
         return app;
     }

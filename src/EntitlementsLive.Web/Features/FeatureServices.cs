@@ -1,4 +1,5 @@
 using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Participants;
 using EntitlementsLive.Web.Features.Pools;
@@ -26,6 +27,7 @@ public static class FeatureServices
         services.AddScoped<TransactionExport>();
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<Navigation>();
+        services.AddScoped<Memberships>();
         return services;
     }
 }

@@ -22,6 +22,10 @@ public static class LiveExtensions
         return services;
     }
 
+    /// <summary>Checks the Origin of every hub request before it reaches SignalR.</summary>
+    public static IApplicationBuilder UseLiveOriginCheck(this IApplicationBuilder app) =>
+        app.UseWhen(http => http.Request.Path.StartsWithSegments(SecurityExtensions.HubPath), hub => hub.UseMiddleware<OriginCheck>());
+
     public static IEndpointRouteBuilder MapLive(this IEndpointRouteBuilder app)
     {
         app.MapHub<EntitlementsHub>(SecurityExtensions.HubPath, o =>

@@ -24,6 +24,12 @@ public sealed class LiveOptions
     /// <summary>A safety net: drain every organization this often even without a signal.</summary>
     [Range(100, 600_000)]
     public int SweepIntervalMs { get; set; } = 5_000;
+
+    /// <summary>
+    /// Browser origins, besides the app's own, that may open the hub (WebSockets are not covered by CORS,
+    /// so the hub checks the Origin header itself).
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
 }
 
 /// <summary>
