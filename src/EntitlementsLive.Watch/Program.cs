@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+
+// Signs in and prints every live message as it arrives: for ops and for debugging.
+//   scripts/watch --email admin@acme.test [--password ...] [--url http://127.0.0.1:5080]
+var options = Args.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: scripts/watch --email EMAIL [--password PASSWORD | env EL_PASSWORD] [--url URL] [--json]");
+    return 2;
+}
+
+using var http = new HttpClient { BaseAddress = new Uri(options.Url) };
+var login = await http.PostAsJsonAsync("/api/auth/login", new { email = options.Email, password = options.Password });
+if (!login.IsSuccessStatusCode)
+{
+    Console.Error.WriteLine($"sign-in failed: {(int)login.StatusCode} {await login.Content.ReadAsStringAsync()}");
+    return 1;
+}
+
+var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
+http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+var organizations = await http.GetFromJsonAsync<JsonElement>("/api/orgs");
+var orgIds = organizations.EnumerateArray().Select(o => o.GetProperty("id").GetInt32()).ToList();
+var last = orgIds.ToDictionary(id => id, _ => 0L);
+
+var connection = new HubConnectionBuilder()
+    .WithUrl(new Uri(new Uri(options.Url), "/hubs/entitlements"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+    .WithAutomaticReconnect()
+    .WithStatefulReconnect()
+    .Build();
+
+foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded" })
+{
+    connection.On<JsonElement>(type, message =>
+    {
+        var org = message.GetProperty("orgId").GetInt32();
+        var sequence = message.GetProperty("sequence").GetInt64();
+        lock (last)
+        {
+            last[org] = Math.Max(last.GetValueOrDefault(org), sequence);
+        }
+
+        var time = DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        Console.WriteLine(options.Json
+            ? JsonSerializer.Serialize(new { receivedAt = time, type, message })
+            : $"{time} {type,-27} org={org} seq={sequence} {message.GetRawText()}");
+    });
+}
+
+connection.Reconnecting += _ => { Console.Error.WriteLine("reconnecting…"); return Task.CompletedTask; };
+connection.Reconnected += async _ =>
+{
+    Console.Error.WriteLine("reconnected; resuming");
+    foreach (var (org, sequence) in last.ToList())
+    {
+        var result = await connection.InvokeAsync<JsonElement>("Resume", org, sequence);
+        Console.Error.WriteLine($"resume org={org} after={sequence}: {result.GetRawText()}");
+    }
+};
+
+await connection.StartAsync();
+Console.Error.WriteLine($"live as {options.Email} on {options.Url}; organizations: {string.Join(", ", orgIds)}. Ctrl+C to stop.");
+var stop = new TaskCompletionSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+await stop.Task;
+await connection.DisposeAsync();
+return 0;
+
+internal sealed record Args(string Url, string Email, string Password, bool Json)
+{
+    public static Args? Parse(string[] args)
+    {
+        string url = "http://127.0.0.1:5080", email = "", password = Environment.GetEnvironmentVariable("EL_PASSWORD") ?? "";
+        var json = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--url" when i + 1 < args.Length: url = args[++i]; break;
+                case "--email" when i + 1 < args.Length: email = args[++i]; break;
+                case "--password" when i + 1 < args.Length: password = args[++i]; break;
+                case "--json": json = true; break;
+                default: return null;
+            }
+        }
+
+        return email.Length == 0 || password.Length == 0 ? null : new Args(url, email, password, json);
+    }
+}
