@@ -38,4 +38,5 @@ public static class ErrorCodes
     public const string NotFound = "not-found";
     public const string EntitlementsNotActivated = "entitlements-not-activated";
     public const string Forbidden = "forbidden";
+    public const string BatchTooLarge = "batch-too-large";
 }

@@ -56,6 +56,9 @@ public sealed class Event
 
     public IReadOnlyList<EventProduct> Products => _products;
 
+    /// <summary>Set once screens were told the event moved from Live to Past.</summary>
+    public bool PastAnnounced { get; private set; }
+
     /// <summary>Rule 9: Live until it ends, then Past.</summary>
     public EventStatus StatusAt(DateTime now) => StatusOf(EndsAt, now);
 

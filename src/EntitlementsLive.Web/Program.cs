@@ -1,5 +1,6 @@
 using EntitlementsLive.Web.Features;
 using EntitlementsLive.Web.Infrastructure;
+using EntitlementsLive.Web.Jobs;
 using EntitlementsLive.Web.Live;
 using Serilog;
 
@@ -24,6 +25,7 @@ try
     builder.Services.AddSecurity();
     builder.Services.AddFeatures();
     builder.Services.AddLive();
+    builder.Services.AddJobs(builder.Configuration);
     builder.Services.AddWeb();
 
     var app = builder.Build();
@@ -39,6 +41,7 @@ try
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseAntiforgery();
+    app.UseJobs();
 
     app.MapApi();
     app.MapLive();

@@ -35,6 +35,10 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
     public DbSet<OutboxCursor> OutboxCursors => Set<OutboxCursor>();
 
+    public DbSet<ParticipantBatch> ParticipantBatches => Set<ParticipantBatch>();
+
+    public DbSet<IntegrationKey> IntegrationKeys => Set<IntegrationKey>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -60,6 +64,9 @@ public sealed class AppliedChange
     public string ChangeId { get; set; } = "";
 
     public int EventId { get; set; }
+
+    /// <summary>The batch that applied it, so a batch's figures stay exact across retries.</summary>
+    public string? BatchId { get; set; }
 }
 
 /// <summary>How far the notifier has pushed each organization's outbox, so a restart drains the rest.</summary>

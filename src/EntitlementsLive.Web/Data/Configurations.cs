@@ -75,6 +75,7 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.Navigation(e => e.Products).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.HasIndex(e => new { e.OrganizationId, e.EndsAt });
         b.HasIndex(e => new { e.OrganizationId, e.IsMissing, e.EndsAt });
+        b.HasIndex(e => new { e.PastAnnounced, e.EndsAt });
         b.Ignore(e => e.Subscription);
         b.ToTable(t =>
         {
@@ -111,6 +112,8 @@ internal sealed class AppliedChangeConfiguration : IEntityTypeConfiguration<Appl
     {
         b.HasKey(c => new { c.OrganizationId, c.ChangeId });
         b.Property(c => c.ChangeId).HasMaxLength(200);
+        b.Property(c => c.BatchId).HasMaxLength(32);
+        b.HasIndex(c => c.BatchId);
     }
 }
 
@@ -142,5 +145,32 @@ internal sealed class OutboxCursorConfiguration : IEntityTypeConfiguration<Outbo
     {
         b.HasKey(c => c.OrganizationId);
         b.Property(c => c.OrganizationId).ValueGeneratedNever();
+    }
+}
+
+internal sealed class ParticipantBatchConfiguration : IEntityTypeConfiguration<ParticipantBatch>
+{
+    public void Configure(EntityTypeBuilder<ParticipantBatch> b)
+    {
+        b.Property(x => x.Id).HasMaxLength(32);
+        b.Property(x => x.Status).HasMaxLength(16);
+        b.Property(x => x.Source).HasMaxLength(256);
+        b.Property(x => x.JobId).HasMaxLength(64);
+        b.HasIndex(x => new { x.Status, x.UpdatedAt });
+        b.HasIndex(x => new { x.EventId, x.CreatedAt });
+        b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+        b.HasOne<Event>().WithMany().HasForeignKey(x => x.EventId);
+    }
+}
+
+internal sealed class IntegrationKeyConfiguration : IEntityTypeConfiguration<IntegrationKey>
+{
+    public void Configure(EntityTypeBuilder<IntegrationKey> b)
+    {
+        b.Property(x => x.Name).HasMaxLength(100);
+        b.Property(x => x.Prefix).HasMaxLength(32);
+        b.Property(x => x.SecretHash).HasMaxLength(128);
+        b.HasIndex(x => x.Prefix).IsUnique();
+        b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
     }
 }

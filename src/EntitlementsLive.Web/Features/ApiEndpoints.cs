@@ -1,5 +1,7 @@
 using EntitlementsLive.Web.Features.Auth;
 using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Integrations;
+using EntitlementsLive.Web.Features.Participants;
 using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Pools;
@@ -7,12 +9,16 @@ using EntitlementsLive.Web.Features.Purchases;
 using EntitlementsLive.Web.Features.Shared;
 using EntitlementsLive.Web.Features.Transactions;
 using EntitlementsLive.Web.Features.Transfers;
+using Microsoft.AspNetCore.Mvc;
 
 namespace EntitlementsLive.Web.Features;
 
 /// <summary>The JSON API of API.md. Each endpoint checks access, calls the handler the pages use, and returns.</summary>
 public static class ApiEndpoints
 {
+    /// <summary>10,000 changes of about 200 bytes each, with room to spare.</summary>
+    public const long MaxBatchBytes = 4 * 1024 * 1024;
+
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/auth/login", LoginEndpoint.Handle).AllowAnonymous().WithTags("Auth")
@@ -81,6 +87,41 @@ public static class ApiEndpoints
                 ? Results.Created($"/api/orgs/{orgId}/transactions?cursor={result.Transaction.Id + 1}&limit=1", new { transaction = result.Transaction })
                 : Results.Ok(new { transaction = result.Transaction });
         }).WithSummary("Ops: records a purchase, crediting the organization's pool.");
+
+        org.MapPost("/events/{eventId:int}/participant-changes", async (int orgId, int eventId, ParticipantChangesRequest body, CurrentUser me,
+            SubmitParticipantChanges submit, CancellationToken ct) =>
+        {
+            await me.RequireChangeSenderAsync(orgId, ct);
+            var batch = await submit.Handle(orgId, eventId, body, me.Principal.Identity?.Name ?? me.Actor, ct);
+            return TypedResults.Accepted($"/api/orgs/{orgId}/participant-batches/{batch.BatchId}", batch);
+        }).WithRequestTimeout(TimeSpan.FromSeconds(60)).WithMetadata(new RequestSizeLimitAttribute(MaxBatchBytes))
+          .WithSummary("Stores a batch of participant changes (validated whole) and applies it in the background.");
+
+        org.MapGet("/participant-batches/{batchId}", async (int orgId, string batchId, CurrentUser me, BatchQueries batches, CancellationToken ct) =>
+        {
+            await me.RequireChangeSenderAsync(orgId, ct);
+            return TypedResults.Ok(await batches.Get(orgId, batchId, ct));
+        }).WithSummary("A batch's progress: accepted, processing, done or failed (with the reason).");
+
+        org.MapGet("/integration-keys", async (int orgId, CurrentUser me, IntegrationKeys keys, CancellationToken ct) =>
+        {
+            await me.RequireAdminAsync(orgId, ct);
+            return TypedResults.Ok(await keys.List(orgId, ct));
+        }).WithSummary("The organization's integration keys (never their secrets).");
+
+        org.MapPost("/integration-keys", async (int orgId, CreateKeyRequest body, CurrentUser me, IntegrationKeys keys, CancellationToken ct) =>
+        {
+            await me.RequireAdminAsync(orgId, ct);
+            var created = await keys.Create(orgId, body, me.Actor, ct);
+            return TypedResults.Created($"/api/orgs/{orgId}/integration-keys/{created.Key.Id}", new { key = created.Key, secret = created.Secret });
+        }).WithSummary("Creates a key for a registration system; the secret is shown once.");
+
+        org.MapDelete("/integration-keys/{keyId:int}", async (int orgId, int keyId, CurrentUser me, IntegrationKeys keys, CancellationToken ct) =>
+        {
+            await me.RequireAdminAsync(orgId, ct);
+            await keys.Revoke(orgId, keyId, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Revokes a key at once.");
 
         org.MapGet("/memberships", async (int orgId, CurrentUser me, Memberships members, CancellationToken ct) =>
         {

@@ -1,4 +1,5 @@
 using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Integrations;
 using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Participants;
@@ -21,6 +22,8 @@ public static class FeatureServices
         services.AddScoped<TransferToEvent>();
         services.AddScoped<RecordPurchase>();
         services.AddScoped<ApplyParticipantChanges>();
+        services.AddScoped<SubmitParticipantChanges>();
+        services.AddScoped<BatchQueries>();
         services.AddScoped<PoolQueries>();
         services.AddScoped<EventQueries>();
         services.AddScoped<TransactionQueries>();
@@ -28,6 +31,7 @@ public static class FeatureServices
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<Navigation>();
         services.AddScoped<Memberships>();
+        services.AddScoped<IntegrationKeys>();
         return services;
     }
 }

@@ -13,6 +13,7 @@ public static class Problems
         ErrorCodes.InsufficientBalance or ErrorCodes.ModuleAlreadyAllocated or ErrorCodes.IdempotencyKeyReused => StatusCodes.Status409Conflict,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Forbidden or ErrorCodes.EntitlementsNotActivated => StatusCodes.Status403Forbidden,
+        ErrorCodes.BatchTooLarge => StatusCodes.Status413PayloadTooLarge,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -38,6 +39,7 @@ public static class Problems
         ErrorCodes.EntitlementsNotActivated => "Entitlements are not activated.",
         ErrorCodes.Forbidden => "Forbidden.",
         ErrorCodes.Validation => "The request is invalid.",
+        ErrorCodes.BatchTooLarge => "The batch is too large.",
         _ => "The request was refused.",
     };
 }

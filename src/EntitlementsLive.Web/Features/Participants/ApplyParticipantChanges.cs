@@ -1,6 +1,7 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
+using EntitlementsLive.Web.Features.Transfers;
 using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Participants;
@@ -18,20 +19,26 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
 {
     public const int ChunkSize = 2_000;
 
+    public const string AutoCoverActor = "auto-cover";
+
     public async Task<ParticipantChangesResult> Handle(int organizationId, int eventId, IReadOnlyList<ParticipantChange> changes,
-        CancellationToken ct, Func<int, int, Task>? progress = null)
+        CancellationToken ct, string? batchId = null, Func<int, int, Task>? progress = null)
     {
-        if (!await db.Events.AnyAsync(e => e.Id == eventId && e.OrganizationId == organizationId, ct))
-        {
-            throw Validation.NotFound("The event");
-        }
+        var target = await (from e in db.Events
+                            join o in db.Organizations on e.OrganizationId equals o.Id
+                            where e.Id == eventId && e.OrganizationId == organizationId
+                            select new { e.Name, o.AutoCoverEnabled }).SingleOrDefaultAsync(ct)
+            ?? throw Validation.NotFound("The event");
+        var autoCover = target.AutoCoverEnabled
+            ? await db.Products.AsNoTracking().SingleAsync(p => p.Code == ProductCodes.Subscription, ct)
+            : null;
 
         // Stable sort: changes at the same instant keep the order they were sent in.
         var ordered = changes.Select((c, i) => (c, i)).OrderBy(x => x.c.OccurredAt).ThenBy(x => x.i).Select(x => x.c).ToList();
         int applied = 0, duplicates = 0;
         foreach (var chunk in ordered.Chunk(ChunkSize))
         {
-            var (a, d) = await ApplyChunk(organizationId, eventId, chunk, ct);
+            var (a, d) = await ApplyChunk(organizationId, eventId, target.Name, chunk, batchId, autoCover, ct);
             applied += a;
             duplicates += d;
             notifier.Committed(organizationId);
@@ -44,7 +51,8 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         return new ParticipantChangesResult(changes.Count, applied, duplicates);
     }
 
-    private async Task<(int Applied, int Duplicates)> ApplyChunk(int organizationId, int eventId, ParticipantChange[] chunk, CancellationToken ct)
+    private async Task<(int Applied, int Duplicates)> ApplyChunk(int organizationId, int eventId, string eventName, ParticipantChange[] chunk,
+        string? batchId, Product? autoCover, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
@@ -78,7 +86,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
             }
 
             delta += participant.Apply(change.Type, change.OccurredAt);
-            db.AppliedChanges.Add(new AppliedChange { OrganizationId = organizationId, ChangeId = change.ChangeId, EventId = eventId });
+            db.AppliedChanges.Add(new AppliedChange { OrganizationId = organizationId, ChangeId = change.ChangeId, EventId = eventId, BatchId = batchId });
             applied++;
         }
 
@@ -95,6 +103,10 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
                 .SetProperty(e => e.ActivatedParticipants, e => e.ActivatedParticipants + delta.Activated), ct);
             await db.EventProducts.Where(p => p.EventId == eventId && p.ProductCode == ProductCodes.Subscription)
                 .ExecuteUpdateAsync(s => s.SetProperty(p => p.Required, p => p.Required + delta.Counted), ct);
+            if (autoCover is not null && delta.Counted > 0)
+            {
+                await AutoCover(organizationId, eventId, eventName, autoCover, now, ct);
+            }
 
             var coverage = await CoverageChanges.RefreshAsync(db, organizationId, eventId, now, ct);
             var sequence = await OutboxWriter.ReserveAsync(db, organizationId, coverage.MessageCount, ct);
@@ -104,5 +116,25 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
 
         await tx.CommitAsync(ct);
         return (applied, duplicates);
+    }
+
+    /// <summary>
+    /// Opt-in: covers what the added participants made missing with a final transfer from the
+    /// subscription pool, in the same transaction, never beyond the balance. Modules stay manual.
+    /// </summary>
+    private async Task AutoCover(int organizationId, int eventId, string eventName, Product subscription, DateTime now, CancellationToken ct)
+    {
+        var row = await db.EventProducts.AsNoTracking()
+            .Where(p => p.EventId == eventId && p.ProductCode == ProductCodes.Subscription)
+            .Select(p => new { p.Required, p.Allocated }).SingleAsync(ct);
+        var available = await db.Pools
+            .Where(p => p.OrganizationId == organizationId && p.ProductCode == ProductCodes.Subscription)
+            .Select(p => (long?)p.Available).SingleOrDefaultAsync(ct) ?? 0;
+        var quantity = Math.Min(Coverage.Missing(row.Required, row.Allocated), available);
+        if (quantity > 0)
+        {
+            await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, subscription, quantity, AutoCoverActor,
+                "auto-cover:" + Guid.NewGuid().ToString("N"), now, ct);
+        }
     }
 }

@@ -60,6 +60,26 @@ public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db)
         return RequireActivated(organization);
     }
 
+    /// <summary>Participant changes come from the organization's admins or from its registration system's key.</summary>
+    public async Task RequireChangeSenderAsync(int organizationId, CancellationToken ct)
+    {
+        var keyOrganization = Principal.FindFirstValue(IntegrationOrganizationClaim);
+        if (keyOrganization is null)
+        {
+            await RequireAdminAsync(organizationId, ct);
+            return;
+        }
+
+        if (keyOrganization != organizationId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw Validation.NotFound("The organization");
+        }
+
+        RequireActivated(await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == organizationId, ct));
+    }
+
+    public const string IntegrationOrganizationClaim = "el:integration-org";
+
     public async Task RequireOpsAsync(CancellationToken ct)
     {
         if (!await IsOpsAsync(ct))

@@ -86,51 +86,10 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        // The write comes first so SQLite takes its write lock before anything is read (no stale snapshot).
-        var pooled = await db.Pools
-            .Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code && p.Available >= quantity)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.Available, p => p.Available - quantity)
-                .SetProperty(p => p.Transferred, p => p.Transferred + quantity), ct);
-        if (pooled == 0)
-        {
-            var available = await db.Pools
-                .Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code)
-                .Select(p => (long?)p.Available).SingleOrDefaultAsync(ct) ?? 0;
-            throw Pool.InsufficientBalance(product.Code, quantity, available);
-        }
-
-        // Rule 6: a module an event already holds is refused, guarded by the update's condition.
-        var isModule = product.Kind == ProductKind.Module;
-        var allocated = await db.EventProducts
-            .Where(p => p.EventId == eventId && p.ProductCode == product.Code && (!isModule || p.Allocated == 0))
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Allocated, p => p.Allocated + quantity), ct);
-        if (allocated == 0)
-        {
-            if (await db.EventProducts.AnyAsync(p => p.EventId == eventId && p.ProductCode == product.Code, ct))
-            {
-                throw Event.ModuleAlreadyAllocated(product.Code, eventName);
-            }
-
-            db.EventProducts.Add(EventProduct.ForEvent(eventId, product.Code, required: 0, allocated: quantity));
-            await db.SaveChangesAsync(ct);
-        }
-
+        var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, ct);
         var changes = await CoverageChanges.RefreshAsync(db, organizationId, eventId, now, ct);
-        var pool = (await Snapshots.PoolsAsync(db, organizationId, product.Code, ct))[0];
-
-        var messages = 2 + changes.MessageCount;
-        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, messages, ct);
-        var entry = LedgerEntry.Transfer(organizationId, eventId, product.Code, quantity, actor, now, pool.Available, key, sequence);
-        db.Ledger.Add(entry);
-        await db.SaveChangesAsync(ct);
-
-        var dto = new TransactionDto(entry.Id, sequence, "transfer", product.Code, product.Name, quantity, eventId, eventName, actor, now, null, pool.Available);
-        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence, MessageTypes.TransactionRecorded, "tx", null,
-            new TransactionRecordedMessage(organizationId, sequence, dto), now));
-        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence + 1, MessageTypes.PoolBalanceChanged, OutboxWriter.PoolKey(product.Code), null,
-            new PoolBalanceChangedMessage(organizationId, sequence + 1, pool.ProductCode, pool.ProductName, pool.Kind, pool.Purchased, pool.Transferred, pool.Available), now));
-        changes.AddMessages(db, organizationId, sequence + 2, now);
+        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, changes.MessageCount, ct);
+        changes.AddMessages(db, organizationId, sequence, now);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new TransferResult(dto, Created: true);

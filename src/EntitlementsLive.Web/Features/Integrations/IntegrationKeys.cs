@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Integrations;
+
+public sealed record CreateKeyRequest(string? Name);
+
+public sealed record IntegrationKeyDto(int Id, string Name, string Prefix, string CreatedBy, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt);
+
+/// <summary>The key itself is returned once, at creation; only its hash is stored.</summary>
+public sealed record CreatedKey(IntegrationKeyDto Key, string Secret);
+
+/// <summary>Integration keys of an organization's registration systems: created and revoked by its admins.</summary>
+public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock)
+{
+    public const string Scheme = "elk";
+
+    public async Task<CreatedKey> Create(int organizationId, CreateKeyRequest request, string actor, CancellationToken ct)
+    {
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        {
+            throw DomainException.Validation("name", "Name the key (at most 100 characters), e.g. the registration system it is for.");
+        }
+
+        var prefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var key = new IntegrationKey
+        {
+            OrganizationId = organizationId,
+            Name = name,
+            Prefix = prefix,
+            SecretHash = Hash(secret),
+            CreatedBy = actor,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        db.IntegrationKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return new CreatedKey(ToDto(key), $"{Scheme}_{prefix}_{secret}");
+    }
+
+    public async Task<IReadOnlyList<IntegrationKeyDto>> List(int organizationId, CancellationToken ct) =>
+        (await db.IntegrationKeys.AsNoTracking().Where(k => k.OrganizationId == organizationId).OrderByDescending(k => k.CreatedAt).ToListAsync(ct))
+        .Select(ToDto).ToList();
+
+    public async Task Revoke(int organizationId, int keyId, CancellationToken ct)
+    {
+        var key = await db.IntegrationKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct)
+            ?? throw Validation.NotFound("The key");
+        key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The organization and name of a valid, unrevoked key; null otherwise. Compares hashes in constant time.</summary>
+    public async Task<IntegrationKey?> Verify(string presented, CancellationToken ct)
+    {
+        var parts = presented.Split('_', 3);
+        if (parts.Length != 3 || parts[0] != Scheme)
+        {
+            return null;
+        }
+
+        var key = await db.IntegrationKeys.SingleOrDefaultAsync(k => k.Prefix == parts[1], ct);
+        if (key is null || key.RevokedAt is not null
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(Hash(parts[2]))))
+        {
+            return null;
+        }
+
+        return key;
+    }
+
+    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+
+    private static IntegrationKeyDto ToDto(IntegrationKey k) => new(k.Id, k.Name, k.Prefix, k.CreatedBy, k.CreatedAt, k.RevokedAt, k.LastUsedAt);
+}

@@ -1,0 +1,100 @@
+using System.ComponentModel.DataAnnotations;
+using EntitlementsLive.Web.Features.Participants;
+using EntitlementsLive.Web.Features.Shared;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.InMemory;
+
+namespace EntitlementsLive.Web.Jobs;
+
+public sealed class JobsOptions
+{
+    public const string Section = "Jobs";
+
+    /// <summary>Where Hangfire keeps its jobs. Our batch table is the source of truth either way.</summary>
+    [AllowedValues("InMemory")]
+    public string Storage { get; set; } = "InMemory";
+
+    /// <summary>Run a job server in this process (off for a web-only node).</summary>
+    public bool Server { get; set; } = true;
+
+    [Range(1, 64)]
+    public int Workers { get; set; } = 2;
+
+    [Range(1, 24 * 30)]
+    public int OutboxRetentionHours { get; set; } = 72;
+
+    /// <summary>Register the recurring jobs (requeue, reconcile, live-to-past, prune).</summary>
+    public bool Recurring { get; set; } = true;
+}
+
+public static class JobsExtensions
+{
+    public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        services.AddHangfire(config => config
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) }));
+        if (options.Server)
+        {
+            services.AddHangfireServer(o =>
+            {
+                o.WorkerCount = options.Workers;
+                o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+                o.ServerName = "entitlementslive-" + Environment.MachineName;
+            });
+        }
+
+        services.AddScoped<ParticipantBatchJob>();
+        services.AddScoped<MaintenanceJobs>();
+        services.AddSingleton<IBatchScheduler, HangfireBatchScheduler>();
+        return services;
+    }
+
+    /// <summary>The dashboard (Ops only) and the recurring jobs under stable ids; orphaned batches are requeued at start-up.</summary>
+    public static WebApplication UseJobs(this WebApplication app)
+    {
+        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        {
+            Authorization = [new OpsOnlyDashboard()],
+            AsyncAuthorization = [new OpsOnlyDashboard()],
+            DashboardTitle = "EntitlementsLive jobs",
+            AppPath = "/",
+            DisplayStorageConnectionString = false,
+        });
+
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<JobsOptions>>().Value;
+        if (options.Recurring)
+        {
+            var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+            recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.RequeueId, j => j.RequeueOrphans(), Cron.Minutely());
+            recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.ReconcileId, j => j.ReconcileCounters(), "*/15 * * * *");
+            recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PastId, j => j.AnnouncePastEvents(), Cron.Minutely());
+            recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PruneId, j => j.PruneOutbox(), Cron.Hourly());
+        }
+
+        app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<MaintenanceJobs>(j => j.RequeueOrphans());
+        return app;
+    }
+}
+
+/// <summary>The Hangfire dashboard is for Ops: 401 for anonymous callers (local or not), 403 for everyone else.</summary>
+public sealed class OpsOnlyDashboard : IDashboardAuthorizationFilter, IDashboardAsyncAuthorizationFilter
+{
+    public bool Authorize(DashboardContext context) => AuthorizeAsync(context).GetAwaiter().GetResult();
+
+    public async Task<bool> AuthorizeAsync(DashboardContext context)
+    {
+        var http = context.GetHttpContext();
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            return false;
+        }
+
+        return await http.RequestServices.GetRequiredService<CurrentUser>().IsOpsAsync(http.RequestAborted);
+    }
+}
