@@ -55,7 +55,7 @@ public class AuthorizationMatrixTests(AppFactory app)
     {
         var data = new TheoryData<string, string, int>();
         foreach (var path in new[] { "/Orgs/{acme}/Entitlements", "/Orgs/{acme}/Entitlements/Events", "/Orgs/{acme}/Entitlements/Events?status=past&missingOnly=true",
-                     "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}" })
+                     "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}", "/Orgs/{acme}/Entitlements/Integrations" })
         {
             data.Add(Anonymous, path, 302);
             data.Add(AcmeAdmin, path, 200);

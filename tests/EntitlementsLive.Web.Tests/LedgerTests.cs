@@ -246,7 +246,7 @@ public class LedgerTests(AppFactory app)
             var summit = await db.Events.AsNoTracking().Include(e => e.Products).SingleAsync(e => e.Name == "Acme Summit 2026");
             Assert.True(summit.EndsAt > DateTime.UtcNow);
             Assert.True(summit.Subscription.Missing > 0);
-            Assert.Equal(5, await db.Users.CountAsync());
+            Assert.Equal(5, await db.Users.CountAsync(u => u.Email!.EndsWith(".test")));
             foreach (var org in orgs.Where(o => o.EntitlementsActivated))
             {
                 var events = await db.Events.AsNoTracking().Where(e => e.OrganizationId == org.Id).ToListAsync();

@@ -32,6 +32,7 @@ public static class FeatureServices
         services.AddScoped<Navigation>();
         services.AddScoped<Memberships>();
         services.AddScoped<IntegrationKeys>();
+        services.AddScoped<AutoCover>();
         return services;
     }
 }

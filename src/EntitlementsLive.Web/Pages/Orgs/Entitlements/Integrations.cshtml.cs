@@ -1,0 +1,75 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Integrations;
+using EntitlementsLive.Web.Features.Organizations;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
+
+/// <summary>Integration keys for registration systems, and the auto-cover opt-in.</summary>
+public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, AutoCover autoCover) : OrgPageModel(me)
+{
+    public IReadOnlyList<IntegrationKeyDto> Keys { get; private set; } = [];
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    public string? NewSecret { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        if (await AuthorizeAdmin(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        Keys = await keys.List(OrgId, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        if (await AuthorizeAdmin(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        try
+        {
+            NewSecret = (await keys.Create(OrgId, new CreateKeyRequest(Name), Me.Actor, ct)).Secret;
+            Name = null;
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
+        {
+            Error = ex.Message;
+        }
+
+        // Rendered, not redirected: the secret is shown this once and never again.
+        Keys = await keys.List(OrgId, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeAsync(int keyId, CancellationToken ct)
+    {
+        if (await AuthorizeAdmin(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        await keys.Revoke(OrgId, keyId, ct);
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostAutoCoverAsync(bool enabled, CancellationToken ct)
+    {
+        if (await AuthorizeAdmin(ct) is { } refused)
+        {
+            return refused;
+        }
+
+        await autoCover.Set(OrgId, enabled, ct);
+        return RedirectToPage();
+    }
+}
