@@ -64,12 +64,15 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
             .Select(c => c.ChangeId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var refs = chunk.Select(c => c.ParticipantRef).Distinct().ToList();
-        var participants = await db.Participants
+        var participants = await db.Participants.AsNoTracking()
             .Where(p => p.EventId == eventId && refs.Contains(p.Reference))
             .ToDictionaryAsync(p => p.Reference, StringComparer.Ordinal, ct);
 
         var delta = default(CounterDelta);
-        int applied = 0, duplicates = 0;
+        var created = new List<Participant>();
+        var touched = new HashSet<Participant>(ReferenceEqualityComparer.Instance);
+        var appliedIds = new List<string>(chunk.Length);
+        var duplicates = 0;
         foreach (var change in chunk)
         {
             if (!seen.Add(change.ChangeId))
@@ -82,20 +85,20 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
             {
                 participant = new Participant(eventId, change.ParticipantRef);
                 participants[change.ParticipantRef] = participant;
-                db.Participants.Add(participant);
+                created.Add(participant);
             }
 
             delta += participant.Apply(change.Type, change.OccurredAt);
-            db.AppliedChanges.Add(new AppliedChange { OrganizationId = organizationId, ChangeId = change.ChangeId, EventId = eventId, BatchId = batchId });
-            applied++;
+            touched.Add(participant);
+            appliedIds.Add(change.ChangeId);
         }
 
-        if (applied == 0)
+        if (appliedIds.Count == 0)
         {
             return (0, duplicates);
         }
 
-        await db.SaveChangesAsync(ct);
+        ParticipantWrites.Write(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0), appliedIds);
         if (delta != default)
         {
             await db.Events.Where(e => e.Id == eventId).ExecuteUpdateAsync(s => s
@@ -115,7 +118,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         }
 
         await tx.CommitAsync(ct);
-        return (applied, duplicates);
+        return (appliedIds.Count, duplicates);
     }
 
     /// <summary>

@@ -1,9 +1,15 @@
 namespace EntitlementsLive.Web.Features.Shared;
 
-// Hub messages of API.md. Each carries orgId and the sequence of the newest change it reflects.
+// Hub messages of API.md. Each carries orgId and the sequence of the newest change it reflects, and
+// "at": when the server recorded that change (stamped inside its transaction), for latency figures.
+
+public abstract record LiveMessage
+{
+    public DateTime At { get; init; }
+}
 
 public sealed record PoolBalanceChangedMessage(
-    int OrgId, long Sequence, string ProductCode, string ProductName, string Kind, long Purchased, long Transferred, long Available);
+    int OrgId, long Sequence, string ProductCode, string ProductName, string Kind, long Purchased, long Transferred, long Available) : LiveMessage;
 
 public sealed record EventCoverageChangedMessage(
     int OrgId,
@@ -14,8 +20,8 @@ public sealed record EventCoverageChangedMessage(
     bool Missing,
     int CountedParticipants,
     int ActivatedParticipants,
-    IReadOnlyList<EventProductDto> Products);
+    IReadOnlyList<EventProductDto> Products) : LiveMessage;
 
-public sealed record MissingEntitlementsChangedMessage(int OrgId, long Sequence, int LiveEventsMissing, int PastEventsMissing);
+public sealed record MissingEntitlementsChangedMessage(int OrgId, long Sequence, int LiveEventsMissing, int PastEventsMissing) : LiveMessage;
 
-public sealed record TransactionRecordedMessage(int OrgId, long Sequence, TransactionDto Transaction);
+public sealed record TransactionRecordedMessage(int OrgId, long Sequence, TransactionDto Transaction) : LiveMessage;

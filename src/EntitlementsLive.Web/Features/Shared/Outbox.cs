@@ -22,8 +22,9 @@ public static class OutboxWriter
         return last - count + 1;
     }
 
-    public static OutboxMessage Message<T>(int organizationId, long sequence, string type, string key, int? eventId, T payload, DateTime now) =>
-        new(organizationId, sequence, type, key, eventId, JsonSerializer.Serialize(payload, Json), now);
+    public static OutboxMessage Message<T>(int organizationId, long sequence, string type, string key, int? eventId, T payload, DateTime now)
+        where T : LiveMessage =>
+        new(organizationId, sequence, type, key, eventId, JsonSerializer.Serialize(payload with { At = now }, Json), now);
 
     public static string PoolKey(string productCode) => "pool:" + productCode;
 
