@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Transfers;
+using Microsoft.Data.Sqlite;
+
+namespace EntitlementsLive.Bench;
+
+/// <summary>Transfers/s through the handler beside the raw SQLite floor on the same file, and over HTTP.</summary>
+public static class LedgerScenario
+{
+    public static async Task RunInProcess(BenchOptions o, Report report, string workDir)
+    {
+        var file = Path.Combine(workDir, "ledger.db");
+        await using var app = await InProcess.CreateAsync(file);
+        var org = await app.Organization("Ledger org", 100_000_000);
+        var events = await app.Events(org, 8, participants: 0);
+
+        async Task<double> Handler(int writers)
+        {
+            var count = 0L;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            {
+                while (clock.Elapsed < o.LedgerDuration)
+                {
+                    await app.With<TransferToEvent, TransferResult>(h => h.Handle(org, events[w % events.Count],
+                        new TransferRequest(ProductCodes.Subscription, 1, Guid.NewGuid().ToString("N")), "bench", CancellationToken.None));
+                    Interlocked.Increment(ref count);
+                }
+            })));
+            return count / clock.Elapsed.TotalSeconds;
+        }
+
+        // The floor: what SQLite does for the same guarantee with nothing else, a guarded update and an insert per transaction.
+        async Task<double> Raw(int writers)
+        {
+            var count = 0L;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() =>
+            {
+                using var connection = new SqliteConnection($"Data Source={file};Default Timeout=30;Pooling=False");
+                connection.Open();
+                using (var pragma = connection.CreateCommand())
+                {
+                    pragma.CommandText = "PRAGMA busy_timeout=10000;";
+                    pragma.ExecuteNonQuery();
+                }
+
+                using var update = connection.CreateCommand();
+                update.CommandText = "UPDATE Pools SET Available = Available - 1, Transferred = Transferred + 1 WHERE OrganizationId = $org AND ProductCode = 'SUBSCRIPTION' AND Available >= 1";
+                update.Parameters.AddWithValue("$org", org);
+                using var insert = connection.CreateCommand();
+                insert.CommandText = """
+                    INSERT INTO LedgerEntries (OrganizationId, Sequence, Kind, ProductCode, Quantity, EventId, Actor, CreatedAt, Reference, BalanceAfter, IdempotencyKey, RequestFingerprint)
+                    VALUES ($org, 0, 1, 'SUBSCRIPTION', 1, $event, 'raw', $at, NULL, 0, $key, 'raw')
+                    """;
+                insert.Parameters.AddWithValue("$org", org);
+                insert.Parameters.AddWithValue("$event", events[w % events.Count]);
+                var at = insert.Parameters.Add("$at", SqliteType.Text);
+                var key = insert.Parameters.Add("$key", SqliteType.Text);
+                while (clock.Elapsed < o.LedgerDuration)
+                {
+                    using var tx = connection.BeginTransaction();
+                    update.Transaction = tx;
+                    insert.Transaction = tx;
+                    if (update.ExecuteNonQuery() != 1)
+                    {
+                        throw new InvalidOperationException("pool exhausted");
+                    }
+
+                    at.Value = DateTime.UtcNow;
+                    key.Value = Guid.NewGuid().ToString("N");
+                    insert.ExecuteNonQuery();
+                    tx.Commit();
+                    Interlocked.Increment(ref count);
+                }
+            })));
+            return count / clock.Elapsed.TotalSeconds;
+        }
+
+        await Handler(1); // warm-up: JIT, EF model, query cache
+        foreach (var writers in new[] { 1, 8 })
+        {
+            var handler = await Handler(writers);
+            var raw = await Raw(writers);
+            var ratio = handler / raw;
+            report.Add("ledger", $"handler transfers/s, {writers} writer(s)", handler, "per s");
+            report.Add("ledger", $"raw floor transfers/s, {writers} writer(s)", raw, "per s");
+            report.Add("ledger", $"handler / raw floor, {writers} writer(s)", ratio * 100, "%", "≥ 50 %", ratio >= 0.5);
+        }
+    }
+
+    public static async Task RunHttp(BenchOptions o, Report report, AppProcess app, string adminEmail, int orgId, IReadOnlyList<int> events)
+    {
+        using var login = Api.Client(app.BaseUrl);
+        using var http = Api.Client(app.BaseUrl, await Api.Login(login, adminEmail), connections: 64);
+        var count = 0L;
+        var errors = 0L;
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
+        {
+            while (clock.Elapsed < o.LedgerDuration * 2)
+            {
+                var started = Stopwatch.GetTimestamp();
+                var response = await http.PostAsJsonAsync($"/api/orgs/{orgId}/events/{events[w % events.Count]}/transfers",
+                    new { productCode = ProductCodes.Subscription, quantity = 1, idempotencyKey = Guid.NewGuid().ToString("N") });
+                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (response.IsSuccessStatusCode)
+                {
+                    Interlocked.Increment(ref count);
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        })));
+        var d = Distribution.Of(latencies);
+        report.Add("ledger", "HTTP transfers/s, 32 concurrent clients", count / clock.Elapsed.TotalSeconds, "per s");
+        report.Add("ledger", "HTTP transfer latency p50 (32 clients)", d.P50, "ms");
+        report.Add("ledger", "HTTP transfer latency p99 (32 clients)", d.P99, "ms");
+        report.Add("ledger", "HTTP transfer errors", errors, "requests");
+    }
+}

@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using EntitlementsLive.Domain;
+using Microsoft.Data.Sqlite;
+
+namespace EntitlementsLive.Bench;
+
+/// <summary>The dashboard's tabs and the export, with a million ledger rows, ten thousand events and two million participants.</summary>
+public static class PagesScenario
+{
+    public static async Task Run(BenchOptions o, Report report, string workDir, string webDll)
+    {
+        var file = Path.Combine(workDir, "size.db");
+        int org, sampleEvent;
+        long lastLedgerId;
+        var generate = Stopwatch.StartNew();
+        await using (var data = await InProcess.CreateAsync(file))
+        {
+            org = await data.Organization("Size org", 1);
+            await data.User("admin@size.test", u => Membership.Administrator(u, org));
+            (sampleEvent, lastLedgerId) = Generate(file, org, o.SizeEvents, o.SizeParticipants, o.SizeLedgerRows);
+        }
+
+        report.Add("pages", "data generated (ledger rows / events / participants)", o.SizeLedgerRows, $"/ {o.SizeEvents:N0} / {o.SizeParticipants:N0}");
+        report.Add("pages", "time to generate it", generate.Elapsed.TotalSeconds, "s");
+
+        await using var app = await AppProcess.StartAsync(webDll, file, "--Jobs:Recurring=false");
+        using var login = Api.Client(app.BaseUrl);
+        using var http = Api.Client(app.BaseUrl, await Api.Login(login, "admin@size.test"));
+        var tabs = new (string Name, string Url)[]
+        {
+            ("My Organization Entitlements", $"/Orgs/{org}/Entitlements"),
+            ("Events · Live", $"/Orgs/{org}/Entitlements/Events"),
+            ("Events · Past", $"/Orgs/{org}/Entitlements/Events?status=past"),
+            ("Events · missing only", $"/Orgs/{org}/Entitlements/Events?status=live&missingOnly=true"),
+            ("Events · page 100", $"/Orgs/{org}/Entitlements/Events?status=past&pageNumber=100"),
+            ("Transaction History", $"/Orgs/{org}/Entitlements/History"),
+            ("History · deep page", $"/Orgs/{org}/Entitlements/History?cursor={lastLedgerId / 2}"),
+            ("History · filtered by event", $"/Orgs/{org}/Entitlements/History?eventId={sampleEvent}"),
+            ("Event page", $"/Orgs/{org}/Events/{sampleEvent}"),
+            ("API events (live, missing only)", $"/api/orgs/{org}/events?status=live&missingOnly=true"),
+        };
+        var samples = o.Quick ? 10 : 30;
+        foreach (var (name, url) in tabs)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < samples + 3; i++)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync(url);
+                await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}");
+                }
+
+                if (i >= 3)
+                {
+                    times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
+            var d = Distribution.Of(times);
+            report.Add("pages", $"{name} p50", d.P50, "ms");
+            report.Add("pages", $"{name} p95", d.P95, "ms", "≤ 50 ms", d.P95 <= 50);
+        }
+
+        // The export of the whole history, streamed: rows per second and the server's peak memory meanwhile.
+        var before = app.ResidentBytes();
+        var peak = before;
+        using var sampling = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, app.ResidentBytes());
+                await Task.Delay(20);
+            }
+        });
+        var clock = Stopwatch.StartNew();
+        using (var response = await http.GetAsync($"/api/orgs/{org}/transactions/export?format=csv", HttpCompletionOption.ResponseHeadersRead))
+        {
+            await using var body = await response.Content.ReadAsStreamAsync();
+            using var reader = new StreamReader(body);
+            var rows = -1L;
+            while (await reader.ReadLineAsync() is not null)
+            {
+                rows++;
+            }
+
+            var seconds = clock.Elapsed.TotalSeconds;
+            await sampling.CancelAsync();
+            await sampler;
+            report.Add("pages", "export CSV of the whole history: rows", rows, "rows");
+            report.Add("pages", "export CSV: rows per second", rows / seconds, "per s");
+            report.Add("pages", "export CSV: server memory growth at peak", (peak - before) / 1024.0 / 1024.0, "MiB");
+        }
+    }
+
+    /// <summary>Bulk rows written straight into SQLite, consistent with the rules (pools = ledger sums, counters = participants).</summary>
+    private static (int SampleEvent, long LastLedgerId) Generate(string file, int org, int eventCount, int participantCount, int ledgerRows)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        using var tx = connection.BeginTransaction();
+        SqliteCommand Command(string sql)
+        {
+            var c = connection.CreateCommand();
+            c.Transaction = tx;
+            c.CommandText = sql;
+            return c;
+        }
+
+        var now = DateTime.UtcNow;
+        var perEvent = participantCount / eventCount;
+        var eventIds = new List<int>(eventCount);
+        using (var insert = Command("INSERT INTO Events (OrganizationId, Name, StartsAt, EndsAt, CountedParticipants, ActivatedParticipants, IsMissing, PastAnnounced) VALUES ($o, $n, $s, $e, $c, $a, $m, $p) RETURNING Id"))
+        using (var product = Command("INSERT INTO EventProducts (EventId, ProductCode, Required, Allocated) VALUES ($e, $p, $r, $a)"))
+        {
+            foreach (var name in new[] { "$o", "$n", "$s", "$e", "$c", "$a", "$m", "$p" })
+            {
+                insert.Parameters.Add(new SqliteParameter(name, null));
+            }
+
+            foreach (var name in new[] { "$e", "$p", "$r", "$a" })
+            {
+                product.Parameters.Add(new SqliteParameter(name, null));
+            }
+
+            for (var i = 0; i < eventCount; i++)
+            {
+                var live = i % 2 == 0;
+                var start = live ? now.AddDays(1 + i % 300) : now.AddDays(-1 - i % 700);
+                var missing = i % 7 == 0;
+                insert.Parameters["$o"].Value = org;
+                insert.Parameters["$n"].Value = $"Size event {i:00000}";
+                insert.Parameters["$s"].Value = start;
+                insert.Parameters["$e"].Value = start.AddDays(2);
+                insert.Parameters["$c"].Value = perEvent;
+                insert.Parameters["$a"].Value = perEvent / 2;
+                insert.Parameters["$m"].Value = missing;
+                insert.Parameters["$p"].Value = !live;
+                var id = Convert.ToInt32(insert.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+                eventIds.Add(id);
+                product.Parameters["$e"].Value = id;
+                product.Parameters["$p"].Value = ProductCodes.Subscription;
+                product.Parameters["$r"].Value = perEvent;
+                product.Parameters["$a"].Value = missing ? perEvent / 2 : perEvent;
+                product.ExecuteNonQuery();
+                if (i % 4 == 0)
+                {
+                    product.Parameters["$p"].Value = ProductCodes.LeadRetrieval;
+                    product.Parameters["$r"].Value = 1;
+                    product.Parameters["$a"].Value = 1;
+                    product.ExecuteNonQuery();
+                }
+            }
+        }
+
+        using (var insert = Command("INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt) VALUES ($e, $r, 0, $a, $s)"))
+        {
+            var e = insert.Parameters.Add("$e", SqliteType.Integer);
+            var r = insert.Parameters.Add("$r", SqliteType.Text);
+            var a = insert.Parameters.Add("$a", SqliteType.Integer);
+            insert.Parameters.AddWithValue("$s", now);
+            foreach (var id in eventIds)
+            {
+                e.Value = id;
+                for (var p = 0; p < perEvent; p++)
+                {
+                    r.Value = "P" + p;
+                    a.Value = p % 2 == 0 ? 1 : 0;
+                    insert.ExecuteNonQuery();
+                }
+            }
+        }
+
+        long transferred = 0, purchased = 0;
+        using (var insert = Command("""
+            INSERT INTO LedgerEntries (OrganizationId, Sequence, Kind, ProductCode, Quantity, EventId, Actor, CreatedAt, Reference, BalanceAfter, IdempotencyKey, RequestFingerprint)
+            VALUES ($o, $seq, $k, 'SUBSCRIPTION', $q, $e, 'generator', $at, $ref, $bal, $key, 'generated')
+            """))
+        {
+            insert.Parameters.AddWithValue("$o", org);
+            var seq = insert.Parameters.Add("$seq", SqliteType.Integer);
+            var kind = insert.Parameters.Add("$k", SqliteType.Integer);
+            var quantity = insert.Parameters.Add("$q", SqliteType.Integer);
+            var ev = insert.Parameters.Add("$e", SqliteType.Integer);
+            var at = insert.Parameters.Add("$at", SqliteType.Text);
+            var reference = insert.Parameters.Add("$ref", SqliteType.Text);
+            var balance = insert.Parameters.Add("$bal", SqliteType.Integer);
+            var key = insert.Parameters.Add("$key", SqliteType.Text);
+            for (var i = 0; i < ledgerRows; i++)
+            {
+                var isPurchase = i % 1000 == 0;
+                var q = isPurchase ? 10_000 : 1 + i % 5;
+                if (isPurchase)
+                {
+                    purchased += q;
+                }
+                else
+                {
+                    transferred += q;
+                }
+
+                seq.Value = 10 + i;
+                kind.Value = isPurchase ? 0 : 1;
+                quantity.Value = q;
+                ev.Value = isPurchase ? DBNull.Value : eventIds[i % eventIds.Count];
+                at.Value = now.AddSeconds(-ledgerRows + i);
+                reference.Value = isPurchase ? "GEN-" + i : DBNull.Value;
+                balance.Value = purchased - transferred;
+                key.Value = "gen-" + i;
+                insert.ExecuteNonQuery();
+            }
+        }
+
+        using (var pool = Command("UPDATE Pools SET Purchased = Purchased + $p, Transferred = Transferred + $t, Available = Available + $p - $t WHERE OrganizationId = $o AND ProductCode = 'SUBSCRIPTION'"))
+        {
+            pool.Parameters.AddWithValue("$p", purchased);
+            pool.Parameters.AddWithValue("$t", transferred);
+            pool.Parameters.AddWithValue("$o", org);
+            pool.ExecuteNonQuery();
+        }
+
+        using (var sequence = Command("UPDATE Organizations SET LastSequence = $s WHERE Id = $o"))
+        {
+            sequence.Parameters.AddWithValue("$s", 10L + ledgerRows);
+            sequence.Parameters.AddWithValue("$o", org);
+            sequence.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+
+        using var last = connection.CreateCommand();
+        last.CommandText = "SELECT MAX(Id) FROM LedgerEntries";
+        return (eventIds[eventIds.Count / 3], Convert.ToInt64(last.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,409 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EntitlementsLive.Domain;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace EntitlementsLive.Bench;
+
+/// <summary>100 events over 10 organizations, an admin per organization and a team per event.</summary>
+public sealed record World(List<int> Organizations, Dictionary<int, List<int>> Events, Dictionary<int, string> Admins, Dictionary<int, string> Teams)
+{
+    public static async Task<World> CreateAsync(InProcess data)
+    {
+        var orgs = new List<int>();
+        var events = new Dictionary<int, List<int>>();
+        var admins = new Dictionary<int, string>();
+        var teams = new Dictionary<int, string>();
+        for (var o = 1; o <= 10; o++)
+        {
+            var org = await data.Organization($"Bench org {o}", 100_000_000);
+            orgs.Add(org);
+            events[org] = await data.Events(org, 10, participants: 20);
+            admins[org] = await data.User($"admin{o}@bench.test", u => Membership.Administrator(u, org));
+            foreach (var e in events[org])
+            {
+                teams[e] = await data.User($"team{e}@bench.test", u => Membership.Team(u, org, e));
+            }
+        }
+
+        return new World(orgs, events, admins, teams);
+    }
+
+    public int OrgOf(int eventId) => Events.First(kv => kv.Value.Contains(eventId)).Key;
+}
+
+/// <summary>The changes both the push and the polling phase run: paced transfers and participant batches.</summary>
+public sealed class MixedLoad(World world, string baseUrl, Dictionary<string, string> tokens)
+{
+    public const int TransfersPerSecond = 20;
+    public const int BatchesPerSecond = 2;
+
+    public ConcurrentBag<(int EventId, long TransactionId, DateTime CommittedAt)> Transfers { get; } = [];
+
+    private long _failures;
+
+    public long Failures => Interlocked.Read(ref _failures);
+
+    public async Task RunAsync(TimeSpan duration)
+    {
+        using var http = Api.Client(baseUrl, connections: 32);
+        var clock = Stopwatch.StartNew();
+        var random = new Random(42);
+        var allEvents = world.Events.SelectMany(kv => kv.Value.Select(e => (Org: kv.Key, Event: e))).ToList();
+        var batchNo = 0;
+
+        async Task Transfer()
+        {
+            var (org, e) = allEvents[random.Next(allEvents.Count)];
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orgs/{org}/events/{e}/transfers")
+            {
+                Content = JsonContent.Create(new { productCode = ProductCodes.Subscription, quantity = 1, idempotencyKey = Guid.NewGuid().ToString("N") }),
+            };
+            request.Headers.Authorization = new("Bearer", tokens[world.Admins[org]]);
+            var response = await http.SendAsync(request);
+            if (!response.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref _failures);
+                return;
+            }
+
+            var tx = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("transaction");
+            Transfers.Add((e, tx.GetProperty("id").GetInt64(), tx.GetProperty("createdAt").GetDateTime().ToUniversalTime()));
+        }
+
+        async Task Batch()
+        {
+            var (org, e) = allEvents[random.Next(allEvents.Count)];
+            var n = Interlocked.Increment(ref batchNo);
+            var changes = Enumerable.Range(0, 100).Select(i => new
+            {
+                changeId = $"load-{Environment.TickCount64}-{n}-{i}",
+                participantRef = $"load-{n}-{i % 60}",
+                type = i % 3 == 2 ? "activated" : "added",
+                occurredAt = DateTime.UtcNow.ToString("O"),
+            });
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orgs/{org}/events/{e}/participant-changes") { Content = JsonContent.Create(new { changes }) };
+            request.Headers.Authorization = new("Bearer", tokens[world.Admins[org]]);
+            if (!(await http.SendAsync(request)).IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref _failures);
+            }
+        }
+
+        var pending = new List<Task>();
+        var tick = TimeSpan.FromSeconds(1.0 / TransfersPerSecond);
+        var next = TimeSpan.Zero;
+        var ticks = 0;
+        while (clock.Elapsed < duration)
+        {
+            if (clock.Elapsed < next)
+            {
+                await Task.Delay(next - clock.Elapsed);
+            }
+
+            next += tick;
+            pending.Add(Transfer());
+            if (++ticks % (TransfersPerSecond / BatchesPerSecond) == 0)
+            {
+                pending.Add(Batch());
+            }
+        }
+
+        await Task.WhenAll(pending);
+    }
+}
+
+/// <summary>One open screen: what it has received, and how late.</summary>
+public sealed class Screen
+{
+    private static readonly string[] Types = ["PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded"];
+
+    public Screen(HubConnection connection, int org, int? eventId)
+    {
+        Connection = connection;
+        Org = org;
+        EventId = eventId;
+        foreach (var type in Types)
+        {
+            connection.On<JsonElement>(type, message => Receive(type, message));
+        }
+    }
+
+    public HubConnection Connection { get; }
+
+    public int Org { get; }
+
+    public int? EventId { get; }
+
+    public ConcurrentDictionary<string, (long Sequence, long Value, int Counted)> State { get; } = new(StringComparer.Ordinal);
+
+    public List<(DateTime At, double LatencyMs, string Type)> Latencies { get; } = [];
+
+    internal static long Deliveries;
+    internal static long LastDeliveryTicks;
+
+    private void Receive(string type, JsonElement m)
+    {
+        var now = DateTime.UtcNow;
+        var at = m.GetProperty("at").GetDateTime().ToUniversalTime();
+        lock (Latencies)
+        {
+            Latencies.Add((now, (now - at).TotalMilliseconds, type));
+        }
+
+        Interlocked.Increment(ref Deliveries);
+        Interlocked.Exchange(ref LastDeliveryTicks, now.Ticks);
+        var sequence = m.GetProperty("sequence").GetInt64();
+        switch (type)
+        {
+            case "PoolBalanceChanged" when m.GetProperty("productCode").GetString() == ProductCodes.Subscription:
+                Keep("pool", sequence, m.GetProperty("available").GetInt64(), 0);
+                break;
+            case "EventCoverageChanged":
+                var allocated = m.GetProperty("products").EnumerateArray().First(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription).GetProperty("allocated").GetInt64();
+                Keep("event:" + m.GetProperty("eventId").GetInt32(), sequence, allocated, m.GetProperty("countedParticipants").GetInt32());
+                break;
+        }
+    }
+
+    private void Keep(string key, long sequence, long value, int counted) =>
+        State.AddOrUpdate(key, (sequence, value, counted), (_, old) => old.Sequence >= sequence ? old : (sequence, value, counted));
+}
+
+public static class PushScenario
+{
+    public static async Task<Dictionary<string, string>> Tokens(World world, string baseUrl)
+    {
+        using var http = Api.Client(baseUrl);
+        var tokens = new ConcurrentDictionary<string, string>();
+        var emails = world.Admins.Values.Concat(world.Teams.Values).ToList();
+        await Parallel.ForEachAsync(emails, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (email, _) => tokens[email] = await Api.Login(http, email));
+        return new Dictionary<string, string>(tokens);
+    }
+
+    public static async Task Run(BenchOptions o, Report report, World world, AppProcess app, Dictionary<string, string> tokens)
+    {
+        var n = o.Connections;
+        var allEvents = world.Events.SelectMany(kv => kv.Value).ToList();
+        var memoryBefore = app.ResidentBytes();
+        var screens = new Screen[n];
+        var connectClock = Stopwatch.StartNew();
+        var failedConnects = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, n), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
+        {
+            // One screen in five is an organization admin's dashboard; the rest are event pages of a team.
+            var eventId = allEvents[i % allEvents.Count];
+            var org = world.OrgOf(eventId);
+            var admin = i % 5 == 0;
+            var email = admin ? world.Admins[org] : world.Teams[eventId];
+            var connection = new HubConnectionBuilder()
+                .WithUrl(app.BaseUrl + "/hubs/entitlements", opts =>
+                {
+                    opts.Transports = HttpTransportType.WebSockets;
+                    opts.SkipNegotiation = true;
+                    opts.AccessTokenProvider = () => Task.FromResult<string?>(tokens[email]);
+                })
+                .Build();
+            connection.ServerTimeout = TimeSpan.FromMinutes(2);
+            connection.HandshakeTimeout = TimeSpan.FromMinutes(1);
+            screens[i] = new Screen(connection, org, admin ? null : eventId);
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await connection.StartAsync(ct);
+                    break;
+                }
+                catch (Exception) when (attempt < 3)
+                {
+                    await Task.Delay(500, ct);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref failedConnects);
+                    break;
+                }
+            }
+        });
+        var connectSeconds = connectClock.Elapsed.TotalSeconds;
+        await Task.Delay(1000);
+        var memoryAfter = app.ResidentBytes();
+        report.Add("push", "connections open", n - failedConnects, "connections");
+        report.Add("push", "time to open them", connectSeconds, "s");
+        report.Add("push", "server memory per connection", (memoryAfter - memoryBefore) / (double)n / 1024, "KiB");
+
+        // The push phase: the mixed load, with every screen listening.
+        Screen.Deliveries = 0;
+        var load = new MixedLoad(world, app.BaseUrl, tokens);
+        var cpuBefore = app.CpuTime();
+        var started = DateTime.UtcNow;
+        await load.RunAsync(o.PushDuration);
+        var loadSeconds = (DateTime.UtcNow - started).TotalSeconds;
+        var pushCpu = (app.CpuTime() - cpuBefore).TotalMilliseconds;
+        await Quiet();
+        var deliveries = Interlocked.Read(ref Screen.Deliveries);
+
+        var latencies = screens.Where(s => s is not null).SelectMany(s => s.Latencies).ToList();
+        var d = Distribution.Of(latencies.Select(l => l.LatencyMs));
+        var target = n >= 10_000 ? "≤ 250 ms at 10,000" : null;
+        report.Add("push", $"commit-to-screen p50 ({n:N0} connections)", d.P50, "ms");
+        report.Add("push", $"commit-to-screen p95 ({n:N0} connections)", d.P95, "ms");
+        report.Add("push", $"commit-to-screen p99 ({n:N0} connections)", d.P99, "ms", target, target is null ? null : d.P99 <= 250);
+        report.Add("push", $"commit-to-screen max ({n:N0} connections)", d.Max, "ms");
+        report.Add("push", "messages delivered per second", deliveries / loadSeconds, "per s");
+        report.Add("push", "changes made (transfers + batches)", load.Transfers.Count + load.Transfers.Count / (MixedLoad.TransfersPerSecond / MixedLoad.BatchesPerSecond), "changes");
+        report.Add("push", "load failures", load.Failures, "requests");
+
+        // Convergence: every screen's newest figures equal the database's.
+        var mismatches = await Converged(world, app.BaseUrl, tokens, screens);
+        report.Add("push", "screens whose figures differ from the database", mismatches, "screens", "0", mismatches == 0);
+        report.Detail("pushLatencyMs", d);
+
+        var teamStaleness = Distribution.Of(latencies.Where(l => l.Type == "EventCoverageChanged").Select(l => l.LatencyMs));
+        var pushCpuPerClient = pushCpu / n / loadSeconds * 1000; // µs of server CPU per client per second
+        await Parallel.ForEachAsync(screens.Where(s => s is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (s, _) => await s.Connection.DisposeAsync());
+
+        // The polling phase: the same clients ask the JSON API every 5 s instead, under the same load.
+        var (pollStaleness, pollCpuPerClient, polls) = await Polling(o, world, app, tokens, n);
+        report.Add("polling", "polls answered", polls, "requests");
+        report.Add("polling", "staleness p50 (polling every 5 s)", pollStaleness.P50, "ms");
+        report.Add("polling", "staleness p99 (polling every 5 s)", pollStaleness.P99, "ms");
+        report.Add("polling", "staleness p50 (push, event coverage)", teamStaleness.P50, "ms");
+        report.Add("polling", "staleness p99 (push, event coverage)", teamStaleness.P99, "ms");
+        var ratio = pollStaleness.P50 / teamStaleness.P50;
+        report.Add("polling", "staleness polling / push (p50)", ratio, "×", "≥ 20×", ratio >= 20);
+        report.Add("polling", "server CPU per client, push", pushCpuPerClient, "µs/s");
+        report.Add("polling", "server CPU per client, polling", pollCpuPerClient, "µs/s");
+        report.Add("polling", "server CPU polling / push", pollCpuPerClient / pushCpuPerClient, "×", "> 1× (push cheaper)", pollCpuPerClient > pushCpuPerClient);
+    }
+
+    private static async Task Quiet()
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(500);
+            if (DateTime.UtcNow.Ticks - Interlocked.Read(ref Screen.LastDeliveryTicks) > TimeSpan.FromSeconds(2).Ticks)
+            {
+                return;
+            }
+        }
+    }
+
+    private static async Task<int> Converged(World world, string baseUrl, Dictionary<string, string> tokens, Screen[] screens)
+    {
+        var pool = new Dictionary<int, long>();
+        var events = new Dictionary<int, (long Allocated, int Counted)>();
+        foreach (var org in world.Organizations)
+        {
+            using var http = Api.Client(baseUrl, tokens[world.Admins[org]]);
+            var pools = await http.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/pools");
+            pool[org] = pools.EnumerateArray().First(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription).GetProperty("available").GetInt64();
+            foreach (var e in (await http.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/events?status=all")).EnumerateArray())
+            {
+                var allocated = e.GetProperty("products").EnumerateArray().First(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription).GetProperty("allocated").GetInt64();
+                events[e.GetProperty("id").GetInt32()] = (allocated, e.GetProperty("countedParticipants").GetInt32());
+            }
+        }
+
+        var differing = 0;
+        foreach (var s in screens.Where(s => s is not null))
+        {
+            var ok = true;
+            foreach (var (key, value) in s.State)
+            {
+                if (key == "pool")
+                {
+                    ok &= value.Value == pool[s.Org];
+                }
+                else
+                {
+                    var id = int.Parse(key.AsSpan(6), System.Globalization.CultureInfo.InvariantCulture);
+                    ok &= events[id] == (value.Value, value.Counted);
+                }
+            }
+
+            differing += ok ? 0 : 1;
+        }
+
+        return differing;
+    }
+
+    private static async Task<(Distribution Staleness, double CpuPerClient, long Polls)> Polling(BenchOptions o, World world, AppProcess app, Dictionary<string, string> tokens, int n)
+    {
+        var allEvents = world.Events.SelectMany(kv => kv.Value).ToList();
+        using var http = Api.Client(app.BaseUrl, connections: 512);
+        var pollsByEvent = new ConcurrentDictionary<int, ConcurrentBag<(int Poller, DateTime Started, DateTime Done)>>();
+        var polls = 0L;
+        using var stop = new CancellationTokenSource();
+        var interval = TimeSpan.FromSeconds(5);
+        var pollers = Enumerable.Range(0, n).Select(i => Task.Run(async () =>
+        {
+            var eventId = allEvents[i % allEvents.Count];
+            var org = world.OrgOf(eventId);
+            var admin = i % 5 == 0;
+            var url = admin ? $"/api/orgs/{org}/pools" : $"/api/orgs/{org}/events/{eventId}/entitlements";
+            var token = tokens[admin ? world.Admins[org] : world.Teams[eventId]];
+            var log = pollsByEvent.GetOrAdd(eventId, _ => []);
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5000)), stop.Token);
+                while (!stop.IsCancellationRequested)
+                {
+                    var started = DateTime.UtcNow;
+                    using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                    request.Headers.Authorization = new("Bearer", token);
+                    using var response = await http.SendAsync(request, stop.Token);
+                    await response.Content.ReadAsByteArrayAsync(stop.Token);
+                    Interlocked.Increment(ref polls);
+                    if (!admin)
+                    {
+                        log.Add((i, started, DateTime.UtcNow));
+                    }
+
+                    var wait = interval - (DateTime.UtcNow - started);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, stop.Token);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        })).ToList();
+
+        await Task.Delay(interval); // every poller is in its rhythm before the measured window
+        var load = new MixedLoad(world, app.BaseUrl, tokens);
+        var cpuBefore = app.CpuTime();
+        var started = DateTime.UtcNow;
+        await load.RunAsync(o.PollingDuration);
+        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        var cpu = (app.CpuTime() - cpuBefore).TotalMilliseconds;
+        await Task.Delay(interval + TimeSpan.FromSeconds(1)); // let every poller see the last changes
+        await stop.CancelAsync();
+        await Task.WhenAll(pollers);
+
+        // A screen sees a change with the first poll it starts after the commit.
+        var staleness = new List<double>();
+        foreach (var (eventId, _, committedAt) in load.Transfers)
+        {
+            var log = pollsByEvent.GetValueOrDefault(eventId);
+            if (log is null)
+            {
+                continue;
+            }
+
+            foreach (var poller in log.Where(p => p.Started > committedAt).GroupBy(p => p.Poller))
+            {
+                var first = poller.MinBy(p => p.Started);
+                staleness.Add((first.Done - committedAt).TotalMilliseconds);
+            }
+        }
+
+        return (Distribution.Of(staleness), cpu / n / seconds * 1000, polls);
+    }
+}
