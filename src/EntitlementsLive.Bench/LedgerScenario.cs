@@ -13,7 +13,7 @@ public static class LedgerScenario
     {
         var file = Path.Combine(workDir, "ledger.db");
         await using var app = await InProcess.CreateAsync(file);
-        var org = await app.Organization("Ledger org", 100_000_000);
+        var org = await app.Organization("Ledger org", 10_000_000);
         var events = await app.Events(org, 8, participants: 0);
 
         async Task<double> Handler(int writers)

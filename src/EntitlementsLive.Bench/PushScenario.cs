@@ -19,7 +19,7 @@ public sealed record World(List<int> Organizations, Dictionary<int, List<int>> E
         var teams = new Dictionary<int, string>();
         for (var o = 1; o <= 10; o++)
         {
-            var org = await data.Organization($"Bench org {o}", 100_000_000);
+            var org = await data.Organization($"Bench org {o}", 10_000_000);
             orgs.Add(org);
             events[org] = await data.Events(org, 10, participants: 20);
             admins[org] = await data.User($"admin{o}@bench.test", u => Membership.Administrator(u, org));
@@ -261,6 +261,18 @@ public static class PushScenario
         var mismatches = await Converged(world, app.BaseUrl, tokens, screens);
         report.Add("push", "screens whose figures differ from the database", mismatches, "screens", "0", mismatches == 0);
         report.Detail("pushLatencyMs", d);
+        foreach (var group in latencies.GroupBy(l => l.Type).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var byType = Distribution.Of(group.Select(l => l.LatencyMs));
+            report.Detail("pushLatencyMs." + group.Key, byType);
+            Console.WriteLine(FormattableString.Invariant($"    {group.Key}: n={byType.Count} p50={byType.P50:0.0} p99={byType.P99:0.0} max={byType.Max:0.0} ms"));
+        }
+
+        foreach (var second in latencies.GroupBy(l => (int)(l.At - started).TotalSeconds).OrderBy(g => g.Key))
+        {
+            var bySecond = Distribution.Of(second.Select(l => l.LatencyMs));
+            Console.WriteLine(FormattableString.Invariant($"    t={second.Key,3}s n={bySecond.Count,6} p50={bySecond.P50,8:0.0} p99={bySecond.P99,8:0.0} ms"));
+        }
 
         var teamStaleness = Distribution.Of(latencies.Where(l => l.Type == "EventCoverageChanged").Select(l => l.LatencyMs));
         var pushCpuPerClient = pushCpu / n / loadSeconds * 1000; // µs of server CPU per client per second

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics;
 using System.Threading.Channels;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
@@ -15,11 +16,15 @@ public sealed class LiveOptions
     public const string Section = "Live";
 
     /// <summary>
-    /// After a commit the notifier waits this long before draining, so a burst of changes to one event or
-    /// pool becomes one push of the newest figures.
+    /// Drains are at least this far apart: a lone change is pushed at once, while a burst of changes to one
+    /// event or pool within the window becomes one push of the newest figures.
     /// </summary>
     [Range(0, 5_000)]
     public int CoalesceWindowMs { get; set; } = 20;
+
+    /// <summary>How often the pushed position is saved (a restart re-pushes at most this much; screens ignore repeats).</summary>
+    [Range(100, 60_000)]
+    public int CursorSaveIntervalMs { get; set; } = 1_000;
 
     /// <summary>A safety net: drain every organization this often even without a signal.</summary>
     [Range(100, 600_000)]
@@ -47,6 +52,9 @@ public sealed partial class OutboxNotifier(
     private readonly ConcurrentDictionary<int, byte> _pending = new();
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<int, long> _pushed = [];
+    private readonly Dictionary<int, long> _saved = [];
+    private long _lastDrain;
+    private long _lastSave;
 
     public void Committed(int organizationId)
     {
@@ -68,9 +76,10 @@ public sealed partial class OutboxNotifier(
                 try
                 {
                     await _signal.Reader.ReadAsync(timeout.Token);
-                    if (window > TimeSpan.Zero)
+                    var since = Stopwatch.GetElapsedTime(_lastDrain);
+                    if (since < window)
                     {
-                        await Task.Delay(window, stoppingToken);
+                        await Task.Delay(window - since, stoppingToken);
                     }
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
@@ -78,10 +87,16 @@ public sealed partial class OutboxNotifier(
                     await MarkAllPending(stoppingToken);
                 }
 
+                _lastDrain = Stopwatch.GetTimestamp();
                 foreach (var organizationId in _pending.Keys)
                 {
                     _pending.TryRemove(organizationId, out _);
                     await DrainAsync(organizationId, stoppingToken);
+                }
+
+                if (Stopwatch.GetElapsedTime(_lastSave) >= TimeSpan.FromMilliseconds(options.Value.CursorSaveIntervalMs))
+                {
+                    await SaveCursors(stoppingToken);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
@@ -92,8 +107,8 @@ public sealed partial class OutboxNotifier(
         }
     }
 
-    /// <summary>Drains one organization now (the tests and the start-up use it too).</summary>
-    public async Task DrainAsync(int organizationId, CancellationToken ct)
+    /// <summary>Pushes one organization's committed rows after the last pushed position, oldest first.</summary>
+    private async Task DrainAsync(int organizationId, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -117,9 +132,7 @@ public sealed partial class OutboxNotifier(
                 }
             }
 
-            var last = rows[^1].Sequence;
-            _pushed[organizationId] = last;
-            await SaveCursor(db, organizationId, last, ct);
+            _pushed[organizationId] = rows[^1].Sequence;
             if (rows.Count < DrainBatch)
             {
                 return;
@@ -134,6 +147,7 @@ public sealed partial class OutboxNotifier(
         foreach (var cursor in await db.OutboxCursors.AsNoTracking().ToListAsync(ct))
         {
             _pushed[cursor.OrganizationId] = cursor.Sequence;
+            _saved[cursor.OrganizationId] = cursor.Sequence;
         }
 
         await MarkAllPending(ct);
@@ -150,15 +164,47 @@ public sealed partial class OutboxNotifier(
         }
     }
 
-    private static async Task SaveCursor(AppDbContext db, int organizationId, long sequence, CancellationToken ct)
+    /// <summary>Saves the positions that moved since the last save, in one short transaction.</summary>
+    private async Task SaveCursors(CancellationToken ct)
     {
-        var updated = await db.OutboxCursors.Where(c => c.OrganizationId == organizationId)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.Sequence, sequence), ct);
-        if (updated == 0)
+        _lastSave = Stopwatch.GetTimestamp();
+        var moved = _pushed.Where(p => _saved.GetValueOrDefault(p.Key) != p.Value).ToList();
+        if (moved.Count == 0)
         {
-            db.OutboxCursors.Add(new OutboxCursor { OrganizationId = organizationId, Sequence = sequence });
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            return;
+        }
+
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var (organizationId, sequence) in moved)
+        {
+            var updated = await db.OutboxCursors.Where(c => c.OrganizationId == organizationId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.Sequence, sequence), ct);
+            if (updated == 0)
+            {
+                db.OutboxCursors.Add(new OutboxCursor { OrganizationId = organizationId, Sequence = sequence });
+            }
+        }
+
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        foreach (var (organizationId, sequence) in moved)
+        {
+            _saved[organizationId] = sequence;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await SaveCursors(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDrainFailed(log, ex);
         }
     }
 

@@ -137,7 +137,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         if (quantity > 0)
         {
             await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, subscription, quantity, AutoCoverActor,
-                "auto-cover:" + Guid.NewGuid().ToString("N"), now, ct);
+                "auto-cover:" + Guid.NewGuid().ToString("N"), now, withCoverage: false, ct);
         }
     }
 }

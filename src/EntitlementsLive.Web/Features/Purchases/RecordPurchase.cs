@@ -68,10 +68,17 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
             notifier.Committed(organizationId);
             return result;
         }
-        catch (DbUpdateException)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
+            // Another request with the same key committed first (the unique index refused this one): answer with its result.
             db.ChangeTracker.Clear();
-            return await Repeat(organizationId, key, fingerprint, ct) ?? throw new InvalidOperationException("The purchase could not be recorded.");
+            var first = await Repeat(organizationId, key, fingerprint, ct);
+            if (first is null)
+            {
+                throw;
+            }
+
+            return first;
         }
     }
 

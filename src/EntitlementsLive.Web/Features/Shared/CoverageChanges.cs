@@ -42,16 +42,19 @@ public sealed class CoverageChanges
         return new CoverageChanges(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), counts);
     }
 
-    public void AddMessages(AppDbContext db, int organizationId, long firstSequence, DateTime now)
+    public void AddMessages(AppDbContext db, int organizationId, long firstSequence, DateTime now) =>
+        db.Outbox.AddRange(Messages(organizationId, firstSequence, now));
+
+    public IEnumerable<OutboxMessage> Messages(int organizationId, long firstSequence, DateTime now)
     {
         var c = Coverage;
-        db.Outbox.Add(OutboxWriter.Message(organizationId, firstSequence, MessageTypes.EventCoverageChanged, OutboxWriter.EventKey(c.Id), c.Id,
+        yield return OutboxWriter.Message(organizationId, firstSequence, MessageTypes.EventCoverageChanged, OutboxWriter.EventKey(c.Id), c.Id,
             new EventCoverageChangedMessage(organizationId, firstSequence, c.Id, c.Name, c.Status, c.Missing, c.CountedParticipants,
-                c.ActivatedParticipants, c.Products), now));
+                c.ActivatedParticipants, c.Products), now);
         if (Counts is not null)
         {
-            db.Outbox.Add(OutboxWriter.Message(organizationId, firstSequence + 1, MessageTypes.MissingEntitlementsChanged, OutboxWriter.OrganizationKey, null,
-                new MissingEntitlementsChangedMessage(organizationId, firstSequence + 1, Counts.LiveEventsMissing, Counts.PastEventsMissing), now));
+            yield return OutboxWriter.Message(organizationId, firstSequence + 1, MessageTypes.MissingEntitlementsChanged, OutboxWriter.OrganizationKey, null,
+                new MissingEntitlementsChangedMessage(organizationId, firstSequence + 1, Counts.LiveEventsMissing, Counts.PastEventsMissing), now);
         }
     }
 }

@@ -28,8 +28,24 @@ public static class Snapshots
             .ToList();
     }
 
-    public static async Task<Dictionary<string, Product>> ProductsAsync(AppDbContext db, CancellationToken ct) =>
-        await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Code, ct);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyDictionary<string, Product>> Catalogs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The product catalog: reference data written once by the seeder, so it is cached per database and
+    /// re-read only when a caller meets a code it lacks.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, Product>> ProductsAsync(AppDbContext db, CancellationToken ct, string? mustContain = null)
+    {
+        var key = db.Database.GetConnectionString() ?? "";
+        if (Catalogs.TryGetValue(key, out var cached) && cached.Count > 0 && (mustContain is null || cached.ContainsKey(mustContain)))
+        {
+            return cached;
+        }
+
+        var fresh = await db.Products.AsNoTracking().ToDictionaryAsync(p => p.Code, StringComparer.Ordinal, ct);
+        Catalogs[key] = fresh;
+        return fresh;
+    }
 
     public static EventDto ToDto(Event e, IEnumerable<EventProduct> products, IReadOnlyDictionary<string, Product> catalog, DateTime now) =>
         new(e.Id, e.Name, e.StartsAt, e.EndsAt, Names.Status(e.StatusAt(now)), e.IsMissing, e.CountedParticipants,

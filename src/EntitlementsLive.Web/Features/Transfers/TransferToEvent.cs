@@ -28,7 +28,7 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
         }
         else
         {
-            product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.ProductCode, ct);
+            product = (await Snapshots.ProductsAsync(db, ct, request.ProductCode)).GetValueOrDefault(request.ProductCode);
             if (product is null)
             {
                 check.Add("productCode", $"There is no product {request.ProductCode}.");
@@ -58,11 +58,17 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
             notifier.Committed(organizationId);
             return result;
         }
-        catch (DbUpdateException)
+        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
         {
-            // Another request with the same key committed first: answer with its result.
+            // Another request with the same key committed first (the unique index refused this one): answer with its result.
             db.ChangeTracker.Clear();
-            return await Repeat(organizationId, key, fingerprint, ct) ?? throw new InvalidOperationException("The transfer could not be recorded.");
+            var first = await Repeat(organizationId, key, fingerprint, ct);
+            if (first is null)
+            {
+                throw;
+            }
+
+            return first;
         }
     }
 
@@ -86,11 +92,7 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, ct);
-        var changes = await CoverageChanges.RefreshAsync(db, organizationId, eventId, now, ct);
-        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, changes.MessageCount, ct);
-        changes.AddMessages(db, organizationId, sequence, now);
-        await db.SaveChangesAsync(ct);
+        var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, withCoverage: true, ct);
         await tx.CommitAsync(ct);
         return new TransferResult(dto, Created: true);
     }

@@ -1,0 +1,42 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace EntitlementsLive.Web.Data;
+
+/// <summary>
+/// A plain statement on the context's connection and transaction, for the few hot writes that need
+/// RETURNING (portable: SQLite 3.35+ and PostgreSQL) and that EF Core cannot express.
+/// </summary>
+public static class Sql
+{
+    public static async Task<T[]?> ReturningAsync<T>(AppDbContext db, string sql, Func<DbDataReader, T[]> read, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(db, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? read(reader) : null;
+    }
+
+    public static async Task<int> ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(db, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static DbCommand Command(AppDbContext db, string sql, (string Name, object Value)[] parameters)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+            ?? throw new InvalidOperationException("This statement runs inside the caller's transaction.");
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
+}
