@@ -17,7 +17,7 @@ public sealed record ParticipantChangesResult(int Received, int Applied, int Dup
 /// </summary>
 public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
 {
-    public const int ChunkSize = 2_000;
+    public const int ChunkSize = 5_000;
 
     public const string AutoCoverActor = "auto-cover";
 
@@ -58,14 +58,15 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         db.ChangeTracker.Clear();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
+        // Each list goes as one JSON parameter (json_each), not thousands of parameters that SQLite binds by name.
         var ids = chunk.Select(c => c.ChangeId).Distinct().ToList();
         var seen = (await db.AppliedChanges.AsNoTracking()
-            .Where(c => c.OrganizationId == organizationId && ids.Contains(c.ChangeId))
+            .Where(c => c.OrganizationId == organizationId && EF.Parameter(ids).Contains(c.ChangeId))
             .Select(c => c.ChangeId).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         var refs = chunk.Select(c => c.ParticipantRef).Distinct().ToList();
         var participants = await db.Participants.AsNoTracking()
-            .Where(p => p.EventId == eventId && refs.Contains(p.Reference))
+            .Where(p => p.EventId == eventId && EF.Parameter(refs).Contains(p.Reference))
             .ToDictionaryAsync(p => p.Reference, StringComparer.Ordinal, ct);
 
         var delta = default(CounterDelta);
@@ -98,7 +99,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
             return (0, duplicates);
         }
 
-        ParticipantWrites.Write(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0), appliedIds);
+        ParticipantWrites.Write(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0).ToList(), appliedIds);
         if (delta != default)
         {
             await db.Events.Where(e => e.Id == eventId).ExecuteUpdateAsync(s => s
