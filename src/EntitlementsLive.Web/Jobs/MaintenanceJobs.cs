@@ -91,7 +91,7 @@ public sealed partial class MaintenanceJobs(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginTransactionAsync();
+        await using var tx = await db.Database.BeginWriteAsync();
 
         // Recounted inside the transaction: a batch applied meanwhile is not mistaken for drift.
         var counted = await db.Participants.CountAsync(p => p.EventId == eventId && (!p.Cancelled || p.AppActivated));
@@ -124,7 +124,7 @@ public sealed partial class MaintenanceJobs(
         foreach (var org in ended.GroupBy(e => e.OrganizationId))
         {
             db.ChangeTracker.Clear();
-            await using var tx = await db.Database.BeginTransactionAsync();
+            await using var tx = await db.Database.BeginWriteAsync();
             var ids = org.Select(e => e.Id).ToList();
             await db.Events.Where(e => ids.Contains(e.Id)).ExecuteUpdateAsync(s => s.SetProperty(e => e.PastAnnounced, true));
             var catalog = await Snapshots.ProductsAsync(db, CancellationToken.None);

@@ -176,7 +176,7 @@ public sealed partial class OutboxNotifier(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginWriteAsync(ct);
         foreach (var (organizationId, sequence) in moved)
         {
             var updated = await db.OutboxCursors.Where(c => c.OrganizationId == organizationId)

@@ -98,7 +98,7 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
     private async Task<PurchaseResult> Record(int organizationId, Product product, long quantity, string reference, string key, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginWriteAsync(ct);
         var credited = await db.Pools
             .Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code)
             .ExecuteUpdateAsync(s => s

@@ -90,7 +90,7 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
         string key, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginWriteAsync(ct);
 
         var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, withCoverage: true, ct);
         await tx.CommitAsync(ct);

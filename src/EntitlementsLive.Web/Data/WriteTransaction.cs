@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace EntitlementsLive.Web.Data;
+
+/// <summary>
+/// A write transaction that first queues for the database file's single writer slot in this process.
+/// SQLite admits one writer at a time; writers that collide on its lock back off by sleeping (1, 2, 5,
+/// 10 … ms), so under load the lock sits idle while they sleep. Queuing here hands it over at once.
+/// </summary>
+public sealed class WriteTransaction : IAsyncDisposable
+{
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Gates = new(StringComparer.Ordinal);
+    private readonly IDbContextTransaction _transaction;
+    private readonly SemaphoreSlim _gate;
+    private int _released;
+
+    private WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim gate)
+    {
+        _transaction = transaction;
+        _gate = gate;
+    }
+
+    public static async Task<WriteTransaction> BeginAsync(DatabaseFacade database, CancellationToken ct)
+    {
+        var gate = Gates.GetOrAdd(database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            return new WriteTransaction(await database.BeginTransactionAsync(ct), gate);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    public Task CommitAsync(CancellationToken ct = default) => _transaction.CommitAsync(ct);
+
+    public Task RollbackAsync(CancellationToken ct = default) => _transaction.RollbackAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _transaction.DisposeAsync();
+        }
+        finally
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                _gate.Release();
+            }
+        }
+    }
+}
+
+public static class WriteTransactionExtensions
+{
+    public static Task<WriteTransaction> BeginWriteAsync(this DatabaseFacade database, CancellationToken ct = default) =>
+        WriteTransaction.BeginAsync(database, ct);
+}
