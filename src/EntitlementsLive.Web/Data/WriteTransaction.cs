@@ -62,4 +62,13 @@ public static class WriteTransactionExtensions
 {
     public static Task<WriteTransaction> BeginWriteAsync(this DatabaseFacade database, CancellationToken ct = default) =>
         WriteTransaction.BeginAsync(database, ct);
+
+    /// <summary>A short write (a status, a counter) in its own queued transaction.</summary>
+    public static async Task<T> WriteAsync<T>(this AppDbContext db, Func<Task<T>> work, CancellationToken ct = default)
+    {
+        await using var tx = await db.Database.BeginWriteAsync(ct);
+        var result = await work();
+        await tx.CommitAsync(ct);
+        return result;
+    }
 }

@@ -30,7 +30,7 @@ public sealed partial class ParticipantBatchJob(AppDbContext db, ApplyParticipan
         batch.Status = BatchStatus.Processing;
         batch.Attempts++;
         batch.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-        await db.SaveChangesAsync(ct);
+        await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
         var changes = JsonSerializer.Deserialize<List<ParticipantChange>>(batch.Changes, OutboxWriter.Json) ?? [];
 
         for (var attempt = 1; ; attempt++)
@@ -39,9 +39,9 @@ public sealed partial class ParticipantBatchJob(AppDbContext db, ApplyParticipan
             {
                 var before = await AppliedBy(batchId, ct);
                 await apply.Handle(batch.OrganizationId, batch.EventId, changes, ct, batchId, (applied, _) =>
-                    db.ParticipantBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
+                    db.WriteAsync(() => db.ParticipantBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
                         .SetProperty(b => b.Applied, before + applied)
-                        .SetProperty(b => b.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct));
+                        .SetProperty(b => b.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct), ct));
                 await Finish(batchId, BatchStatus.Done, null, ct);
                 return;
             }
@@ -72,12 +72,12 @@ public sealed partial class ParticipantBatchJob(AppDbContext db, ApplyParticipan
     private async Task Finish(string batchId, string status, string? error, CancellationToken ct)
     {
         var applied = await AppliedBy(batchId, ct);
-        await db.ParticipantBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
+        await db.WriteAsync(() => db.ParticipantBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.Status, status)
             .SetProperty(b => b.Applied, applied)
             .SetProperty(b => b.Duplicates, b => b.Received - applied)
             .SetProperty(b => b.Error, error)
-            .SetProperty(b => b.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct);
+            .SetProperty(b => b.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct), ct);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId} failed on attempt {Attempt}; retrying")]

@@ -49,11 +49,11 @@ public sealed class SubmitParticipantChanges(AppDbContext db, TimeProvider clock
             UpdatedAt = now,
         };
         db.ParticipantBatches.Add(batch);
-        await db.SaveChangesAsync(ct);
+        await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
 
-        // Stored first, scheduled second: if the process stops in between, the requeue job finds the batch.
+        // Stored (committed) first, scheduled second: if the process stops in between, the requeue job finds the batch.
         batch.JobId = scheduler.Schedule(batch.Id);
-        await db.SaveChangesAsync(ct);
+        await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
         return ToDto(batch);
     }
 
