@@ -65,6 +65,9 @@ public sealed partial class OutboxNotifier(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await LoadCursors(stoppingToken);
+
+        // What was committed before this start and not yet pushed goes out now, not at the first sweep.
+        _signal.Writer.TryWrite(true);
         var window = TimeSpan.FromMilliseconds(options.Value.CoalesceWindowMs);
         var sweep = TimeSpan.FromMilliseconds(options.Value.SweepIntervalMs);
         while (!stoppingToken.IsCancellationRequested)
