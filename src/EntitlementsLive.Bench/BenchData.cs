@@ -82,11 +82,11 @@ public sealed class InProcess : IAsyncDisposable
     public async Task<List<int>> Events(int organizationId, int count, int participants)
     {
         var events = Enumerable.Range(1, count).Select(i => new Event(organizationId, $"Bench event {organizationId}-{i}",
-            DateTime.UtcNow.AddDays(1), DateTime.UtcNow.AddDays(30 + i))).ToList();
+            Clock.UtcNow.AddDays(1), Clock.UtcNow.AddDays(30 + i))).ToList();
         await Db(async db => { db.Events.AddRange(events); return await db.SaveChangesAsync(); });
         foreach (var e in events.Where(_ => participants > 0))
         {
-            var changes = Enumerable.Range(1, participants).Select(i => new ParticipantChange($"seed-{e.Id}-{i}", $"seed-{i}", ParticipantChangeType.Added, DateTime.UtcNow)).ToList();
+            var changes = Enumerable.Range(1, participants).Select(i => new ParticipantChange($"seed-{e.Id}-{i}", $"seed-{i}", ParticipantChangeType.Added, Clock.UtcNow)).ToList();
             await With<ApplyParticipantChanges, ParticipantChangesResult>(h => h.Handle(organizationId, e.Id, changes, CancellationToken.None));
         }
 

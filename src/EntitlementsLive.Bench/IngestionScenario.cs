@@ -32,7 +32,7 @@ public static class IngestionScenario
                 })
                 .Build();
             connection.On<JsonElement>("EventCoverageChanged", m =>
-                lastCoverage[m.GetProperty("eventId").GetInt32()] = (DateTime.UtcNow, m.GetProperty("countedParticipants").GetInt32()));
+                lastCoverage[m.GetProperty("eventId").GetInt32()] = (Clock.UtcNow, m.GetProperty("countedParticipants").GetInt32()));
             await connection.StartAsync();
             screens.Add(connection);
         }
@@ -41,7 +41,7 @@ public static class IngestionScenario
         var bodies = Enumerable.Range(0, batches).Select(b =>
         {
             var (org, e) = allEvents[b % allEvents.Count];
-            var at = DateTime.UtcNow;
+            var at = Clock.UtcNow;
             var changes = Enumerable.Range(0, BatchSize).Select(i => new
             {
                 changeId = $"ing-{b}-{i}",
@@ -56,7 +56,7 @@ public static class IngestionScenario
         var accepted = new ConcurrentBag<(int Org, string BatchId)>();
         var last202 = DateTime.MinValue;
         var clock = Stopwatch.StartNew();
-        var startedAt = DateTime.UtcNow;
+        var startedAt = Clock.UtcNow;
         await Parallel.ForEachAsync(bodies, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (batch, ct) =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orgs/{batch.Org}/events/{batch.Event}/participant-changes")
@@ -74,7 +74,7 @@ public static class IngestionScenario
             accepted.Add((batch.Org, id));
             lock (accepted)
             {
-                last202 = DateTime.UtcNow > last202 ? DateTime.UtcNow : last202;
+                last202 = Clock.UtcNow > last202 ? Clock.UtcNow : last202;
             }
         });
         var acceptSeconds = clock.Elapsed.TotalSeconds;

@@ -69,7 +69,7 @@ public static class LedgerScenario
                         throw new InvalidOperationException("pool exhausted");
                     }
 
-                    at.Value = DateTime.UtcNow;
+                    at.Value = Clock.UtcNow;
                     key.Value = Guid.NewGuid().ToString("N");
                     insert.ExecuteNonQuery();
                     tx.Commit();

@@ -110,7 +110,7 @@ public static class PagesScenario
             return c;
         }
 
-        var now = DateTime.UtcNow;
+        var now = Clock.UtcNow;
         var perEvent = participantCount / eventCount;
         var eventIds = new List<int>(eventCount);
         using (var insert = Command("INSERT INTO Events (OrganizationId, Name, StartsAt, EndsAt, CountedParticipants, ActivatedParticipants, IsMissing, PastAnnounced) VALUES ($o, $n, $s, $e, $c, $a, $m, $p) RETURNING Id"))

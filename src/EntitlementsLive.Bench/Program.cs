@@ -20,7 +20,7 @@ var machine = new
     cpuModel = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':')[1].Trim() : null,
     memoryGiB = Math.Round(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1024.0 / 1024 / 1024, 1),
     dotnet = RuntimeInformation.FrameworkDescription,
-    date = DateTime.UtcNow,
+    date = Clock.UtcNow,
     options.Quick,
     options.Connections,
 };

@@ -83,7 +83,7 @@ public sealed class MixedLoad(World world, string baseUrl, Dictionary<string, st
                 changeId = $"load-{Environment.TickCount64}-{n}-{i}",
                 participantRef = $"load-{n}-{i % 60}",
                 type = i % 3 == 2 ? "activated" : "added",
-                occurredAt = DateTime.UtcNow.ToString("O"),
+                occurredAt = Clock.UtcNow.ToString("O"),
             });
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/orgs/{org}/events/{e}/participant-changes") { Content = JsonContent.Create(new { changes }) };
             request.Headers.Authorization = new("Bearer", tokens[world.Admins[org]]);
@@ -147,7 +147,7 @@ public sealed class Screen
 
     private void Receive(string type, JsonElement m)
     {
-        var now = DateTime.UtcNow;
+        var now = Clock.UtcNow;
         var at = m.GetProperty("at").GetDateTime().ToUniversalTime();
         lock (Latencies)
         {
@@ -239,9 +239,9 @@ public static class PushScenario
         Screen.Deliveries = 0;
         var load = new MixedLoad(world, app.BaseUrl, tokens);
         var cpuBefore = app.CpuTime();
-        var started = DateTime.UtcNow;
+        var started = Clock.UtcNow;
         await load.RunAsync(o.PushDuration);
-        var loadSeconds = (DateTime.UtcNow - started).TotalSeconds;
+        var loadSeconds = (Clock.UtcNow - started).TotalSeconds;
         var pushCpu = (app.CpuTime() - cpuBefore).TotalMilliseconds;
         await Quiet();
         var deliveries = Interlocked.Read(ref Screen.Deliveries);
@@ -299,7 +299,7 @@ public static class PushScenario
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(500);
-            if (DateTime.UtcNow.Ticks - Interlocked.Read(ref Screen.LastDeliveryTicks) > TimeSpan.FromSeconds(2).Ticks)
+            if (Clock.UtcNow.Ticks - Interlocked.Read(ref Screen.LastDeliveryTicks) > TimeSpan.FromSeconds(2).Ticks)
             {
                 return;
             }
@@ -366,7 +366,7 @@ public static class PushScenario
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5000)), stop.Token);
                 while (!stop.IsCancellationRequested)
                 {
-                    var started = DateTime.UtcNow;
+                    var started = Clock.UtcNow;
                     using var request = new HttpRequestMessage(HttpMethod.Get, url);
                     request.Headers.Authorization = new("Bearer", token);
                     using var response = await http.SendAsync(request, stop.Token);
@@ -374,10 +374,10 @@ public static class PushScenario
                     Interlocked.Increment(ref polls);
                     if (!admin)
                     {
-                        log.Add((i, started, DateTime.UtcNow));
+                        log.Add((i, started, Clock.UtcNow));
                     }
 
-                    var wait = interval - (DateTime.UtcNow - started);
+                    var wait = interval - (Clock.UtcNow - started);
                     if (wait > TimeSpan.Zero)
                     {
                         await Task.Delay(wait, stop.Token);
@@ -392,9 +392,9 @@ public static class PushScenario
         await Task.Delay(interval); // every poller is in its rhythm before the measured window
         var load = new MixedLoad(world, app.BaseUrl, tokens);
         var cpuBefore = app.CpuTime();
-        var started = DateTime.UtcNow;
+        var started = Clock.UtcNow;
         await load.RunAsync(o.PollingDuration);
-        var seconds = (DateTime.UtcNow - started).TotalSeconds;
+        var seconds = (Clock.UtcNow - started).TotalSeconds;
         var cpu = (app.CpuTime() - cpuBefore).TotalMilliseconds;
         await Task.Delay(interval + TimeSpan.FromSeconds(1)); // let every poller see the last changes
         await stop.CancelAsync();

@@ -208,3 +208,9 @@ public static class Api
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 }
+
+/// <summary>The wall clock the figures are measured against (server and bench share this machine's clock).</summary>
+public static class Clock
+{
+    public static DateTime UtcNow => TimeProvider.System.GetUtcNow().UtcDateTime;
+}

@@ -43,7 +43,7 @@ foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "Miss
             last[org] = Math.Max(last.GetValueOrDefault(org), sequence);
         }
 
-        var time = DateTime.Now.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        var time = TimeProvider.System.GetLocalNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
         Console.WriteLine(options.Json
             ? JsonSerializer.Serialize(new { receivedAt = time, type, message })
             : $"{time} {type,-27} org={org} seq={sequence} {message.GetRawText()}");

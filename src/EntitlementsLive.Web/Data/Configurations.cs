@@ -52,7 +52,11 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         });
         b.HasIndex(e => new { e.OrganizationId, e.IdempotencyKey }).IsUnique();
         b.HasIndex(e => new { e.OrganizationId, e.Id });
+        // History filters: each filter has an index that also yields the newest-first order, so a page
+        // reads only its own rows however long the history is.
         b.HasIndex(e => new { e.OrganizationId, e.ProductCode, e.Id });
+        b.HasIndex(e => new { e.OrganizationId, e.EventId, e.Id });
+        b.HasIndex(e => new { e.OrganizationId, e.Kind, e.Id });
         b.HasIndex(e => new { e.EventId, e.Id });
         b.Property(e => e.ProductCode).HasMaxLength(64);
         b.Property(e => e.Actor).HasMaxLength(256);

@@ -149,6 +149,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasIndex("OrganizationId", "IdempotencyKey")
                         .IsUnique();
 
+                    b.HasIndex("OrganizationId", "EventId", "Id");
+
+                    b.HasIndex("OrganizationId", "Kind", "Id");
+
                     b.HasIndex("OrganizationId", "ProductCode", "Id");
 
                     b.ToTable("LedgerEntries", null, t =>

@@ -59,11 +59,15 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
         return events.Select(e => Snapshots.ToDto(e, rows[e.Id], catalog, now)).ToList();
     }
 
+    /// <summary>The event page lists this many of its newest transfers; the history has them all.</summary>
+    public const int DetailTransactions = 100;
+
     public async Task<EventEntitlements> Details(int organizationId, int eventId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var dto = await Snapshots.EventAsync(db, organizationId, eventId, now, ct) ?? throw Validation.NotFound("The event");
-        var transactions = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId)).ToListAsync(ct);
+        var transactions = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId))
+            .Take(DetailTransactions).ToListAsync(ct);
         return new EventEntitlements(dto, transactions);
     }
 

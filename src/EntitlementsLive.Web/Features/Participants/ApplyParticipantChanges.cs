@@ -99,7 +99,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
             return (0, duplicates);
         }
 
-        ParticipantWrites.Write(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0).ToList(), appliedIds);
+        await ParticipantWrites.WriteAsync(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0).ToList(), appliedIds, ct);
         if (delta != default)
         {
             await db.Events.Where(e => e.Id == eventId).ExecuteUpdateAsync(s => s

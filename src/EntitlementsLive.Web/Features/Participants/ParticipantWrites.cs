@@ -1,10 +1,7 @@
-using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace EntitlementsLive.Web.Features.Participants;
 
@@ -19,32 +16,32 @@ internal static class ParticipantWrites
     /// <summary>How EF Core stores a DateTime in SQLite, so these rows read back like any other.</summary>
     private const string SqliteDateTime = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
 
-    public static void Write(AppDbContext db, int organizationId, int eventId, string? batchId,
-        IReadOnlyList<Participant> created, IReadOnlyList<Participant> updated, IReadOnlyList<string> appliedIds)
+    public static async Task WriteAsync(AppDbContext db, int organizationId, int eventId, string? batchId,
+        IReadOnlyList<Participant> created, IReadOnlyList<Participant> updated, IReadOnlyList<string> appliedIds, CancellationToken ct)
     {
         if (created.Count > 0)
         {
-            Execute(db, """
+            await Sql.ExecuteAsync(db, """
                 INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt)
                 SELECT @event, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
                 FROM json_each(@rows)
-                """, ("@event", eventId), ("@rows", Json(created, (w, p) => { w.WriteStringValue(p.Reference); Flags(w, p); })));
+                """, ct, ("@event", eventId), ("@rows", Json(created, (w, p) => { w.WriteStringValue(p.Reference); Flags(w, p); })));
         }
 
         if (updated.Count > 0)
         {
-            Execute(db, """
+            await Sql.ExecuteAsync(db, """
                 UPDATE Participants
                 SET Cancelled = json_extract(v.value, '$[1]'), AppActivated = json_extract(v.value, '$[2]'), StatusAt = json_extract(v.value, '$[3]')
                 FROM json_each(@rows) AS v
                 WHERE Participants.Id = json_extract(v.value, '$[0]')
-                """, ("@rows", Json(updated, (w, p) => { w.WriteNumberValue(p.Id); Flags(w, p); })));
+                """, ct, ("@rows", Json(updated, (w, p) => { w.WriteNumberValue(p.Id); Flags(w, p); })));
         }
 
-        Execute(db, """
+        await Sql.ExecuteAsync(db, """
             INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId, BatchId)
             SELECT @org, value, @event, @batch FROM json_each(@ids)
-            """, ("@org", organizationId), ("@event", eventId), ("@batch", (object?)batchId ?? DBNull.Value), ("@ids", Json(appliedIds, null)));
+            """, ct, ("@org", organizationId), ("@event", eventId), ("@batch", (object?)batchId ?? DBNull.Value), ("@ids", Json(appliedIds, null)));
     }
 
     private static void Flags(Utf8JsonWriter w, Participant p)
@@ -78,22 +75,5 @@ internal static class ParticipantWrites
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
-
-    private static void Execute(AppDbContext db, string sql, params (string Name, object Value)[] parameters)
-    {
-        using DbCommand command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
-            ?? throw new InvalidOperationException("Participant writes need the caller's transaction.");
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        command.ExecuteNonQuery();
     }
 }
