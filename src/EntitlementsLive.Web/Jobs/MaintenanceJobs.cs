@@ -35,9 +35,9 @@ public sealed partial class MaintenanceJobs(
     [DisableConcurrentExecution(60)]
     public async Task<int> RequeueOrphans()
     {
-        var open = await db.ParticipantBatches
+        var open = await db.ParticipantBatches.AsNoTracking()
             .Where(b => b.Status == BatchStatus.Accepted || b.Status == BatchStatus.Processing)
-            .OrderBy(b => b.CreatedAt).ToListAsync();
+            .OrderBy(b => b.CreatedAt).Select(b => new { b.Id, b.JobId }).ToListAsync();
         var requeued = 0;
         using var connection = storage.GetConnection();
         foreach (var batch in open)
@@ -48,12 +48,12 @@ public sealed partial class MaintenanceJobs(
                 continue;
             }
 
-            batch.JobId = scheduler.Schedule(batch.Id);
+            var jobId = scheduler.Schedule(batch.Id);
+            await db.WriteAsync(() => db.ParticipantBatches.Where(b => b.Id == batch.Id).ExecuteUpdateAsync(s => s.SetProperty(b => b.JobId, jobId)));
             requeued++;
             LogRequeued(log, batch.Id, state ?? "none");
         }
 
-        await db.SaveChangesAsync();
         return requeued;
     }
 

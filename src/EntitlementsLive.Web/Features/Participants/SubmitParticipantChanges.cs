@@ -158,16 +158,15 @@ public sealed class SubmitParticipantChanges(AppDbContext db, TimeProvider clock
 
 public sealed class BatchQueries(AppDbContext db)
 {
-    public async Task<BatchStatusDto> Get(int organizationId, string batchId, CancellationToken ct)
-    {
-        var batch = await db.ParticipantBatches.AsNoTracking().SingleOrDefaultAsync(b => b.Id == batchId && b.OrganizationId == organizationId, ct)
+    public async Task<BatchStatusDto> Get(int organizationId, string batchId, CancellationToken ct) =>
+        await Statuses(db.ParticipantBatches.Where(b => b.OrganizationId == organizationId && b.Id == batchId)).SingleOrDefaultAsync(ct)
             ?? throw Validation.NotFound("The batch");
-        return SubmitParticipantChanges.ToDto(batch);
-    }
 
     public async Task<IReadOnlyList<BatchStatusDto>> Recent(int organizationId, int eventId, int take, CancellationToken ct) =>
-        (await db.ParticipantBatches.AsNoTracking()
-            .Where(b => b.OrganizationId == organizationId && b.EventId == eventId)
-            .OrderByDescending(b => b.CreatedAt).Take(take).ToListAsync(ct))
-        .Select(SubmitParticipantChanges.ToDto).ToList();
+        await Statuses(db.ParticipantBatches.Where(b => b.OrganizationId == organizationId && b.EventId == eventId)
+            .OrderByDescending(b => b.CreatedAt).Take(take)).ToListAsync(ct);
+
+    // Projected in SQL: a batch row holds its changes (a megabyte for 10,000), which a status never needs.
+    private static IQueryable<BatchStatusDto> Statuses(IQueryable<ParticipantBatch> batches) =>
+        batches.AsNoTracking().Select(b => new BatchStatusDto(b.Id, b.EventId, b.Status, b.Received, b.Applied, b.Duplicates, b.Error, b.Source, b.CreatedAt, b.UpdatedAt));
 }
