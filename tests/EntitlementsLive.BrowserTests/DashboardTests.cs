@@ -49,6 +49,11 @@ public class DashboardTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         await page.WaitForSelectorAsync("[data-testid=history-table] tbody tr");
         Assert.Contains("Acme Summit 2026", await page.InnerTextAsync("[data-testid=history-table] tbody tr:first-child"));
         await BrowserFixture.Screenshot(page, "6-transaction-history");
+
+        await page.ClickAsync("[data-testid=tab-integrations]");
+        await page.WaitForSelectorAsync("[data-testid=auto-cover-state]");
+        Assert.Equal("Off", await page.InnerTextAsync("[data-testid=auto-cover-state]"));
+        await BrowserFixture.Screenshot(page, "6b-integrations");
         await page.Context.CloseAsync();
     }
 

@@ -179,6 +179,34 @@ public class ParticipantBatchTests(AppFactory app)
     }
 
     [Fact]
+    public async Task BatchThatCannotBeApplied_EndsFailed_WithTheReason_OnTheApiAndThePage()
+    {
+        var (api, orgId, eventId) = await AdminOf(subscriptions: 5);
+        var batchId = Guid.NewGuid().ToString("N");
+        await app.WithDb(async db =>
+        {
+            db.ParticipantBatches.Add(new ParticipantBatch
+            {
+                Id = batchId, OrganizationId = orgId, EventId = eventId, Received = 1, Changes = "{ not json", Source = "test",
+                CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => app.With<ParticipantBatchJob, int>(async j => { await j.Run(batchId, CancellationToken.None); return 0; }));
+
+        var status = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/participant-batches/{batchId}");
+        Assert.Equal("failed", status.GetProperty("status").GetString());
+        Assert.Contains("cannot be read", status.GetProperty("error").GetString(), StringComparison.Ordinal);
+        using var pages = await app.PagesAs(await app.NewUser(u => Membership.Administrator(u, orgId)));
+        Assert.Contains("cannot be read", await pages.GetStringAsync($"/Orgs/{orgId}/Events/{eventId}"), StringComparison.Ordinal);
+
+        // Running it again (a retry, a requeue) leaves it failed and changes nothing.
+        await app.With<ParticipantBatchJob, int>(async j => { await j.Run(batchId, CancellationToken.None); return 0; });
+        Assert.Equal("failed", (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/participant-batches/{batchId}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Reconcile_RepairsACounterCorruptedOnPurpose()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 7);

@@ -122,7 +122,7 @@
       li.dataset.txId = t.id;
       li.innerHTML = '<div class="d-flex justify-content-between"><span><span class="badge me-1 ' +
         (t.kind === "purchase" ? 'bg-success-subtle text-success-emphasis">Purchase' : 'bg-secondary-subtle text-secondary-emphasis">Transfer') +
-        '</span><span class="tabular">' + (t.kind === "purchase" ? "+" : "−") + fmt.format(t.quantity) + "</span> " +
+        '</span><span class="tabular">' + (t.kind === "purchase" ? "+" : "−") + fmt.format(t.quantity) + "</span> " + escapeHtml(t.productName) + " " +
         (t.eventName ? '<span class="text-body-secondary">to</span> ' + escapeHtml(t.eventName) : "") +
         '</span><span class="text-body-secondary">' + escapeHtml(t.actor) + " · balance " + fmt.format(t.balanceAfter) + "</span></div>";
       list.prepend(li);

@@ -31,7 +31,16 @@ public sealed partial class ParticipantBatchJob(AppDbContext db, ApplyParticipan
         batch.Attempts++;
         batch.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
-        var changes = JsonSerializer.Deserialize<List<ParticipantChange>>(batch.Changes, OutboxWriter.Json) ?? [];
+        List<ParticipantChange> changes;
+        try
+        {
+            changes = JsonSerializer.Deserialize<List<ParticipantChange>>(batch.Changes, OutboxWriter.Json) ?? [];
+        }
+        catch (JsonException ex)
+        {
+            await Finish(batchId, BatchStatus.Failed, "The stored changes cannot be read: " + ex.Message, ct);
+            throw new InvalidOperationException($"Batch {batchId} failed: its stored changes cannot be read.", ex);
+        }
 
         for (var attempt = 1; ; attempt++)
         {
