@@ -56,3 +56,30 @@ public static class ProductCodes
     public const string LiveStreaming = "LIVE_STREAMING";
     public const string Gamification = "GAMIFICATION";
 }
+
+/// <summary>
+/// The rules a transfer must pass (rules 4 and 6), checked on figures already read: the transfer form
+/// explains a refusal before the confirmation step; the ledger applies the same rules again, guarded.
+/// </summary>
+public static class TransferRules
+{
+    public static string? Refusal(Product product, int? quantity, long available, bool eventHoldsProduct, string eventName)
+    {
+        if (product.Kind == ProductKind.Module)
+        {
+            if (eventHoldsProduct)
+            {
+                return $"{eventName} already holds {product.Name}; a second one would waste a final transfer.";
+            }
+
+            return available < 1 ? $"No {product.Name} left in your pool." : null;
+        }
+
+        if (quantity is null or <= 0)
+        {
+            return "Enter how many subscriptions to transfer (a positive whole number).";
+        }
+
+        return quantity > available ? $"Only {available:N0} {product.Name} available in your pool." : null;
+    }
+}

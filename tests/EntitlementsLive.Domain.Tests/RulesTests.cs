@@ -163,3 +163,24 @@ public class CoverageTests
         Assert.Throws<DomainException>(() => new Event(1, "E", Start, Start));
     }
 }
+
+public class TransferRulesTests
+{
+    private static readonly Product Subscription = new(ProductCodes.Subscription, "Subscription", ProductKind.Subscription);
+    private static readonly Product Lead = new(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module);
+
+    [Fact]
+    public void Subscription_WithinTheBalance_Passes() => Assert.Null(TransferRules.Refusal(Subscription, 5, 5, false, "E"));
+
+    [Fact]
+    public void Subscription_BeyondTheBalance_IsRefused() =>
+        Assert.Contains("Only 4", TransferRules.Refusal(Subscription, 5, 4, false, "E"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Module_TheEventHolds_IsRefused() =>
+        Assert.Contains("already holds", TransferRules.Refusal(Lead, null, 3, true, "E"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Module_WithAnEmptyPool_IsRefused() =>
+        Assert.NotNull(TransferRules.Refusal(Lead, null, 0, false, "E"));
+}

@@ -117,28 +117,8 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
         (await pools.List(OrgId, ct)).Where(p => p.Available > 0 || p.ProductCode == ProductCode).ToList();
 
     /// <summary>Early, friendly checks; the handler applies the same rules again when recording.</summary>
-    private string? Check()
-    {
-        if (Selected is not { } pool)
-        {
-            return "Choose one of your purchased products.";
-        }
-
-        if (pool.Kind == "module")
-        {
-            if (EventHolds(pool.ProductCode))
-            {
-                return $"{Event.Name} already holds {pool.ProductName}; a second one would waste a final transfer.";
-            }
-
-            return pool.Available < 1 ? $"No {pool.ProductName} left in your pool." : null;
-        }
-
-        if (Quantity is null or <= 0)
-        {
-            return "Enter how many subscriptions to transfer (a positive whole number).";
-        }
-
-        return Quantity > pool.Available ? $"Only {pool.Available:N0} {pool.ProductName} available in your pool." : null;
-    }
+    private string? Check() => Selected is not { } pool
+        ? "Choose one of your purchased products."
+        : TransferRules.Refusal(new Product(pool.ProductCode, pool.ProductName, pool.Kind == "module" ? ProductKind.Module : ProductKind.Subscription),
+            Quantity, pool.Available, EventHolds(pool.ProductCode), Event.Name);
 }
