@@ -212,3 +212,27 @@ public class LiveTests(AppFactory app)
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(own)).StatusCode);
     }
 }
+
+/// <summary>A live connection does not outlive the token it was opened with.</summary>
+[Collection(AppCollection.Name)]
+public class LiveAuthenticationExpiryTests
+{
+    [Fact]
+    public async Task Connection_IsClosed_WhenItsTokenExpires()
+    {
+        await using var app = new ShortTokens();
+        await using var client = await LiveClient.Connect(app, "admin@acme.test");
+        var closed = new TaskCompletionSource();
+        client.Connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
+
+        var finished = await Task.WhenAny(closed.Task, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(closed.Task, finished);
+        Assert.Equal(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, client.Connection.State);
+    }
+
+    private sealed class ShortTokens : AppFactory
+    {
+        protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Auth:BearerTokenSeconds"] = "2", ["Jobs:Recurring"] = "false" };
+    }
+}

@@ -42,6 +42,9 @@ public static class SecurityExtensions
                     },
                 };
             });
+        // How long a script's token lives (Auth:BearerTokenSeconds); live connections close when it expires.
+        services.AddOptions<BearerTokenOptions>(IdentityConstants.BearerScheme).Configure<IConfiguration>((o, config) =>
+            o.BearerTokenExpiration = TimeSpan.FromSeconds(config.GetValue("Auth:BearerTokenSeconds", 3600)));
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthentication().AddIdentityCookies();
         services.ConfigureApplicationCookie(o =>
