@@ -27,7 +27,7 @@ public sealed class Product
     {
         if (Kind == ProductKind.Module)
         {
-            if (quantity is not null && quantity != 1)
+            if (quantity is not null)
             {
                 throw DomainException.Validation("quantity", "A module is transferred one at a time: leave the quantity out.");
             }

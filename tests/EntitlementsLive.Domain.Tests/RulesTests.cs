@@ -101,6 +101,7 @@ public class PoolAndProductTests
         var module = new Product(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module);
         Assert.Equal(1, module.ValidateTransferQuantity(null));
         Assert.Throws<DomainException>(() => module.ValidateTransferQuantity(2));
+        Assert.Throws<DomainException>(() => module.ValidateTransferQuantity(1));
     }
 
     [Fact]

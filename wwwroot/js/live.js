@@ -7,7 +7,8 @@
   const orgId = parseInt(document.body.dataset.orgId || "", 10);
   const stateEl = document.getElementById("live-state");
   const newest = new Map(); // key -> sequence, so a replayed older message never overwrites a newer one
-  let lastSequence = 0;
+  // The organization's sequence when the page read its figures: whatever commits later is resumed.
+  let lastSequence = parseInt(document.body.dataset.lastSequence || "0", 10) || 0;
   const fmt = new Intl.NumberFormat("en-US");
 
   function setState(state) {
@@ -149,7 +150,7 @@
   connection.on("TransactionRecorded", onTransaction);
 
   async function resume() {
-    if (!orgId || !lastSequence) return;
+    if (!orgId) return;
     try {
       const result = await connection.invoke("Resume", orgId, lastSequence);
       if (result && result.reloadRequired) location.reload();

@@ -49,10 +49,13 @@ public static class ApiEndpoints
             await me.RequireEventReaderAsync(orgId, eventId, ct);
             var details = await events.Details(orgId, eventId, ct);
             var e = details.Event;
+
+            // The event's team sees its coverage; the transfers (pool balances, who made them) are for admins.
+            var transactions = await me.IsAdminAsync(orgId, ct) ? details.Transactions : [];
             return TypedResults.Ok(new
             {
                 e.Id, e.Name, e.StartsAt, e.EndsAt, e.Status, e.Missing, e.CountedParticipants, e.ActivatedParticipants, e.Products,
-                details.Transactions,
+                Transactions = transactions,
             });
         }).WithSummary("One event's coverage and the transfers it received.");
 

@@ -97,11 +97,14 @@ public sealed partial class MaintenanceJobs(
         var counted = await db.Participants.CountAsync(p => p.EventId == eventId && (!p.Cancelled || p.AppActivated));
         var activated = await db.Participants.CountAsync(p => p.EventId == eventId && p.AppActivated);
         var e = await db.Events.Include(x => x.Products).SingleAsync(x => x.Id == eventId);
-        var (storedCounted, storedActivated) = (e.CountedParticipants, e.ActivatedParticipants);
+        var (storedCounted, storedActivated, wasMissing) = (e.CountedParticipants, e.ActivatedParticipants, e.IsMissing);
         if (!e.Reconcile(counted, activated))
         {
             return false;
         }
+
+        // The flag is refreshed below, where a change of it also updates the organization's missing count.
+        e.SetMissing(wasMissing);
 
         LogDrift(log, eventId, storedCounted, counted, storedActivated, activated);
         await db.SaveChangesAsync();
@@ -119,8 +122,10 @@ public sealed partial class MaintenanceJobs(
     public async Task<int> AnnouncePastEvents()
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var ended = await db.Events.AsNoTracking().Where(e => !e.PastAnnounced && e.EndsAt <= now)
-            .Select(e => new { e.Id, e.OrganizationId }).ToListAsync();
+        var ended = await (from e in db.Events.AsNoTracking()
+                           join o in db.Organizations on e.OrganizationId equals o.Id
+                           where !e.PastAnnounced && e.EndsAt <= now && o.EntitlementsActivated
+                           select new { e.Id, e.OrganizationId }).ToListAsync();
         foreach (var org in ended.GroupBy(e => e.OrganizationId))
         {
             db.ChangeTracker.Clear();

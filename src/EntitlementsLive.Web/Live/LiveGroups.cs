@@ -3,6 +3,7 @@ using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Live;
 
@@ -36,10 +37,27 @@ public sealed class LiveGroups(IServiceScopeFactory scopes, IHubContext<Entitlem
         _connections.GetOrAdd(userId, _ => new(StringComparer.Ordinal))[connectionId] = 0;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        foreach (var group in For(await CurrentUser.Load(db, userId, ct)))
+        var joined = (await Allowed(db, userId, ct)).ToList();
+        foreach (var group in joined)
         {
             await hub.Groups.AddToGroupAsync(connectionId, group, ct);
         }
+
+        // A membership removed while this connection joined: its revoke may have run before the add.
+        foreach (var group in joined.Except(await Allowed(db, userId, ct), StringComparer.Ordinal))
+        {
+            await hub.Groups.RemoveFromGroupAsync(connectionId, group, ct);
+        }
+    }
+
+    /// <summary>The groups of the user's memberships in organizations whose entitlements are activated (rule 8).</summary>
+    private static async Task<IEnumerable<string>> Allowed(AppDbContext db, string userId, CancellationToken ct)
+    {
+        var memberships = await CurrentUser.Load(db, userId, ct);
+        var organizations = memberships.Select(m => m.OrganizationId).OfType<int>().Distinct().ToList();
+        var activated = (await db.Organizations.AsNoTracking().Where(o => organizations.Contains(o.Id) && o.EntitlementsActivated)
+            .Select(o => o.Id).ToListAsync(ct)).ToHashSet();
+        return For(memberships.Where(m => m.OrganizationId is { } id && activated.Contains(id)));
     }
 
     public Task LeaveAsync(string? userId, string connectionId)

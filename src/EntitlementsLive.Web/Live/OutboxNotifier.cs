@@ -51,8 +51,9 @@ public sealed partial class OutboxNotifier(
     private const int DrainBatch = 5_000;
     private readonly ConcurrentDictionary<int, byte> _pending = new();
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Dictionary<int, long> _pushed = [];
-    private readonly Dictionary<int, long> _saved = [];
+    private readonly ConcurrentDictionary<int, long> _pushed = new();
+    private readonly ConcurrentDictionary<int, long> _saved = new();
+    private long _lastSweep;
     private long _lastDrain;
     private long _lastSave;
 
@@ -87,6 +88,14 @@ public sealed partial class OutboxNotifier(
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
+                    // No signal for a whole sweep interval: the sweep below runs now.
+                    _lastSweep = 0;
+                }
+
+                // The sweep runs on its own clock, so steady traffic of some organizations never delays another's.
+                if (Stopwatch.GetElapsedTime(_lastSweep) >= sweep)
+                {
+                    _lastSweep = Stopwatch.GetTimestamp();
                     await MarkAllPending(stoppingToken);
                 }
 
@@ -94,7 +103,16 @@ public sealed partial class OutboxNotifier(
                 foreach (var organizationId in _pending.Keys)
                 {
                     _pending.TryRemove(organizationId, out _);
-                    await DrainAsync(organizationId, stoppingToken);
+                    try
+                    {
+                        await DrainAsync(organizationId, stoppingToken);
+                    }
+                    catch
+                    {
+                        // Not pushed: it stays pending for the next pass.
+                        _pending[organizationId] = 0;
+                        throw;
+                    }
                 }
 
                 if (Stopwatch.GetElapsedTime(_lastSave) >= TimeSpan.FromMilliseconds(options.Value.CursorSaveIntervalMs))

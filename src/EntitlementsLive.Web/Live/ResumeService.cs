@@ -13,7 +13,7 @@ public sealed record ResumeResult(int Replayed, bool ReloadRequired, long LastSe
 /// </summary>
 public sealed class ResumeService(IServiceScopeFactory scopes)
 {
-    public const int MaxReplay = 50_000;
+    public const int MaxReplay = 10_000;
 
     public async Task<ResumeResult> Handle(string? userId, int organizationId, long afterSequence, IEntitlementsClient caller, CancellationToken ct)
     {
@@ -22,7 +22,7 @@ public sealed class ResumeService(IServiceScopeFactory scopes)
         var memberships = userId is null ? [] : await CurrentUser.Load(db, userId, ct);
         var admin = memberships.Any(m => m.Role == Role.OrganizationAdministrator && m.OrganizationId == organizationId);
         var teamEvents = memberships.Where(m => m.Role == Role.EventTeam && m.OrganizationId == organizationId).Select(m => m.EventId).ToList();
-        var last = await db.Organizations.Where(o => o.Id == organizationId).Select(o => (long?)o.LastSequence).SingleOrDefaultAsync(ct);
+        var last = await db.Organizations.Where(o => o.Id == organizationId && o.EntitlementsActivated).Select(o => (long?)o.LastSequence).SingleOrDefaultAsync(ct);
         if (last is null || (!admin && teamEvents.Count == 0))
         {
             // Nothing of this organization is visible to the caller: nothing to replay, and nothing said about it.

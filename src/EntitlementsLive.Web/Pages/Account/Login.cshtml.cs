@@ -38,10 +38,9 @@ public sealed class LoginModel(SignInManager<AppUser> signIn) : PageModel
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
-        // The same words whether the email, the password or a lockout was the reason.
-        Error = result.IsLockedOut
-            ? "Too many attempts. Try again in a few minutes."
-            : "The email or password is incorrect.";
+        // The same words whether the email, the password or a lockout was the reason: a lockout message
+        // would tell which emails have accounts.
+        Error = "The email or password is incorrect. After several failed attempts, sign-in pauses for a few minutes.";
         return Page();
     }
 }

@@ -18,7 +18,10 @@ public abstract class OrgPageModel(CurrentUser me) : PageModel
     protected Task<IActionResult?> AuthorizeAdmin(CancellationToken ct) =>
         this.Guard(async () =>
         {
+            // Read before the page's figures: live updates resume from this sequence, so nothing committed
+            // between this read and the hub connection is missed.
             Organization = await me.RequireAdminAsync(OrgId, ct);
             ViewData["OrgId"] = OrgId;
+            ViewData["LastSequence"] = Organization.LastSequence;
         });
 }

@@ -71,7 +71,9 @@ public sealed class EventModel(CurrentUser me, EventQueries events, BatchQueries
 
     private async Task Load(CancellationToken ct)
     {
-        OrganizationName = (await me.RequireEventReaderAsync(OrgId, EventId, ct)).Name;
+        var organization = await me.RequireEventReaderAsync(OrgId, EventId, ct);
+        OrganizationName = organization.Name;
+        ViewData["LastSequence"] = organization.LastSequence;
         IsAdmin = await me.IsAdminAsync(OrgId, ct);
         Details = await events.Details(OrgId, EventId, ct);
         Batches = IsAdmin ? await batches.Recent(OrgId, EventId, 5, ct) : [];
