@@ -33,7 +33,9 @@ try
     await app.PrepareDatabaseAsync();
 
     app.UseExceptionHandler();
-    app.UseStatusCodePagesWithReExecute("/Error/{0}");
+    // Errors without a body: problem+json for the API and the hub, a proper page for people.
+    app.UseWhen(WebExtensions.IsApi, api => api.UseStatusCodePages());
+    app.UseWhen(http => !WebExtensions.IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
     app.UseSerilogRequestLogging();
     app.UseStaticFiles();
     app.UseLiveOriginCheck();

@@ -98,7 +98,7 @@ public class AuthorizationMatrixTests(AppFactory app)
         using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
         var response = await client.GetAsync(await Resolve(path));
         Assert.Equal(expected, (int)response.StatusCode);
-        if (expected >= 400 && path.StartsWith("/api", StringComparison.Ordinal) && expected != 401)
+        if (expected >= 400 && path.StartsWith("/api", StringComparison.Ordinal))
         {
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }

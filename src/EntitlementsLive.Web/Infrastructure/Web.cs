@@ -23,6 +23,9 @@ public static class WebExtensions
         return services;
     }
 
+    public static bool IsApi(HttpContext http) =>
+        http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/hubs") || http.Request.Path.StartsWithSegments("/health");
+
     public static WebApplication MapWeb(this WebApplication app)
     {
         app.MapRazorPages();
