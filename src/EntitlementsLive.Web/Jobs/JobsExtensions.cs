@@ -4,6 +4,7 @@ using EntitlementsLive.Web.Features.Shared;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
 
 namespace EntitlementsLive.Web.Jobs;
 
@@ -11,9 +12,15 @@ public sealed class JobsOptions
 {
     public const string Section = "Jobs";
 
-    /// <summary>Where Hangfire keeps its jobs. Our batch table is the source of truth either way.</summary>
-    [AllowedValues("InMemory")]
+    /// <summary>
+    /// Where Hangfire keeps its jobs: InMemory (one node; our batch table is the source of truth, so a
+    /// restart loses nothing) or PostgreSql (scale-out: jobs run on any node).
+    /// </summary>
+    [AllowedValues("InMemory", "PostgreSql")]
     public string Storage { get; set; } = "InMemory";
+
+    /// <summary>The PostgreSQL connection string when <see cref="Storage"/> is PostgreSql.</summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>Run a job server in this process (off for a web-only node).</summary>
     public bool Server { get; set; } = true;
@@ -34,11 +41,23 @@ public static class JobsExtensions
     {
         services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
-        services.AddHangfire(config => config
-            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-            .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) }));
+        services.AddHangfire(config =>
+        {
+            config
+                .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+                .UseSimpleAssemblyNameTypeSerializer()
+                .UseRecommendedSerializerSettings();
+            if (options.Storage == "PostgreSql")
+            {
+                var connectionString = options.ConnectionString
+                    ?? throw new InvalidOperationException("Jobs:ConnectionString is required when Jobs:Storage is PostgreSql.");
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
+            }
+            else
+            {
+                config.UseInMemoryStorage(new InMemoryStorageOptions { MaxExpirationTime = TimeSpan.FromHours(6) });
+            }
+        });
         if (options.Server)
         {
             services.AddHangfireServer(o =>
