@@ -79,14 +79,23 @@ public static class IngestionScenario
         });
         var acceptSeconds = clock.Elapsed.TotalSeconds;
 
+        // Batches finish roughly in the order they were accepted: ask about the oldest unfinished ones only,
+        // so the bench's own polling does not load the server it measures.
         var applied = 0L;
         var pending = accepted.ToList();
         while (pending.Count > 0 && clock.Elapsed < TimeSpan.FromMinutes(10))
         {
             await Task.Delay(100);
             var still = new List<(int Org, string BatchId)>();
+            var asked = 0;
             foreach (var (org, id) in pending)
             {
+                if (asked++ >= 4)
+                {
+                    still.Add((org, id));
+                    continue;
+                }
+
                 using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/orgs/{org}/participant-batches/{id}");
                 request.Headers.Authorization = new("Bearer", tokens[world.Admins[org]]);
                 var status = await (await http.SendAsync(request)).Content.ReadFromJsonAsync<JsonElement>();
