@@ -32,6 +32,7 @@ try
 
     await app.PrepareDatabaseAsync();
 
+    app.UseServerTiming();
     app.UseExceptionHandler();
     // Errors without a body: problem+json for the API and the hub, a proper page for people.
     app.UseWhen(WebExtensions.IsApi, api => api.UseStatusCodePages());

@@ -17,6 +17,7 @@ public static class FeatureServices
     public static IServiceCollection AddFeatures(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddMemoryCache(o => o.SizeLimit = 10_000);
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
         services.AddScoped<TransferToEvent>();

@@ -1,6 +1,7 @@
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace EntitlementsLive.Web.Features.Pools;
 
@@ -8,11 +9,29 @@ namespace EntitlementsLive.Web.Features.Pools;
 public sealed record ProductConsumption(string ProductCode, string ProductName, long Purchased, long Allocated, long Required, long Missing);
 
 /// <summary>The "My Organization Entitlements" tab: each purchased product's pool and its consumption.</summary>
-public sealed class PoolQueries(AppDbContext db)
+public sealed class PoolQueries(AppDbContext db, IMemoryCache cache)
 {
     public Task<IReadOnlyList<PoolDto>> List(int organizationId, CancellationToken ct) => Snapshots.PoolsAsync(db, organizationId, null, ct);
 
+    /// <summary>
+    /// Sums over every event of the organization, so it is kept per organization and sequence: any change
+    /// that moves these figures also moves the sequence, and every admin's screen shares one computation.
+    /// </summary>
     public async Task<IReadOnlyList<ProductConsumption>> Consumption(int organizationId, CancellationToken ct)
+    {
+        var sequence = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.LastSequence).SingleAsync(ct);
+        var key = FormattableString.Invariant($"consumption:{db.Database.GetConnectionString()}:{organizationId}:{sequence}");
+        if (cache.TryGetValue(key, out IReadOnlyList<ProductConsumption>? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var fresh = await Compute(organizationId, ct);
+        cache.Set(key, fresh, new MemoryCacheEntryOptions { SlidingExpiration = TimeSpan.FromMinutes(2), Size = 1 });
+        return fresh;
+    }
+
+    private async Task<IReadOnlyList<ProductConsumption>> Compute(int organizationId, CancellationToken ct)
     {
         var pools = await List(organizationId, ct);
         var sums = await (from p in db.EventProducts

@@ -8,6 +8,9 @@ public sealed class EventsModel(CurrentUser me, EventQueries events) : OrgPageMo
 {
     public const int PageSize = 50;
 
+    /// <summary>The red window lists this many; "Missing only" pages through them all.</summary>
+    public const int MissingWindowSize = 25;
+
     [FromQuery(Name = "status")]
     public string Status { get; set; } = "live";
 
@@ -48,7 +51,7 @@ public sealed class EventsModel(CurrentUser me, EventQueries events) : OrgPageMo
         HasNext = page.Count > PageSize;
         Events = page.Take(PageSize).ToList();
         Missing = await events.MissingCounts(OrgId, ct);
-        MissingEvents = await events.List(OrgId, EventFilter.All, missingOnly: true, ct, limit: 100);
+        MissingEvents = await events.List(OrgId, EventFilter.All, missingOnly: true, ct, limit: MissingWindowSize);
         (LiveCount, PastCount) = await events.Counts(OrgId, MissingOnly, ct);
         return Page();
     }
