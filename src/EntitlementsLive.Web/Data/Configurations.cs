@@ -78,6 +78,7 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.HasMany(e => e.Products).WithOne().HasForeignKey(p => p.EventId);
         b.Navigation(e => e.Products).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.HasIndex(e => new { e.OrganizationId, e.EndsAt });
+        b.HasIndex(e => new { e.OrganizationId, e.StartsAt });
         b.HasIndex(e => new { e.OrganizationId, e.IsMissing, e.EndsAt });
         b.HasIndex(e => new { e.PastAnnounced, e.EndsAt });
         b.Ignore(e => e.Subscription);

@@ -53,6 +53,8 @@ namespace EntitlementsLive.Web.Data.Migrations
 
                     b.HasIndex("OrganizationId", "EndsAt");
 
+                    b.HasIndex("OrganizationId", "StartsAt");
+
                     b.HasIndex("PastAnnounced", "EndsAt");
 
                     b.HasIndex("OrganizationId", "IsMissing", "EndsAt");

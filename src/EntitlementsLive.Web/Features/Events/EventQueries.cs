@@ -71,6 +71,12 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
         return new EventEntitlements(dto, transactions);
     }
 
+    /// <summary>Ids and names only, newest first, for pickers such as the history's event filter.</summary>
+    public async Task<IReadOnlyList<(int Id, string Name)>> Names(int organizationId, int limit, CancellationToken ct) =>
+        (await db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId)
+            .OrderByDescending(e => e.StartsAt).Take(limit).Select(e => new { e.Id, e.Name }).ToListAsync(ct))
+        .Select(e => (e.Id, e.Name)).ToList();
+
     public async Task<(int Live, int Past)> Counts(int organizationId, bool missingOnly, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;

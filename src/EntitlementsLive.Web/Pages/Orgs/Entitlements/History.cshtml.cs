@@ -25,7 +25,7 @@ public sealed class HistoryModel(CurrentUser me, TransactionQueries history, Poo
 
     public IReadOnlyList<PoolDto> Products { get; private set; } = [];
 
-    public IReadOnlyList<EventDto> Events { get; private set; } = [];
+    public IReadOnlyList<(int Id, string Name)> Events { get; private set; } = [];
 
     public string? Error { get; private set; }
 
@@ -56,7 +56,7 @@ public sealed class HistoryModel(CurrentUser me, TransactionQueries history, Poo
         }
 
         Products = await pools.List(OrgId, ct);
-        Events = await events.List(OrgId, EventFilter.All, missingOnly: false, ct, limit: 500);
+        Events = await events.Names(OrgId, 500, ct);
         try
         {
             Result = await history.Page(OrgId, new TransactionFilter(ProductCode, EventId, Kind), TransactionQueries.DefaultLimit, Cursor, ct);
