@@ -20,8 +20,6 @@ public sealed class Organization
 
     public bool AutoCoverEnabled { get; private set; }
 
-    public void ActivateEntitlements() => EntitlementsActivated = true;
-
     public void SetAutoCover(bool enabled) => AutoCoverEnabled = enabled;
 }
 

@@ -40,8 +40,6 @@ public sealed class WriteTransaction : IAsyncDisposable
 
     public Task CommitAsync(CancellationToken ct = default) => _transaction.CommitAsync(ct);
 
-    public Task RollbackAsync(CancellationToken ct = default) => _transaction.RollbackAsync(ct);
-
     public async ValueTask DisposeAsync()
     {
         try

@@ -47,15 +47,12 @@ public static class ApiEndpoints
         org.MapGet("/events/{eventId:int}/entitlements", async (int orgId, int eventId, CurrentUser me, EventQueries events, CancellationToken ct) =>
         {
             await me.RequireEventReaderAsync(orgId, eventId, ct);
-            var details = await events.Details(orgId, eventId, ct);
+            var details = await events.Details(orgId, eventId, withTransactions: await me.IsAdminAsync(orgId, ct), ct);
             var e = details.Event;
-
-            // The event's team sees its coverage; the transfers (pool balances, who made them) are for admins.
-            var transactions = await me.IsAdminAsync(orgId, ct) ? details.Transactions : [];
             return TypedResults.Ok(new
             {
                 e.Id, e.Name, e.StartsAt, e.EndsAt, e.Status, e.Missing, e.CountedParticipants, e.ActivatedParticipants, e.Products,
-                Transactions = transactions,
+                details.Transactions,
             });
         }).WithSummary("One event's coverage and the transfers it received.");
 

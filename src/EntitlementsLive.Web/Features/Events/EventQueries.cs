@@ -62,12 +62,15 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
     /// <summary>The event page lists this many of its newest transfers; the history has them all.</summary>
     public const int DetailTransactions = 100;
 
-    public async Task<EventEntitlements> Details(int organizationId, int eventId, CancellationToken ct)
+    /// <summary>The event's coverage, and its transfers when the reader may see them (admins; not the event's team).</summary>
+    public async Task<EventEntitlements> Details(int organizationId, int eventId, bool withTransactions, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var dto = await Snapshots.EventAsync(db, organizationId, eventId, now, ct) ?? throw Validation.NotFound("The event");
-        var transactions = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId))
-            .Take(DetailTransactions).ToListAsync(ct);
+        IReadOnlyList<TransactionDto> transactions = withTransactions
+            ? await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId))
+                .Take(DetailTransactions).ToListAsync(ct)
+            : [];
         return new EventEntitlements(dto, transactions);
     }
 

@@ -56,46 +56,17 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
         var quantity = request.Quantity!.Value;
         var key = request.IdempotencyKey!;
         var fingerprint = LedgerEntry.PurchaseFingerprint(product!.Code, quantity, reference!);
-        var earlier = await Repeat(organizationId, key, fingerprint, ct);
-        if (earlier is not null)
+        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint,
+            () => Record(organizationId, product, quantity, reference!, key, actor, ct), ct);
+        if (created)
         {
-            return earlier;
-        }
-
-        try
-        {
-            var result = await Record(organizationId, product, quantity, reference!, key, actor, ct);
             notifier.Committed(organizationId);
-            return result;
         }
-        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
-        {
-            // Another request with the same key committed first (the unique index refused this one): answer with its result.
-            db.ChangeTracker.Clear();
-            var first = await Repeat(organizationId, key, fingerprint, ct);
-            if (first is null)
-            {
-                throw;
-            }
 
-            return first;
-        }
+        return new PurchaseResult(transaction, created);
     }
 
-    private async Task<PurchaseResult?> Repeat(int organizationId, string key, string fingerprint, CancellationToken ct)
-    {
-        var existing = await db.Ledger.AsNoTracking()
-            .SingleOrDefaultAsync(l => l.OrganizationId == organizationId && l.IdempotencyKey == key, ct);
-        if (existing is null)
-        {
-            return null;
-        }
-
-        existing.EnsureSameRequest(fingerprint);
-        return new PurchaseResult(await Snapshots.Transactions(db, db.Ledger.Where(l => l.Id == existing.Id)).SingleAsync(ct), Created: false);
-    }
-
-    private async Task<PurchaseResult> Record(int organizationId, Product product, long quantity, string reference, string key, string actor, CancellationToken ct)
+    private async Task<TransactionDto> Record(int organizationId, Product product, long quantity, string reference, string key, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginWriteAsync(ct);
@@ -125,6 +96,6 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
             new PoolBalanceChangedMessage(organizationId, sequence + 1, after.ProductCode, after.ProductName, after.Kind, after.Purchased, after.Transferred, after.Available), now));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new PurchaseResult(dto, Created: true);
+        return dto;
     }
 }

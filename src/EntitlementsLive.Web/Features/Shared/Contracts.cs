@@ -39,7 +39,5 @@ public static class Names
 {
     public static string Kind(ProductKind kind) => kind == ProductKind.Module ? "module" : "subscription";
 
-    public static string Kind(LedgerKind kind) => kind == LedgerKind.Purchase ? "purchase" : "transfer";
-
     public static string Status(EventStatus status) => status == EventStatus.Live ? "live" : "past";
 }

@@ -73,9 +73,6 @@ public static class Snapshots
         return new MissingCounts(live, past);
     }
 
-    public static IQueryable<TransactionDto> Transactions(AppDbContext db, int organizationId) =>
-        Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId));
-
     /// <summary>Projects ledger rows (already filtered, so filters use the ledger's indexes) newest first.</summary>
     public static IQueryable<TransactionDto> Transactions(AppDbContext db, IQueryable<LedgerEntry> ledger) =>
         from l in ledger.AsNoTracking()

@@ -46,47 +46,17 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
 
         var key = request.IdempotencyKey!;
         var fingerprint = LedgerEntry.TransferFingerprint(eventId, product!.Code, quantity);
-        var earlier = await Repeat(organizationId, key, fingerprint, ct);
-        if (earlier is not null)
+        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint,
+            () => Record(organizationId, eventId, eventName, product, quantity, key, actor, ct), ct);
+        if (created)
         {
-            return earlier;
-        }
-
-        try
-        {
-            var result = await Record(organizationId, eventId, eventName, product, quantity, key, actor, ct);
             notifier.Committed(organizationId);
-            return result;
         }
-        catch (Exception ex) when (ex is DbUpdateException or System.Data.Common.DbException)
-        {
-            // Another request with the same key committed first (the unique index refused this one): answer with its result.
-            db.ChangeTracker.Clear();
-            var first = await Repeat(organizationId, key, fingerprint, ct);
-            if (first is null)
-            {
-                throw;
-            }
 
-            return first;
-        }
+        return new TransferResult(transaction, created);
     }
 
-    private async Task<TransferResult?> Repeat(int organizationId, string key, string fingerprint, CancellationToken ct)
-    {
-        var existing = await db.Ledger.AsNoTracking()
-            .SingleOrDefaultAsync(l => l.OrganizationId == organizationId && l.IdempotencyKey == key, ct);
-        if (existing is null)
-        {
-            return null;
-        }
-
-        existing.EnsureSameRequest(fingerprint);
-        var dto = await Snapshots.Transactions(db, db.Ledger.Where(l => l.Id == existing.Id)).SingleAsync(ct);
-        return new TransferResult(dto, Created: false);
-    }
-
-    private async Task<TransferResult> Record(int organizationId, int eventId, string eventName, Product product, int quantity,
+    private async Task<TransactionDto> Record(int organizationId, int eventId, string eventName, Product product, int quantity,
         string key, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -94,6 +64,6 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
 
         var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, withCoverage: true, ct);
         await tx.CommitAsync(ct);
-        return new TransferResult(dto, Created: true);
+        return dto;
     }
 }

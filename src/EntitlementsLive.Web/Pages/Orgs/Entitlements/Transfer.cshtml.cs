@@ -102,7 +102,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
 
         try
         {
-            Event = (await events.Details(OrgId, EventId, ct)).Event;
+            Event = (await events.Details(OrgId, EventId, withTransactions: false, ct)).Event;
         }
         catch (DomainException ex) when (ex.Code == ErrorCodes.NotFound)
         {

@@ -75,7 +75,7 @@ public sealed class EventModel(CurrentUser me, EventQueries events, BatchQueries
         OrganizationName = organization.Name;
         ViewData["LastSequence"] = organization.LastSequence;
         IsAdmin = await me.IsAdminAsync(OrgId, ct);
-        Details = await events.Details(OrgId, EventId, ct);
+        Details = await events.Details(OrgId, EventId, withTransactions: IsAdmin, ct);
         Batches = IsAdmin ? await batches.Recent(OrgId, EventId, 5, ct) : [];
         ViewData["OrgId"] = OrgId;
     }

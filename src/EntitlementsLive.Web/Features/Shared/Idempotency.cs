@@ -1,0 +1,51 @@
+using System.Data.Common;
+using EntitlementsLive.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Shared;
+
+/// <summary>
+/// Rule 7 for every ledger write: the same key with the same request returns the first result; with
+/// another request it is refused; two requests racing with one key record once (the unique index decides).
+/// </summary>
+public static class Idempotency
+{
+    public static async Task<(TransactionDto Transaction, bool Created)> RecordOnceAsync(AppDbContext db, int organizationId, string key,
+        string fingerprint, Func<Task<TransactionDto>> record, CancellationToken ct)
+    {
+        if (await EarlierAsync(db, organizationId, key, fingerprint, ct) is { } earlier)
+        {
+            return (earlier, false);
+        }
+
+        try
+        {
+            return (await record(), true);
+        }
+        catch (Exception ex) when (ex is DbUpdateException or DbException)
+        {
+            // Another request with the same key committed first: answer with its result.
+            db.ChangeTracker.Clear();
+            var first = await EarlierAsync(db, organizationId, key, fingerprint, ct);
+            if (first is null)
+            {
+                throw;
+            }
+
+            return (first, false);
+        }
+    }
+
+    private static async Task<TransactionDto?> EarlierAsync(AppDbContext db, int organizationId, string key, string fingerprint, CancellationToken ct)
+    {
+        var existing = await db.Ledger.AsNoTracking()
+            .SingleOrDefaultAsync(l => l.OrganizationId == organizationId && l.IdempotencyKey == key, ct);
+        if (existing is null)
+        {
+            return null;
+        }
+
+        existing.EnsureSameRequest(fingerprint);
+        return await Snapshots.Transactions(db, db.Ledger.Where(l => l.Id == existing.Id)).SingleAsync(ct);
+    }
+}
