@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace EntitlementsLive.Domain;
 
 public enum EventStatus
@@ -51,7 +53,7 @@ public sealed class Event
 
     public int ActivatedParticipants { get; private set; }
 
-    /// <summary>Derived from <see cref="Products"/>; stored so "missing only" lists stay an index lookup.</summary>
+    /// <summary>Rule 3, derived from <see cref="Products"/>; stored so "missing only" lists stay an index lookup.</summary>
     public bool IsMissing { get; private set; }
 
     public IReadOnlyList<EventProduct> Products => _products;
@@ -59,10 +61,25 @@ public sealed class Event
     /// <summary>Set once screens were told the event moved from Live to Past.</summary>
     public bool PastAnnounced { get; private set; }
 
-    /// <summary>Rule 9: Live until it ends, then Past.</summary>
-    public EventStatus StatusAt(DateTime now) => StatusOf(EndsAt, now);
+    /// <summary>Rule 9: an event is Live until it ends, then Past.</summary>
+    private static readonly Expression<Func<Event, DateTime, bool>> IsLive = (e, now) => e.EndsAt > now;
 
-    public static EventStatus StatusOf(DateTime endsAt, DateTime now) => endsAt > now ? EventStatus.Live : EventStatus.Past;
+    private static readonly Func<Event, DateTime, bool> IsLiveCompiled = IsLive.Compile();
+
+    /// <summary>Rule 9 as a query condition.</summary>
+    public static Expression<Func<Event, bool>> LiveAt(DateTime now) => Expressions.Bind(IsLive, now);
+
+    /// <summary>Rule 9: the complement of <see cref="LiveAt"/>.</summary>
+    public static Expression<Func<Event, bool>> PastAt(DateTime now) => Expressions.Not(LiveAt(now));
+
+    /// <summary>Rule 9 on one event.</summary>
+    public EventStatus StatusAt(DateTime now) => IsLiveCompiled(this, now) ? EventStatus.Live : EventStatus.Past;
+
+    /// <summary>Events that ended and whose screens were not yet told so.</summary>
+    public static Expression<Func<Event, bool>> EndedUnannounced(DateTime now) =>
+        Expressions.And(e => !e.PastAnnounced, PastAt(now));
+
+    public void AnnouncePast() => PastAnnounced = true;
 
     /// <summary>Rule 2: one entitlement of each module product for each Advanced Module the event uses.</summary>
     public void UseModule(string moduleCode)
@@ -80,49 +97,26 @@ public sealed class Event
         RefreshMissing();
     }
 
-    public void ApplyCounters(int countedDelta, int activatedDelta)
+    /// <summary>Rule 2: participants changed by <paramref name="delta"/>; the event requires one subscription per counted participant.</summary>
+    public void ApplyCounters(CounterDelta delta)
     {
-        CountedParticipants += countedDelta;
-        ActivatedParticipants += activatedDelta;
+        CountedParticipants += delta.Counted;
+        ActivatedParticipants += delta.Activated;
         Subscription.Require(CountedParticipants);
         RefreshMissing();
     }
 
-    public EventProduct Subscription => _products.Find(p => p.ProductCode == ProductCodes.Subscription)
+    private EventProduct Subscription => _products.Find(p => p.ProductCode == ProductCodes.Subscription)
         ?? throw new InvalidOperationException("Every event has a subscription row.");
 
-    /// <summary>Adds an allocation in memory (the database applies the same change with a guarded update).</summary>
-    public void Allocate(Product product, long quantity)
-    {
-        var row = _products.Find(p => p.ProductCode == product.Code);
-        if (row is null)
-        {
-            row = new EventProduct(product.Code, required: 0);
-            _products.Add(row);
-        }
-
-        if (product.Kind == ProductKind.Module && row.Allocated > 0)
-        {
-            throw ModuleAlreadyAllocated(product.Code, Name);
-        }
-
-        row.AddAllocation(quantity);
-        RefreshMissing();
-    }
-
+    /// <summary>Rule 3: the event is missing entitlements when any product is short.</summary>
     public void RefreshMissing() => IsMissing = _products.Exists(p => p.Missing > 0);
-
-    /// <summary>Sets the derived flag from rows read elsewhere (the product rows are not always loaded).</summary>
-    public void SetMissing(bool missing) => IsMissing = missing;
 
     /// <summary>Counters recomputed from the participants, for the reconcile job; returns whether they drifted.</summary>
     public bool Reconcile(int counted, int activated)
     {
         var drifted = counted != CountedParticipants || activated != ActivatedParticipants;
-        CountedParticipants = counted;
-        ActivatedParticipants = activated;
-        Subscription.Require(counted);
-        RefreshMissing();
+        ApplyCounters(new CounterDelta(counted - CountedParticipants, activated - ActivatedParticipants));
         return drifted;
     }
 
@@ -134,6 +128,8 @@ public sealed class Event
 /// <summary>Per event and product: what is required and what was allocated. Rule 3: missing = required − allocated, never below zero.</summary>
 public sealed class EventProduct
 {
+    private static readonly Func<EventProduct, long> MissingCompiled = MissingOf.Compile();
+
     public EventProduct(string productCode, long required)
     {
         ProductCode = productCode;
@@ -151,14 +147,20 @@ public sealed class EventProduct
 
     public long Allocated { get; private set; }
 
-    public long Missing => Coverage.Missing(Required, Allocated);
+    /// <summary>Rule 3 as a query expression (sums of what is missing are computed in the database).</summary>
+    public static Expression<Func<EventProduct, long>> MissingOf => p => p.Required > p.Allocated ? p.Required - p.Allocated : 0;
+
+    public long Missing => MissingCompiled(this);
+
+    /// <summary>
+    /// Rule 6: an allocation is accepted unless the product is a module the event already holds. The ledger
+    /// applies this condition inside its guarded update.
+    /// </summary>
+    public static Expression<Func<EventProduct, bool>> Accepts(ProductKind kind) =>
+        p => kind != ProductKind.Module || p.Allocated == 0;
+
+    /// <summary>The same rule on figures already read.</summary>
+    public static bool AcceptsAllocation(ProductKind kind, long allocated) => kind != ProductKind.Module || allocated == 0;
 
     public void Require(long required) => Required = required;
-
-    public void AddAllocation(long quantity) => Allocated += quantity;
-}
-
-public static class Coverage
-{
-    public static long Missing(long required, long allocated) => Math.Max(0, required - allocated);
 }

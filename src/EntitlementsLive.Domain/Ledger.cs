@@ -6,6 +6,12 @@ public enum LedgerKind
     Transfer = 1,
 }
 
+/// <summary>Rule 5: transfers are final. The database refuses UPDATE and DELETE on ledger rows with this message.</summary>
+public static class Finality
+{
+    public const string Refusal = "ledger rows are final: no update, no delete";
+}
+
 /// <summary>
 /// One final movement of entitlements (rule 5). Rows are only ever inserted: the database refuses
 /// UPDATE and DELETE on this table.

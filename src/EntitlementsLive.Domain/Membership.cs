@@ -5,6 +5,9 @@ public enum Role
     OrganizationAdministrator = 0,
     EventTeam = 1,
     Ops = 2,
+
+    /// <summary>Rule 12: manages one organization's entitlements without being its administrator.</summary>
+    EntitlementManager = 3,
 }
 
 /// <summary>
@@ -29,6 +32,9 @@ public sealed class Membership
 
     public static Membership Team(string userId, int organizationId, int eventId) =>
         new() { UserId = userId, Role = Role.EventTeam, OrganizationId = organizationId, EventId = eventId };
+
+    public static Membership Manager(string userId, int organizationId) =>
+        new() { UserId = userId, Role = Role.EntitlementManager, OrganizationId = organizationId };
 
     public static Membership Ops(string userId) => new() { UserId = userId, Role = Role.Ops };
 }

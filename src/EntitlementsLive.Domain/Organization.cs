@@ -1,7 +1,11 @@
+using System.Linq.Expressions;
+
 namespace EntitlementsLive.Domain;
 
 public sealed class Organization
 {
+    private static readonly Func<Organization, bool> EntitlementsWorkCompiled = EntitlementsWork.Compile();
+
     public Organization(string name, bool entitlementsActivated)
     {
         Name = name;
@@ -15,12 +19,22 @@ public sealed class Organization
     /// <summary>Rule 8: entitlements work only for organizations where they are activated.</summary>
     public bool EntitlementsActivated { get; private set; }
 
+    /// <summary>Rule 8 as a query condition, for the screens that must not hear of an organization without entitlements.</summary>
+    public static Expression<Func<Organization, bool>> EntitlementsWork => o => o.EntitlementsActivated;
+
     /// <summary>The newest outbox sequence of this organization; outbox rows are numbered from it, gap-free.</summary>
     public long LastSequence { get; private set; }
 
     public bool AutoCoverEnabled { get; private set; }
 
     public void SetAutoCover(bool enabled) => AutoCoverEnabled = enabled;
+
+    /// <summary>Rule 8: the one check that an organization's entitlements may be used.</summary>
+    public Organization EnsureEntitlementsActivated() =>
+        EntitlementsWorkCompiled(this)
+            ? this
+            : throw new DomainException(ErrorCodes.EntitlementsNotActivated,
+                "Entitlements are not activated for your organization — contact your account manager.");
 }
 
 /// <summary>An organization's balance of one product. Rule 4: available = purchased − transferred, never negative.</summary>
@@ -42,6 +56,16 @@ public sealed class Pool
 
     public long Available { get; private set; }
 
+    /// <summary>
+    /// Rule 4: a withdrawal of <paramref name="quantity"/> is allowed only while the balance covers it. The ledger
+    /// applies this condition inside its guarded update, so no concurrent writer can overdraw the pool.
+    /// </summary>
+    public static Expression<Func<Pool, bool>> Covers(long quantity) => p => p.Available >= quantity;
+
+    /// <summary>The same rule on figures already read (the transfer form explains a refusal before confirming).</summary>
+    public static bool CanCover(long available, long quantity) => quantity > 0 && available >= quantity;
+
+    /// <summary>Credits a new pool; existing pools are credited by one update in the database.</summary>
     public void Credit(long quantity)
     {
         if (quantity <= 0)
@@ -51,23 +75,6 @@ public sealed class Pool
 
         Purchased += quantity;
         Available += quantity;
-    }
-
-    /// <summary>The in-memory form of the guard the database applies with a conditional update.</summary>
-    public void Withdraw(long quantity)
-    {
-        if (quantity <= 0)
-        {
-            throw DomainException.Validation("quantity", "The quantity must be a positive whole number.");
-        }
-
-        if (quantity > Available)
-        {
-            throw InsufficientBalance(ProductCode, quantity, Available);
-        }
-
-        Transferred += quantity;
-        Available -= quantity;
     }
 
     public static DomainException InsufficientBalance(string productCode, long requested, long available) =>

@@ -1,3 +1,5 @@
+using System.Linq.Expressions;
+
 namespace EntitlementsLive.Domain;
 
 public enum ParticipantChangeType
@@ -38,9 +40,11 @@ public sealed class Participant
     public DateTime StatusAt { get; private set; } = DateTime.MinValue;
 
     /// <summary>Rule 1: a participant counts unless it is cancelled and never activated the app.</summary>
-    public bool Counted => IsCounted(Cancelled, AppActivated);
+    public static Expression<Func<Participant, bool>> CountedRule => p => !p.Cancelled || p.AppActivated;
 
-    public static bool IsCounted(bool cancelled, bool activated) => !cancelled || activated;
+    private static readonly Func<Participant, bool> CountedCompiled = CountedRule.Compile();
+
+    public bool Counted => CountedCompiled(this);
 
     /// <summary>Applies one change; returns how the event's counters move.</summary>
     public CounterDelta Apply(ParticipantChangeType type, DateTime occurredAt)
@@ -79,6 +83,15 @@ public sealed class Participant
         Cancelled = cancelled;
         StatusAt = occurredAt;
     }
+}
+
+/// <summary>Where a batch of participant changes stands: stored first, applied in the background, then done or failed.</summary>
+public enum BatchStatus
+{
+    Accepted = 0,
+    Processing = 1,
+    Done = 2,
+    Failed = 3,
 }
 
 public readonly record struct CounterDelta(int Counted, int Activated)

@@ -55,31 +55,52 @@ public static class ProductCodes
     public const string LeadRetrieval = "LEAD_RETRIEVAL";
     public const string LiveStreaming = "LIVE_STREAMING";
     public const string Gamification = "GAMIFICATION";
+
+    /// <summary>The built-in catalog: present in every database, demo data or not (seeded by the migration).</summary>
+    public static IReadOnlyList<Product> BuiltIn() =>
+    [
+        new(Subscription, "Subscription", ProductKind.Subscription),
+        new(LeadRetrieval, "Lead Retrieval", ProductKind.Module),
+        new(LiveStreaming, "Live Streaming", ProductKind.Module),
+        new(Gamification, "Gamification", ProductKind.Module),
+    ];
 }
 
 /// <summary>
-/// The rules a transfer must pass (rules 4 and 6), checked on figures already read: the transfer form
-/// explains a refusal before the confirmation step; the ledger applies the same rules again, guarded.
+/// The rules a transfer must pass (rules 4 and 6), checked on figures already read so the transfer form can
+/// explain a refusal before the confirmation step. The ledger applies the same rules again, guarded.
 /// </summary>
 public static class TransferRules
 {
-    public static string? Refusal(Product product, int? quantity, long available, bool eventHoldsProduct, string eventName)
+    /// <summary>Why the transfer would be refused, in the order the ledger decides: quantity, module-once, balance.</summary>
+    public static string? Refusal(Product product, int? quantity, long available, long allocatedToEvent, string eventName)
     {
-        if (product.Kind == ProductKind.Module)
+        int amount;
+        try
         {
-            if (eventHoldsProduct)
-            {
-                return $"{eventName} already holds {product.Name}; a second one would waste a final transfer.";
-            }
-
-            return available < 1 ? $"No {product.Name} left in your pool." : null;
+            amount = product.ValidateTransferQuantity(quantity);
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
+        {
+            return ex.Message;
         }
 
-        if (quantity is null or <= 0)
+        if (!EventProduct.AcceptsAllocation(product.Kind, allocatedToEvent))
         {
-            return "Enter how many subscriptions to transfer (a positive whole number).";
+            return $"{eventName} already holds {product.Name}; a second one would waste a final transfer.";
         }
 
-        return quantity > available ? $"Only {available:N0} {product.Name} available in your pool." : null;
+        if (!Pool.CanCover(available, amount))
+        {
+            return product.Kind == ProductKind.Module
+                ? $"No {product.Name} left in your pool."
+                : $"Only {available:N0} {product.Name} available in your pool.";
+        }
+
+        return null;
     }
+
+    /// <summary>What the transfer form proposes: what the event is missing, within the balance (a module: one).</summary>
+    public static long DefaultQuantity(Product product, long missing, long available) =>
+        product.Kind == ProductKind.Module ? 1 : Math.Clamp(missing, Math.Min(1, available), Math.Max(available, 0));
 }

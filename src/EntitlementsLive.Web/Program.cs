@@ -33,7 +33,7 @@ try
     await app.PrepareDatabaseAsync();
 
     app.UseServerTiming();
-    app.UseExceptionHandler();
+    app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", StatusCodeSelector = Problems.StatusOf });
     // Errors without a body: problem+json for the API and the hub, a proper page for people.
     app.UseWhen(WebExtensions.IsApi, api => api.UseStatusCodePages());
     app.UseWhen(http => !WebExtensions.IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
@@ -44,10 +44,10 @@ try
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseAntiforgery();
-    app.UseJobs();
 
     app.MapApi();
     app.MapLive();
+    app.MapJobs();
     app.MapWeb();
 
     await app.RunAsync();

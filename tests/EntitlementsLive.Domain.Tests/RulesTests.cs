@@ -1,18 +1,45 @@
+using System.Linq.Expressions;
 using EntitlementsLive.Domain;
 
 namespace EntitlementsLive.Domain.Tests;
 
+// Each rule of DESIGN.md is tested here through the very member production calls: the in-memory method,
+// or the compiled form of the expression the database queries and guarded updates use.
+
+/// <summary>Rule 1: counted participants; last-writer-wins on registration status.</summary>
 public class CountingTests
 {
     private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly Func<Participant, bool> CountedInTheDatabase = Participant.CountedRule.Compile();
+
+    private static Participant With(bool cancelled, bool activated)
+    {
+        var p = new Participant(1, "P1");
+        p.Apply(ParticipantChangeType.Added, T0);
+        if (activated)
+        {
+            p.Apply(ParticipantChangeType.Activated, T0.AddMinutes(1));
+        }
+
+        if (cancelled)
+        {
+            p.Apply(ParticipantChangeType.Cancelled, T0.AddMinutes(2));
+        }
+
+        return p;
+    }
 
     [Theory]
     [InlineData(false, false, true)]
     [InlineData(false, true, true)]
     [InlineData(true, true, true)]
     [InlineData(true, false, false)]
-    public void Participant_Counts_UnlessCancelledAndNeverActivated(bool cancelled, bool activated, bool counted) =>
-        Assert.Equal(counted, Participant.IsCounted(cancelled, activated));
+    public void Participant_Counts_UnlessCancelledAndNeverActivated(bool cancelled, bool activated, bool counted)
+    {
+        var p = With(cancelled, activated);
+        Assert.Equal(counted, p.Counted);
+        Assert.Equal(counted, CountedInTheDatabase(p));
+    }
 
     [Fact]
     public void CancelledParticipant_WhoActivatedTheApp_StillCounts()
@@ -52,35 +79,125 @@ public class CountingTests
     }
 
     [Fact]
-    public void UnknownParticipant_DoesNotCount_UntilAdded()
-    {
-        var p = new Participant(1, "P1");
-        Assert.False(p.Counted);
-    }
+    public void UnknownParticipant_DoesNotCount_UntilAdded() => Assert.False(new Participant(1, "P1").Counted);
 }
 
-public class PoolAndProductTests
+/// <summary>Rules 2, 3 and 9: what an event requires, what it misses, Live or Past.</summary>
+public class CoverageTests
 {
-    [Fact]
-    public void Withdraw_IsRefused_WhenPoolIsShort_AndLeavesItUnchanged()
+    private static readonly DateTime Start = new(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc);
+    private static readonly Func<EventProduct, long> MissingInTheDatabase = EventProduct.MissingOf.Compile();
+
+    [Theory]
+    [InlineData(10, 7, 3)]
+    [InlineData(10, 10, 0)]
+    [InlineData(10, 12, 0)]
+    [InlineData(0, 3, 0)]
+    public void Missing_IsRequiredMinusAllocated_NeverBelowZero(long required, long allocated, long missing)
     {
-        var pool = new Pool(1, ProductCodes.Subscription);
-        pool.Credit(10);
-
-        var ex = Assert.Throws<DomainException>(() => pool.Withdraw(11));
-
-        Assert.Equal(ErrorCodes.InsufficientBalance, ex.Code);
-        Assert.Equal(10, pool.Available);
-        Assert.Equal(0, pool.Transferred);
+        var row = EventProduct.ForEvent(1, ProductCodes.Subscription, required, allocated);
+        Assert.Equal(missing, row.Missing);
+        Assert.Equal(missing, MissingInTheDatabase(row));
     }
 
     [Fact]
-    public void Withdraw_MovesAvailableToTransferred()
+    public void Event_RequiresOneSubscriptionPerCountedParticipant_AndOneOfEachModuleItUses()
+    {
+        var e = new Event(1, "E", Start, Start.AddHours(8));
+        e.UseModule(ProductCodes.LeadRetrieval);
+        e.ApplyCounters(new CounterDelta(5, 2));
+        e.ApplyCounters(new CounterDelta(-1, 0));
+
+        Assert.Equal(4, e.Products.Single(p => p.ProductCode == ProductCodes.Subscription).Required);
+        Assert.Equal(1, e.Products.Single(p => p.ProductCode == ProductCodes.LeadRetrieval).Required);
+        Assert.Equal((4, 2), (e.CountedParticipants, e.ActivatedParticipants));
+        Assert.True(e.IsMissing);
+    }
+
+    [Fact]
+    public void Event_IsCovered_WhenNothingIsMissing()
+    {
+        var e = new Event(1, "E", Start, Start.AddHours(8));
+        Assert.False(e.IsMissing);
+        e.ApplyCounters(new CounterDelta(1, 0));
+        Assert.True(e.IsMissing);
+        e.ApplyCounters(new CounterDelta(-1, 0));
+        Assert.False(e.IsMissing);
+    }
+
+    [Fact]
+    public void Reconcile_ReportsDrift_AndRequiresTheRecount()
+    {
+        var e = new Event(1, "E", Start, Start.AddHours(8));
+        e.ApplyCounters(new CounterDelta(9, 0));
+        Assert.True(e.Reconcile(4, 1));
+        Assert.Equal(4, e.Products.Single(p => p.ProductCode == ProductCodes.Subscription).Required);
+        Assert.False(e.Reconcile(4, 1));
+    }
+
+    [Fact]
+    public void Event_IsLiveUntilItEnds_ThenPast_InMemoryAndInQueries()
+    {
+        var e = new Event(1, "E", Start, Start.AddHours(8));
+        foreach (var (now, status) in new[] { (Start.AddHours(7), EventStatus.Live), (Start.AddHours(8), EventStatus.Past), (Start.AddDays(1), EventStatus.Past) })
+        {
+            Assert.Equal(status, e.StatusAt(now));
+            Assert.Equal(status == EventStatus.Live, Event.LiveAt(now).Compile()(e));
+            Assert.Equal(status == EventStatus.Past, Event.PastAt(now).Compile()(e));
+            Assert.Equal(status == EventStatus.Past, Event.EndedUnannounced(now).Compile()(e));
+        }
+
+        e.AnnouncePast();
+        Assert.False(Event.EndedUnannounced(Start.AddDays(1)).Compile()(e));
+    }
+
+    [Fact]
+    public void LiveAt_KeepsTheInstantAQueryParameter()
+    {
+        // A literal would make the database compile a new plan for every instant.
+        var body = (BinaryExpression)Event.LiveAt(Start).Body;
+        Assert.IsAssignableFrom<MemberExpression>(body.Right);
+    }
+
+    [Fact]
+    public void Event_MustEndAfterItStarts() => Assert.Throws<DomainException>(() => new Event(1, "E", Start, Start));
+}
+
+/// <summary>Rules 4, 6 and 7: balance guard, module-once, subscription quantity, idempotency fingerprint.</summary>
+public class TransferRulesTests
+{
+    private static readonly Product Subscription = new(ProductCodes.Subscription, "Subscription", ProductKind.Subscription);
+    private static readonly Product Lead = new(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module);
+
+    private static Pool PoolWith(long available)
     {
         var pool = new Pool(1, ProductCodes.Subscription);
-        pool.Credit(10);
-        pool.Withdraw(10);
-        Assert.Equal((10L, 10L, 0L), (pool.Purchased, pool.Transferred, pool.Available));
+        if (available > 0)
+        {
+            pool.Credit(available);
+        }
+
+        return pool;
+    }
+
+    [Theory]
+    [InlineData(10, 10, true)]
+    [InlineData(10, 11, false)]
+    [InlineData(0, 1, false)]
+    public void Pool_CoversAWithdrawal_OnlyWithinItsBalance(long available, long quantity, bool covered)
+    {
+        Assert.Equal(covered, Pool.Covers(quantity).Compile()(PoolWith(available)));
+        Assert.Equal(covered, Pool.CanCover(available, quantity));
+    }
+
+    [Theory]
+    [InlineData(ProductKind.Module, 0, true)]
+    [InlineData(ProductKind.Module, 1, false)]
+    [InlineData(ProductKind.Subscription, 40, true)]
+    public void Allocation_OfAModuleTheEventHolds_IsRefused(ProductKind kind, long allocated, bool accepted)
+    {
+        Assert.Equal(accepted, EventProduct.Accepts(kind).Compile()(EventProduct.ForEvent(1, "X", 1, allocated)));
+        Assert.Equal(accepted, EventProduct.AcceptsAllocation(kind, allocated));
     }
 
     [Theory]
@@ -89,8 +206,7 @@ public class PoolAndProductTests
     [InlineData(null)]
     public void Subscription_NeedsAPositiveQuantity(int? quantity)
     {
-        var product = new Product(ProductCodes.Subscription, "Subscription", ProductKind.Subscription);
-        var ex = Assert.Throws<DomainException>(() => product.ValidateTransferQuantity(quantity));
+        var ex = Assert.Throws<DomainException>(() => Subscription.ValidateTransferQuantity(quantity));
         Assert.Equal(ErrorCodes.Validation, ex.Code);
         Assert.Contains("quantity", ex.Errors.Keys);
     }
@@ -98,11 +214,32 @@ public class PoolAndProductTests
     [Fact]
     public void Module_MovesOneAtATime_AndRefusesAQuantity()
     {
-        var module = new Product(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module);
-        Assert.Equal(1, module.ValidateTransferQuantity(null));
-        Assert.Throws<DomainException>(() => module.ValidateTransferQuantity(2));
-        Assert.Throws<DomainException>(() => module.ValidateTransferQuantity(1));
+        Assert.Equal(1, Lead.ValidateTransferQuantity(null));
+        Assert.Throws<DomainException>(() => Lead.ValidateTransferQuantity(2));
+        Assert.Throws<DomainException>(() => Lead.ValidateTransferQuantity(1));
     }
+
+    [Fact]
+    public void Subscription_WithinTheBalance_Passes() => Assert.Null(TransferRules.Refusal(Subscription, 5, 5, 0, "E"));
+
+    [Fact]
+    public void Subscription_BeyondTheBalance_IsRefused() =>
+        Assert.Contains("Only 4", TransferRules.Refusal(Subscription, 5, 4, 0, "E"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Module_TheEventHolds_IsRefusedForThatReason_EvenWithAnEmptyPool() =>
+        Assert.Contains("already holds", TransferRules.Refusal(Lead, null, 0, 1, "E"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Module_WithAnEmptyPool_IsRefused() => Assert.Contains("No Lead Retrieval left", TransferRules.Refusal(Lead, null, 0, 0, "E"), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData(30, 100, 30)]
+    [InlineData(300, 100, 100)]
+    [InlineData(0, 100, 1)]
+    [InlineData(5, 0, 0)]
+    public void DefaultQuantity_IsWhatIsMissing_WithinTheBalance(long missing, long available, long proposed) =>
+        Assert.Equal(proposed, TransferRules.DefaultQuantity(Subscription, missing, available));
 
     [Fact]
     public void ReusedKey_WithAnotherRequest_IsRefused()
@@ -112,76 +249,59 @@ public class PoolAndProductTests
         var ex = Assert.Throws<DomainException>(() => entry.EnsureSameRequest(LedgerEntry.TransferFingerprint(2, ProductCodes.Subscription, 6)));
         Assert.Equal(ErrorCodes.IdempotencyKeyReused, ex.Code);
     }
+
+    [Fact]
+    public void PurchaseFingerprint_DependsOnEveryField() =>
+        Assert.Equal(4, new[]
+        {
+            LedgerEntry.PurchaseFingerprint("A", 1, "R"), LedgerEntry.PurchaseFingerprint("B", 1, "R"),
+            LedgerEntry.PurchaseFingerprint("A", 2, "R"), LedgerEntry.PurchaseFingerprint("A", 1, "S"),
+        }.Distinct().Count());
 }
 
-public class CoverageTests
+/// <summary>Rules 8 and 12: activation, and who manages what.</summary>
+public class AccessTests
 {
-    private static readonly DateTime Start = new(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc);
-    private static readonly Product Lead = new(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module);
-    private static readonly Product Subscription = new(ProductCodes.Subscription, "Subscription", ProductKind.Subscription);
-
     [Fact]
-    public void Missing_IsRequiredMinusAllocated_NeverBelowZero()
+    public void Organization_WithoutEntitlements_IsRefused_WithItsCode()
     {
-        Assert.Equal(3, Coverage.Missing(10, 7));
-        Assert.Equal(0, Coverage.Missing(10, 12));
+        var ex = Assert.Throws<DomainException>(() => new Organization("I", entitlementsActivated: false).EnsureEntitlementsActivated());
+        Assert.Equal(ErrorCodes.EntitlementsNotActivated, ex.Code);
+        Assert.False(Organization.EntitlementsWork.Compile()(new Organization("I", false)));
+        Assert.True(Organization.EntitlementsWork.Compile()(new Organization("A", true).EnsureEntitlementsActivated()));
     }
 
     [Fact]
-    public void Event_IsMissing_UntilEveryProductIsCovered()
+    public void Administrators_AndEntitlementManagers_ManageEntitlements_OnlyAdministratorsManageMembers()
     {
-        var e = new Event(1, "E", Start, Start.AddHours(8));
-        e.UseModule(ProductCodes.LeadRetrieval);
-        e.ApplyCounters(5, 0);
-        Assert.True(e.IsMissing);
+        Membership[] admin = [Membership.Administrator("u", 1)];
+        Membership[] manager = [Membership.Manager("u", 1)];
+        Membership[] team = [Membership.Team("u", 1, 7)];
 
-        e.Allocate(Subscription, 5);
-        Assert.True(e.IsMissing);
-        e.Allocate(Lead, 1);
-        Assert.False(e.IsMissing);
+        Assert.True(admin.ManagesEntitlements(1));
+        Assert.True(manager.ManagesEntitlements(1));
+        Assert.False(team.ManagesEntitlements(1));
+        Assert.False(admin.ManagesEntitlements(2));
+        Assert.True(admin.AdministersOrganization(1));
+        Assert.False(manager.AdministersOrganization(1));
     }
 
     [Fact]
-    public void Module_CannotBeAllocatedTwice()
+    public void EventTeam_SeesItsOwnEvent_Only()
     {
-        var e = new Event(1, "E", Start, Start.AddHours(8));
-        e.Allocate(Lead, 1);
-        var ex = Assert.Throws<DomainException>(() => e.Allocate(Lead, 1));
-        Assert.Equal(ErrorCodes.ModuleAlreadyAllocated, ex.Code);
+        Membership[] team = [Membership.Team("u", 1, 7)];
+        Assert.True(team.SeesEvent(1, 7));
+        Assert.False(team.SeesEvent(1, 8));
+        Assert.False(team.SeesEvent(2, 7));
+        Assert.True(new[] { Membership.Manager("u", 1) }.SeesEvent(1, 8));
+        Assert.Equal([7], team.TeamEvents(1));
     }
 
     [Fact]
-    public void Event_IsLiveUntilItEnds_ThenPast()
+    public void Ops_IsPlatformWide_ButBelongsToNoOrganization()
     {
-        var e = new Event(1, "E", Start, Start.AddHours(8));
-        Assert.Equal(EventStatus.Live, e.StatusAt(Start.AddHours(7)));
-        Assert.Equal(EventStatus.Past, e.StatusAt(Start.AddHours(8)));
+        Membership[] ops = [Membership.Ops("u")];
+        Assert.True(ops.IsOps());
+        Assert.False(ops.BelongsTo(1));
     }
-
-    [Fact]
-    public void Event_MustEndAfterItStarts()
-    {
-        Assert.Throws<DomainException>(() => new Event(1, "E", Start, Start));
-    }
-}
-
-public class TransferRulesTests
-{
-    private static readonly Product Subscription = new(ProductCodes.Subscription, "Subscription", ProductKind.Subscription);
-    private static readonly Product Lead = new(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module);
-
-    [Fact]
-    public void Subscription_WithinTheBalance_Passes() => Assert.Null(TransferRules.Refusal(Subscription, 5, 5, false, "E"));
-
-    [Fact]
-    public void Subscription_BeyondTheBalance_IsRefused() =>
-        Assert.Contains("Only 4", TransferRules.Refusal(Subscription, 5, 4, false, "E"), StringComparison.Ordinal);
-
-    [Fact]
-    public void Module_TheEventHolds_IsRefused() =>
-        Assert.Contains("already holds", TransferRules.Refusal(Lead, null, 3, true, "E"), StringComparison.Ordinal);
-
-    [Fact]
-    public void Module_WithAnEmptyPool_IsRefused() =>
-        Assert.NotNull(TransferRules.Refusal(Lead, null, 0, false, "E"));
 }

@@ -148,7 +148,7 @@ public class LedgerTests(AppFactory app)
 
         var e = await app.WithDb(db => db.Events.AsNoTracking().Include(x => x.Products).SingleAsync(x => x.Id == eventId));
         Assert.False(e.IsMissing);
-        Assert.Equal(3, e.Subscription.Allocated);
+        Assert.Equal(3, e.Products.Single(p => p.ProductCode == ProductCodes.Subscription).Allocated);
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public class LedgerTests(AppFactory app)
         var e = await app.WithDb(db => db.Events.AsNoTracking().Include(x => x.Products).SingleAsync(x => x.Id == eventId));
         Assert.Equal(1, e.CountedParticipants);
         Assert.Equal(1, e.ActivatedParticipants);
-        Assert.Equal(1, e.Subscription.Required);
+        Assert.Equal(1, e.Products.Single(p => p.ProductCode == ProductCodes.Subscription).Required);
     }
 
     [Fact]
@@ -253,7 +253,7 @@ public class LedgerTests(AppFactory app)
             Assert.Equal([true, true, false], orgs.Select(o => o.EntitlementsActivated));
             var summit = await db.Events.AsNoTracking().Include(e => e.Products).SingleAsync(e => e.Name == "Acme Summit 2026");
             Assert.True(summit.EndsAt > DateTime.UtcNow);
-            Assert.True(summit.Subscription.Missing > 0);
+            Assert.True(summit.Products.Single(p => p.ProductCode == ProductCodes.Subscription).Missing > 0);
             Assert.Equal(5, await db.Users.CountAsync(u => u.Email!.EndsWith(".test")));
             foreach (var org in orgs.Where(o => o.EntitlementsActivated))
             {

@@ -62,7 +62,7 @@ public class LiveTests(AppFactory app)
         var replayTeam = await otherTeam.Connection.InvokeAsync<JsonElement>("Resume", orgId, 0L);
         Assert.Equal(0, replayOther.GetProperty("replayed").GetInt32());
         Assert.Equal(0, replayTeam.GetProperty("replayed").GetInt32());
-        await Assert.ThrowsAnyAsync<Exception>(() => otherAdmin.Connection.InvokeAsync("JoinGroup", LiveGroups.Admins(orgId)));
+        await Assert.ThrowsAnyAsync<Exception>(() => otherAdmin.Connection.InvokeAsync("JoinGroup", FormattableString.Invariant($"org:{orgId}:admins")));
         Assert.Empty(await otherAdmin.Drain());
         Assert.Empty(await otherTeam.Drain());
         Assert.All(await team.Drain(), m => Assert.Equal("EventCoverageChanged", m.Type));
@@ -151,7 +151,7 @@ public class LiveTests(AppFactory app)
             await using var tx = await db.Database.BeginTransactionAsync();
             var sequence = await OutboxWriter.ReserveAsync(db, orgId, 1, CancellationToken.None);
             db.Outbox.Add(OutboxWriter.Message(orgId, sequence, "PoolBalanceChanged", "pool:SUBSCRIPTION", null,
-                new PoolBalanceChangedMessage(orgId, sequence, "SUBSCRIPTION", "Subscription", "subscription", 999, 0, 999), DateTime.UtcNow));
+                new PoolBalanceChangedMessage(orgId, sequence, "SUBSCRIPTION", "Subscription", ProductKind.Subscription, 999, 0, 999), DateTime.UtcNow));
             await db.SaveChangesAsync();
             var notifier = app.Services.GetRequiredService<OutboxNotifier>();
             notifier.Committed(orgId);

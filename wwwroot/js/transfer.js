@@ -1,5 +1,5 @@
-// The transfer form: a module needs no quantity; a subscription quantity defaults to what is missing,
-// is capped by the balance, and warns when it exceeds what the event is missing.
+// The transfer form shows what the server computed: whether the product takes a quantity, the proposed
+// quantity, the balance and what the event is missing. The rules themselves are checked on the server.
 (function () {
   "use strict";
   document.querySelectorAll("form.js-once").forEach(form => form.addEventListener("submit", () => {
@@ -27,7 +27,7 @@
     const available = parseInt(choice.dataset.available, 10);
     const missing = parseInt(choice.dataset.missing, 10);
     quantity.max = available;
-    if (resetQuantity) quantity.value = Math.max(1, Math.min(missing || 1, available));
+    if (resetQuantity) quantity.value = choice.dataset.defaultQuantity;
     const q = parseInt(quantity.value, 10);
     error.classList.toggle("d-none", !(q > available || !(q > 0)));
     error.textContent = q > available ? "Only " + fmt.format(available) + " available in your pool." : "Enter a positive whole number.";

@@ -1,4 +1,5 @@
 using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -20,6 +21,7 @@ internal sealed class ProductConfiguration : IEntityTypeConfiguration<Product>
         b.HasKey(p => p.Code);
         b.Property(p => p.Code).HasMaxLength(64);
         b.Property(p => p.Name).HasMaxLength(200);
+        b.HasData(ProductCodes.BuiltIn());
     }
 }
 
@@ -46,9 +48,9 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         b.ToTable("LedgerEntries", t =>
         {
             t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity > 0");
-            // Declared so EF knows the table has triggers (they refuse UPDATE and DELETE; see the migration).
-            t.HasTrigger("LedgerEntries_NoUpdate");
-            t.HasTrigger("LedgerEntries_NoDelete");
+            // Declared so EF knows the table has triggers (they refuse UPDATE and DELETE; see SqliteLedgerFinality).
+            t.HasTrigger(SqliteLedgerFinality.NoUpdate);
+            t.HasTrigger(SqliteLedgerFinality.NoDelete);
         });
         b.HasIndex(e => new { e.OrganizationId, e.IdempotencyKey }).IsUnique();
         b.HasIndex(e => new { e.OrganizationId, e.Id });
@@ -81,7 +83,6 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.HasIndex(e => new { e.OrganizationId, e.StartsAt });
         b.HasIndex(e => new { e.OrganizationId, e.IsMissing, e.EndsAt });
         b.HasIndex(e => new { e.PastAnnounced, e.EndsAt });
-        b.Ignore(e => e.Subscription);
         b.ToTable(t =>
         {
             t.HasCheckConstraint("CK_Events_Counters", "CountedParticipants >= 0 AND ActivatedParticipants >= 0");
@@ -158,7 +159,8 @@ internal sealed class ParticipantBatchConfiguration : IEntityTypeConfiguration<P
     public void Configure(EntityTypeBuilder<ParticipantBatch> b)
     {
         b.Property(x => x.Id).HasMaxLength(32);
-        b.Property(x => x.Status).HasMaxLength(16);
+        b.Property(x => x.Status).HasMaxLength(16)
+            .HasConversion(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<BatchStatus>(v, true));
         b.Property(x => x.Source).HasMaxLength(256);
         b.Property(x => x.JobId).HasMaxLength(64);
         b.HasIndex(x => new { x.Status, x.UpdatedAt });

@@ -1,12 +1,8 @@
+using EntitlementsLive.Domain;
+
 namespace EntitlementsLive.Web.Data;
 
-public static class BatchStatus
-{
-    public const string Accepted = "accepted";
-    public const string Processing = "processing";
-    public const string Done = "done";
-    public const string Failed = "failed";
-}
+
 
 /// <summary>
 /// A participant-change batch, stored durably before it is acknowledged: the source of truth for the
@@ -20,7 +16,7 @@ public sealed class ParticipantBatch
 
     public int EventId { get; set; }
 
-    public string Status { get; set; } = BatchStatus.Accepted;
+    public BatchStatus Status { get; set; } = BatchStatus.Accepted;
 
     public int Received { get; set; }
 

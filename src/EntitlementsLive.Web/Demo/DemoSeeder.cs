@@ -39,11 +39,6 @@ public sealed class DemoSeeder(
     {
         var today = clock.GetUtcNow().UtcDateTime.Date;
 
-        db.Products.AddRange(
-            new Product(ProductCodes.Subscription, "Subscription", ProductKind.Subscription),
-            new Product(ProductCodes.LeadRetrieval, "Lead Retrieval", ProductKind.Module),
-            new Product(ProductCodes.LiveStreaming, "Live Streaming", ProductKind.Module),
-            new Product(ProductCodes.Gamification, "Gamification", ProductKind.Module));
         var acme = new Organization("Acme Events", entitlementsActivated: true);
         var globex = new Organization("Globex Live", entitlementsActivated: true);
         var initech = new Organization("Initech Meetups", entitlementsActivated: false);

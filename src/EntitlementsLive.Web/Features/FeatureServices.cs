@@ -4,6 +4,7 @@ using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Participants;
 using EntitlementsLive.Web.Features.Pools;
+using EntitlementsLive.Web.Features.Products;
 using EntitlementsLive.Web.Features.Purchases;
 using EntitlementsLive.Web.Features.Shared;
 using EntitlementsLive.Web.Features.Transactions;
@@ -34,6 +35,13 @@ public static class FeatureServices
         services.AddScoped<Memberships>();
         services.AddScoped<IntegrationKeys>();
         services.AddScoped<AutoCover>();
+        services.AddScoped<UploadParticipantChanges>();
+        services.AddScoped<ProcessParticipantBatch>();
+        services.AddScoped<RequeueOrphanBatches>();
+        services.AddScoped<ReconcileCounters>();
+        services.AddScoped<AnnouncePastEvents>();
+        services.AddScoped<PruneOutbox>();
+        services.AddScoped<ProductCatalog>();
         return services;
     }
 }

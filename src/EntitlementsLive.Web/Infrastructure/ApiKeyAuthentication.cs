@@ -12,7 +12,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
 {
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
-    public const string OrganizationClaim = Features.Shared.CurrentUser.IntegrationOrganizationClaim;
+    public const string OrganizationClaim = Features.Access.Policies.IntegrationOrganizationClaim;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Data.Sqlite;
 using EntitlementsLive.Web.Demo;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -43,6 +44,7 @@ public static class PersistenceExtensions
         services.AddDbContextPool<AppDbContext>((sp, db) => db
             .UseSqlite(connectionString)
             .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+        services.AddSingleton<IParticipantBulkWrites, SqliteParticipantBulkWrites>();
         services.AddScoped<DemoSeeder>();
         return services;
     }
@@ -65,22 +67,3 @@ public static class PersistenceExtensions
     }
 }
 
-/// <summary>Sets the busy timeout on every connection SQLite opens, so concurrent writers queue instead of failing.</summary>
-public sealed class SqlitePragmas(int busyTimeoutMs) : DbConnectionInterceptor
-{
-    private readonly string _sql = FormattableString.Invariant($"PRAGMA busy_timeout={busyTimeoutMs};");
-
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = _sql;
-        command.ExecuteNonQuery();
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = _sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-}

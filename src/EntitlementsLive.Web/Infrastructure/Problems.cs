@@ -17,6 +17,9 @@ public static class Problems
         _ => StatusCodes.Status400BadRequest,
     };
 
+    /// <summary>The status of whatever escaped a request: a refusal's own, else 500.</summary>
+    public static int StatusOf(Exception exception) => exception is DomainException refusal ? StatusOf(refusal.Code) : StatusCodes.Status500InternalServerError;
+
     public static IResult From(DomainException ex)
     {
         var extensions = new Dictionary<string, object?> { ["code"] = ex.Code };
@@ -44,11 +47,24 @@ public static class Problems
     };
 }
 
-/// <summary>Maps what escapes an API endpoint to problem+json.</summary>
+/// <summary>Maps what escapes an API endpoint to problem+json; pages fall through to the error page.</summary>
 public sealed class ApiExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        // The handler runs with the request already pointed at the error page: the original path decides.
+        var path = httpContext.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? httpContext.Request.Path.Value;
+        if (!WebExtensions.IsApi(new PathString(path)))
+        {
+            // People get the error page (the exception handler re-executes /Error), with the refusal's own words.
+            if (exception is DomainException refusal)
+            {
+                httpContext.Items[AccessResults.MessageKey] = refusal.Message;
+            }
+
+            return false;
+        }
+
         IResult? result = exception switch
         {
             DomainException domain => Problems.From(domain),

@@ -1,4 +1,5 @@
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Identity;
@@ -74,6 +75,8 @@ public static class SecurityExtensions
             .AddDefaultTokenProviders();
 
         services.AddAuthorization();
+        services.AddAccessPolicies();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AccessResults>();
         services.AddAntiforgery();
         return services;
     }

@@ -1,4 +1,6 @@
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Access;
+using EntitlementsLive.Web.Features.Shared;
 
 namespace EntitlementsLive.Web.Infrastructure;
 
@@ -8,11 +10,16 @@ public static class WebExtensions
     {
         services.AddRazorPages(o =>
         {
+            // Who may open which pages is declared here, per folder; page handlers never check roles.
             o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AuthorizeFolder("/Orgs/Entitlements", Policies.EntitlementsManager);
+            o.Conventions.AuthorizeFolder("/Orgs/Events", Policies.EventMember);
+            o.Conventions.AuthorizeFolder("/Ops", Policies.Ops);
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
             o.Conventions.AllowAnonymousToPage("/Error");
         });
+        services.ConfigureHttpJsonOptions(o => JsonContract.Configure(o.SerializerOptions));
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -39,8 +46,10 @@ public static class WebExtensions
         await next(http);
     });
 
-    public static bool IsApi(HttpContext http) =>
-        http.Request.Path.StartsWithSegments("/api") || http.Request.Path.StartsWithSegments("/hubs") || http.Request.Path.StartsWithSegments("/health");
+    public static bool IsApi(HttpContext http) => IsApi(http.Request.Path);
+
+    public static bool IsApi(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/health");
 
     public static WebApplication MapWeb(this WebApplication app)
     {

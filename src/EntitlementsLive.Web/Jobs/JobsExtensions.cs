@@ -1,8 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using EntitlementsLive.Web.Features.Participants;
-using EntitlementsLive.Web.Features.Shared;
+using EntitlementsLive.Web.Features.Access;
 using Hangfire;
-using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 
@@ -75,12 +74,11 @@ public static class JobsExtensions
     }
 
     /// <summary>The dashboard (Ops only) and the recurring jobs under stable ids; orphaned batches are requeued at start-up.</summary>
-    public static WebApplication UseJobs(this WebApplication app)
+    public static WebApplication MapJobs(this WebApplication app)
     {
-        app.UseHangfireDashboard("/hangfire", new DashboardOptions
+        // Ops only, by the same policy as the Ops pages.
+        app.MapHangfireDashboardWithAuthorizationPolicy(Policies.Ops, "/hangfire", new DashboardOptions
         {
-            Authorization = [new OpsOnlyDashboard()],
-            AsyncAuthorization = [new OpsOnlyDashboard()],
             DashboardTitle = "EntitlementsLive jobs",
             AppPath = "/",
             DisplayStorageConnectionString = false,
@@ -98,22 +96,5 @@ public static class JobsExtensions
 
         app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<MaintenanceJobs>(j => j.RequeueOrphans());
         return app;
-    }
-}
-
-/// <summary>The Hangfire dashboard is for Ops: 401 for anonymous callers (local or not), 403 for everyone else.</summary>
-public sealed class OpsOnlyDashboard : IDashboardAuthorizationFilter, IDashboardAsyncAuthorizationFilter
-{
-    public bool Authorize(DashboardContext context) => AuthorizeAsync(context).GetAwaiter().GetResult();
-
-    public async Task<bool> AuthorizeAsync(DashboardContext context)
-    {
-        var http = context.GetHttpContext();
-        if (http.User.Identity?.IsAuthenticated != true)
-        {
-            return false;
-        }
-
-        return await http.RequestServices.GetRequiredService<CurrentUser>().IsOpsAsync(http.RequestAborted);
     }
 }

@@ -17,15 +17,15 @@ public interface IEntitlementsClient
 }
 
 /// <summary>
-/// Stateless: groups come from the caller's memberships on connect (never from a client-sent name),
-/// and Resume replays what a reconnecting client missed.
+/// Stateless: each connection joins its own user's group (never a client-sent name); what reaches that
+/// group is decided per push from memberships. Resume replays what a reconnecting client missed.
 /// </summary>
 [Authorize]
-public sealed class EntitlementsHub(LiveGroups groups, ResumeService resume) : Hub<IEntitlementsClient>
+public sealed class EntitlementsHub(ResumeService resume) : Hub<IEntitlementsClient>
 {
-    public override Task OnConnectedAsync() => groups.JoinAsync(Context.UserIdentifier, Context.ConnectionId, Context.ConnectionAborted);
-
-    public override Task OnDisconnectedAsync(Exception? exception) => groups.LeaveAsync(Context.UserIdentifier, Context.ConnectionId);
+    public override Task OnConnectedAsync() => Context.UserIdentifier is { } user
+        ? Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.User(user), Context.ConnectionAborted)
+        : Task.CompletedTask;
 
     public Task<ResumeResult> Resume(int orgId, long afterSequence) =>
         resume.Handle(Context.UserIdentifier, orgId, afterSequence, Clients.Caller, Context.ConnectionAborted);

@@ -13,8 +13,7 @@ public static class LiveExtensions
             o.MaximumReceiveMessageSize = 32 * 1024;
             o.StatefulReconnectBufferSize = 1_000_000;
             o.EnableDetailedErrors = false;
-        });
-        services.AddSingleton<LiveGroups>();
+        }).AddJsonProtocol(o => JsonContract.Configure(o.PayloadSerializerOptions));
         services.AddSingleton<ResumeService>();
         services.AddSingleton<OutboxNotifier>();
         services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<OutboxNotifier>());

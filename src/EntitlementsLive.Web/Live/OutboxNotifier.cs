@@ -144,12 +144,18 @@ public sealed partial class OutboxNotifier(
                 return;
             }
 
+            // Decided per drain from the memberships of now, so a removed membership stops pushes at once.
+            var audience = await LiveAudience.LoadAsync(db, organizationId, ct);
             foreach (var row in OutboxDispatch.Coalesce(rows))
             {
-                await OutboxDispatch.SendAsync(hub.Clients.Group(LiveGroups.Admins(organizationId)), row);
-                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId)
+                if (audience.Managers.Count > 0)
                 {
-                    await OutboxDispatch.SendAsync(hub.Clients.Group(LiveGroups.Team(eventId)), row);
+                    await OutboxDispatch.SendAsync(hub.Clients.Groups(audience.Managers), row);
+                }
+
+                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId && audience.Teams.TryGetValue(eventId, out var team))
+                {
+                    await OutboxDispatch.SendAsync(hub.Clients.Groups(team), row);
                 }
             }
 

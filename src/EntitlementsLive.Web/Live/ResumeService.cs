@@ -20,9 +20,10 @@ public sealed class ResumeService(IServiceScopeFactory scopes)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var memberships = userId is null ? [] : await CurrentUser.Load(db, userId, ct);
-        var admin = memberships.Any(m => m.Role == Role.OrganizationAdministrator && m.OrganizationId == organizationId);
-        var teamEvents = memberships.Where(m => m.Role == Role.EventTeam && m.OrganizationId == organizationId).Select(m => m.EventId).ToList();
-        var last = await db.Organizations.Where(o => o.Id == organizationId && o.EntitlementsActivated).Select(o => (long?)o.LastSequence).SingleOrDefaultAsync(ct);
+        var admin = memberships.ManagesEntitlements(organizationId);
+        var teamEvents = memberships.TeamEvents(organizationId).Select(id => (int?)id).ToList();
+        var last = await db.Organizations.Where(o => o.Id == organizationId).Where(Organization.EntitlementsWork)
+            .Select(o => (long?)o.LastSequence).SingleOrDefaultAsync(ct);
         if (last is null || (!admin && teamEvents.Count == 0))
         {
             // Nothing of this organization is visible to the caller: nothing to replay, and nothing said about it.

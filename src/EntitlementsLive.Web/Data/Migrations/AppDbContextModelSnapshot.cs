@@ -342,6 +342,32 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasKey("Code");
 
                     b.ToTable("Products");
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "SUBSCRIPTION",
+                            Kind = 0,
+                            Name = "Subscription"
+                        },
+                        new
+                        {
+                            Code = "LEAD_RETRIEVAL",
+                            Kind = 1,
+                            Name = "Lead Retrieval"
+                        },
+                        new
+                        {
+                            Code = "LIVE_STREAMING",
+                            Kind = 1,
+                            Name = "Live Streaming"
+                        },
+                        new
+                        {
+                            Code = "GAMIFICATION",
+                            Kind = 1,
+                            Name = "Gamification"
+                        });
                 });
 
             modelBuilder.Entity("EntitlementsLive.Web.Data.AppUser", b =>

@@ -15,7 +15,7 @@ public enum EventFilter
 public sealed record EventEntitlements(EventDto Event, IReadOnlyList<TransactionDto> Transactions);
 
 /// <summary>The Events tab and the event's entitlement details.</summary>
-public sealed class EventQueries(AppDbContext db, TimeProvider clock)
+public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUser me)
 {
     public static EventFilter ParseFilter(string? status) => status?.ToLowerInvariant() switch
     {
@@ -38,9 +38,9 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
 
         query = filter switch
         {
-            EventFilter.Live => query.Where(e => e.EndsAt > now).OrderBy(e => e.StartsAt).ThenBy(e => e.Id),
-            EventFilter.Past => query.Where(e => e.EndsAt <= now).OrderByDescending(e => e.EndsAt).ThenBy(e => e.Id),
-            _ => query.OrderByDescending(e => e.EndsAt > now).ThenBy(e => e.StartsAt).ThenBy(e => e.Id),
+            EventFilter.Live => query.Where(Event.LiveAt(now)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id),
+            EventFilter.Past => query.Where(Event.PastAt(now)).OrderByDescending(e => e.EndsAt).ThenBy(e => e.Id),
+            _ => query.OrderBy(Event.PastAt(now)).ThenBy(e => e.StartsAt).ThenBy(e => e.Id),
         };
         if (skip > 0)
         {
@@ -62,17 +62,22 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
     /// <summary>The event page lists this many of its newest transfers; the history has them all.</summary>
     public const int DetailTransactions = 100;
 
-    /// <summary>The event's coverage, and its transfers when the reader may see them (admins; not the event's team).</summary>
-    public async Task<EventEntitlements> Details(int organizationId, int eventId, bool withTransactions, CancellationToken ct)
+    /// <summary>The event's coverage, and its transfers when the reader manages entitlements (not for the event's team).</summary>
+    public async Task<EventEntitlements> Details(int organizationId, int eventId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var dto = await Snapshots.EventAsync(db, organizationId, eventId, now, ct) ?? throw Validation.NotFound("The event");
+        var withTransactions = await me.ManagesEntitlementsAsync(organizationId, ct);
+        var dto = await Coverage(organizationId, eventId, ct);
         IReadOnlyList<TransactionDto> transactions = withTransactions
             ? await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId))
                 .Take(DetailTransactions).ToListAsync(ct)
             : [];
         return new EventEntitlements(dto, transactions);
     }
+
+    /// <summary>The event's coverage alone.</summary>
+    public async Task<EventDto> Coverage(int organizationId, int eventId, CancellationToken ct) =>
+        await Snapshots.EventAsync(db, organizationId, eventId, clock.GetUtcNow().UtcDateTime, ct) ?? throw Validation.NotFound("The event");
 
     /// <summary>Ids and names only, newest first, for pickers such as the history's event filter.</summary>
     public async Task<IReadOnlyList<(int Id, string Name)>> Names(int organizationId, int limit, CancellationToken ct) =>
@@ -84,7 +89,7 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var query = db.Events.Where(e => e.OrganizationId == organizationId && (!missingOnly || e.IsMissing));
-        return (await query.CountAsync(e => e.EndsAt > now, ct), await query.CountAsync(e => e.EndsAt <= now, ct));
+        return (await query.CountAsync(Event.LiveAt(now), ct), await query.CountAsync(Event.PastAt(now), ct));
     }
 
     public Task<MissingCounts> MissingCounts(int organizationId, CancellationToken ct) =>

@@ -1,28 +1,28 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
-using EntitlementsLive.Web.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Members;
 
-public sealed record MemberDto(int Id, string Email, string Role, int? EventId, string? EventName);
+public sealed record MemberDto(int Id, string Email, Role Role, int? EventId, string? EventName);
 
 /// <summary>
 /// An organization's memberships. Removing one takes effect at once everywhere: on the next request
 /// (memberships are read per request) and on the user's open live connections.
 /// </summary>
-public sealed class Memberships(AppDbContext db, LiveGroups groups)
+public sealed class Memberships(AppDbContext db)
 {
     public async Task<IReadOnlyList<MemberDto>> List(int organizationId, CancellationToken ct) =>
-        await (from m in db.Memberships.AsNoTracking()
+        (await (from m in db.Memberships.AsNoTracking()
                join u in db.Users on m.UserId equals u.Id
                join e in db.Events on m.EventId equals e.Id into es
                from e in es.DefaultIfEmpty()
                where m.OrganizationId == organizationId
                orderby m.Role, u.Email
-               select new MemberDto(m.Id, u.Email!, m.Role == Role.OrganizationAdministrator ? "OrganizationAdministrator" : "EventTeam", m.EventId, e == null ? null : e.Name))
-            .ToListAsync(ct);
+               select new { m.Id, u.Email, m.Role, m.EventId, EventName = e == null ? null : e.Name })
+            .ToListAsync(ct))
+        .Select(m => new MemberDto(m.Id, m.Email!, m.Role, m.EventId, m.EventName)).ToList();
 
     public async Task Remove(int organizationId, int membershipId, string? callerId, CancellationToken ct)
     {
@@ -33,11 +33,8 @@ public sealed class Memberships(AppDbContext db, LiveGroups groups)
             throw DomainException.Validation("membershipId", "You cannot remove your own administrator membership; ask another administrator.");
         }
 
+        // Live pushes are addressed per user from the memberships of the moment: nothing else to revoke.
         db.Memberships.Remove(membership);
         await db.SaveChangesAsync(ct);
-
-        var remaining = await CurrentUser.Load(db, membership.UserId, ct);
-        var lost = LiveGroups.For([membership]).Except(LiveGroups.For(remaining), StringComparer.Ordinal).ToList();
-        await groups.RevokeAsync(membership.UserId, lost, ct);
     }
 }

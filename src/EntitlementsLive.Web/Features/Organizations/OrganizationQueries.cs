@@ -1,10 +1,11 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Organizations;
 
-public sealed record OrganizationDto(int Id, string Name, bool EntitlementsActivated, string Role);
+public sealed record OrganizationDto(int Id, string Name, bool EntitlementsActivated, Role Role);
 
 public sealed class OrganizationQueries(AppDbContext db)
 {
@@ -13,16 +14,16 @@ public sealed class OrganizationQueries(AppDbContext db)
     {
         var roles = memberships.Where(m => m.OrganizationId is not null)
             .GroupBy(m => m.OrganizationId!.Value)
-            .ToDictionary(g => g.Key, g => g.Min(m => m.Role));
+            .ToDictionary(g => g.Key, g => g.StrongestRole());
         var ids = roles.Keys.ToList();
         var organizations = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync(ct);
-        return organizations.Select(o => new OrganizationDto(o.Id, o.Name, o.EntitlementsActivated, RoleName(roles[o.Id]))).ToList();
+        return organizations.Select(o => new OrganizationDto(o.Id, o.Name, o.EntitlementsActivated, roles[o.Id])).ToList();
     }
 
-    public static string RoleName(Role role) => role switch
-    {
-        Role.OrganizationAdministrator => "OrganizationAdministrator",
-        Role.EventTeam => "EventTeam",
-        _ => "Ops",
-    };
+    public async Task<Organization> Get(int organizationId, CancellationToken ct) =>
+        await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct) ?? throw Validation.NotFound("The organization");
+
+    /// <summary>Every organization, for Ops pickers.</summary>
+    public async Task<IReadOnlyList<Organization>> All(CancellationToken ct) =>
+        await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ToListAsync(ct);
 }

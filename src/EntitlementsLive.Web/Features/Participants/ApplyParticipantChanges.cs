@@ -15,7 +15,7 @@ public sealed record ParticipantChangesResult(int Received, int Applied, int Dup
 /// occurred, counters moved incrementally (no recount), one transaction per chunk, and one coverage
 /// message per chunk rather than one per change.
 /// </summary>
-public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock, IChangeNotifier notifier, IParticipantBulkWrites bulk)
 {
     public const int ChunkSize = 5_000;
 
@@ -99,23 +99,16 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
             return (0, duplicates);
         }
 
-        await ParticipantWrites.WriteAsync(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0).ToList(), appliedIds, ct);
+        await bulk.WriteAsync(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0).ToList(), appliedIds, ct);
         if (delta != default)
         {
-            await db.Events.Where(e => e.Id == eventId).ExecuteUpdateAsync(s => s
-                .SetProperty(e => e.CountedParticipants, e => e.CountedParticipants + delta.Counted)
-                .SetProperty(e => e.ActivatedParticipants, e => e.ActivatedParticipants + delta.Activated), ct);
-            await db.EventProducts.Where(p => p.EventId == eventId && p.ProductCode == ProductCodes.Subscription)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Required, p => p.Required + delta.Counted), ct);
-            if (autoCover is not null && delta.Counted > 0)
+            var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, e => e.ApplyCounters(delta), ct);
+            await coverage.WriteAsync(db, organizationId, now, ct);
+            var missing = coverage.Coverage.Products.FirstOrDefault(p => p.ProductCode == ProductCodes.Subscription)?.Missing ?? 0;
+            if (autoCover is not null && delta.Counted > 0 && missing > 0)
             {
-                await AutoCover(organizationId, eventId, eventName, autoCover, now, ct);
+                await AutoCover(organizationId, eventId, eventName, autoCover, missing, now, ct);
             }
-
-            var coverage = await CoverageChanges.RefreshAsync(db, organizationId, eventId, now, ct);
-            var sequence = await OutboxWriter.ReserveAsync(db, organizationId, coverage.MessageCount, ct);
-            coverage.AddMessages(db, organizationId, sequence, now);
-            await db.SaveChangesAsync(ct);
         }
 
         await tx.CommitAsync(ct);
@@ -126,19 +119,16 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
     /// Opt-in: covers what the added participants made missing with a final transfer from the
     /// subscription pool, in the same transaction, never beyond the balance. Modules stay manual.
     /// </summary>
-    private async Task AutoCover(int organizationId, int eventId, string eventName, Product subscription, DateTime now, CancellationToken ct)
+    private async Task AutoCover(int organizationId, int eventId, string eventName, Product subscription, long missing, DateTime now, CancellationToken ct)
     {
-        var row = await db.EventProducts.AsNoTracking()
-            .Where(p => p.EventId == eventId && p.ProductCode == ProductCodes.Subscription)
-            .Select(p => new { p.Required, p.Allocated }).SingleAsync(ct);
         var available = await db.Pools
             .Where(p => p.OrganizationId == organizationId && p.ProductCode == ProductCodes.Subscription)
             .Select(p => (long?)p.Available).SingleOrDefaultAsync(ct) ?? 0;
-        var quantity = Math.Min(Coverage.Missing(row.Required, row.Allocated), available);
+        var quantity = Math.Min(missing, available);
         if (quantity > 0)
         {
             await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, subscription, quantity, AutoCoverActor,
-                "auto-cover:" + Guid.NewGuid().ToString("N"), now, withCoverage: false, ct);
+                "auto-cover:" + Guid.NewGuid().ToString("N"), now, ct);
         }
     }
 }

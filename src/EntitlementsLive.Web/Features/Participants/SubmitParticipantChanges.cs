@@ -11,12 +11,15 @@ public sealed record ParticipantChangeInput(string? ChangeId, string? Participan
 
 public sealed record ParticipantChangesRequest(IReadOnlyList<ParticipantChangeInput?>? Changes);
 
-public sealed record BatchStatusDto(string BatchId, int EventId, string Status, int Received, int Applied, int Duplicates, string? Error, string Source, DateTime CreatedAt, DateTime UpdatedAt);
+public sealed record BatchStatusDto(string BatchId, int EventId, BatchStatus Status, int Received, int Applied, int Duplicates, string? Error, string Source, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>Starts the job that applies a stored batch (Hangfire in the app; the tests may run it inline).</summary>
 public interface IBatchScheduler
 {
     string Schedule(string batchId);
+
+    /// <summary>Whether a job still holds the batch (enqueued, scheduled or running); false when it is gone or finished.</summary>
+    bool IsHeld(string? jobId);
 }
 
 /// <summary>

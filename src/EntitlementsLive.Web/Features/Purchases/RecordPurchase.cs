@@ -45,12 +45,9 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
             check.Add("reference", "The reference must be at most 200 characters.");
         }
 
-        var activated = await db.Organizations.Where(o => o.Id == organizationId).Select(o => (bool?)o.EntitlementsActivated).SingleOrDefaultAsync(ct)
+        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct)
             ?? throw Validation.NotFound("The organization");
-        if (!activated)
-        {
-            throw new DomainException(ErrorCodes.EntitlementsNotActivated, "Entitlements are not activated for this organization.");
-        }
+        organization.EnsureEntitlementsActivated();
 
         check.ThrowIfInvalid();
         var quantity = request.Quantity!.Value;
@@ -89,12 +86,8 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
         db.Ledger.Add(entry);
         await db.SaveChangesAsync(ct);
 
-        var dto = new TransactionDto(entry.Id, sequence, "purchase", product.Code, product.Name, quantity, null, null, actor, now, reference, after.Available);
-        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence, MessageTypes.TransactionRecorded, "tx", null,
-            new TransactionRecordedMessage(organizationId, sequence, dto), now));
-        db.Outbox.Add(OutboxWriter.Message(organizationId, sequence + 1, MessageTypes.PoolBalanceChanged, OutboxWriter.PoolKey(product.Code), null,
-            new PoolBalanceChangedMessage(organizationId, sequence + 1, after.ProductCode, after.ProductName, after.Kind, after.Purchased, after.Transferred, after.Available), now));
-        await db.SaveChangesAsync(ct);
+        var dto = new TransactionDto(entry.Id, sequence, LedgerKind.Purchase, product.Code, product.Name, quantity, null, null, actor, now, reference, after.Available);
+        await OutboxWriter.InsertAsync(db, [LiveMessages.Transaction(organizationId, sequence, dto, now), LiveMessages.Pool(organizationId, sequence + 1, after, now)], ct);
         await tx.CommitAsync(ct);
         return dto;
     }

@@ -1,19 +1,20 @@
+using System.Text.Json;
 using EntitlementsLive.Domain;
 
 namespace EntitlementsLive.Web.Features.Shared;
 
 // The shapes of API.md, shared by the JSON API, the pages and the live messages.
 
-public sealed record PoolDto(string ProductCode, string ProductName, string Kind, long Purchased, long Transferred, long Available);
+public sealed record PoolDto(string ProductCode, string ProductName, ProductKind Kind, long Purchased, long Transferred, long Available);
 
-public sealed record EventProductDto(string ProductCode, string ProductName, string Kind, long Required, long Allocated, long Missing);
+public sealed record EventProductDto(string ProductCode, string ProductName, ProductKind Kind, long Required, long Allocated, long Missing);
 
 public sealed record EventDto(
     int Id,
     string Name,
     DateTime StartsAt,
     DateTime EndsAt,
-    string Status,
+    EventStatus Status,
     bool Missing,
     int CountedParticipants,
     int ActivatedParticipants,
@@ -22,7 +23,7 @@ public sealed record EventDto(
 public sealed record TransactionDto(
     long Id,
     long Sequence,
-    string Kind,
+    LedgerKind Kind,
     string ProductCode,
     string ProductName,
     long Quantity,
@@ -37,7 +38,31 @@ public sealed record MissingCounts(int LiveEventsMissing, int PastEventsMissing)
 
 public static class Names
 {
-    public static string Kind(ProductKind kind) => kind == ProductKind.Module ? "module" : "subscription";
+    /// <summary>An enum as the JSON contract spells it (see <see cref="JsonContract"/>), for pages and exports.</summary>
+    public static string Of<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 
-    public static string Status(EventStatus status) => status == EventStatus.Live ? "live" : "past";
+    /// <summary>A role as people read it.</summary>
+    public static string Label(Role role) => role switch
+    {
+        Role.OrganizationAdministrator => "Organization Administrator",
+        Role.EntitlementManager => "Entitlement Manager",
+        Role.EventTeam => "Event team",
+        _ => "Ops",
+    };
+
+    /// <summary>Reads an enum spelled as the contract spells it (case aside); numbers and unknown names are refused.</summary>
+    public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
+    {
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(Of(candidate), text?.Trim(), StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
 }

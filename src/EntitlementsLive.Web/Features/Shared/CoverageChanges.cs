@@ -5,9 +5,10 @@ using Microsoft.EntityFrameworkCore;
 namespace EntitlementsLive.Web.Features.Shared;
 
 /// <summary>
-/// After an event's allocations or counters changed inside a transaction: refreshes its stored
-/// "missing" flag and prepares the live messages (the event's coverage, and the organization's
-/// missing count when the event turned red or back).
+/// An event's coverage after a change inside the caller's transaction: the event is read fresh, the
+/// domain applies the change (counters, reconcile, or just a new allocation) and decides whether the event
+/// is missing; the result is saved and the live messages are prepared (the event's coverage, and the
+/// organization's missing counts when the event turned red or back).
 /// </summary>
 public sealed class CoverageChanges
 {
@@ -22,39 +23,35 @@ public sealed class CoverageChanges
     /// <summary>Set when the event turned red or back, so the organization's counts changed.</summary>
     public MissingCounts? Counts { get; }
 
-    public bool MissingFlipped => Counts is not null;
+    public int MessageCount => Counts is null ? 1 : 2;
 
-    public int MessageCount => MissingFlipped ? 2 : 1;
-
-    public static async Task<CoverageChanges> RefreshAsync(AppDbContext db, int organizationId, int eventId, DateTime now, CancellationToken ct)
+    public static async Task<CoverageChanges> ApplyAsync(AppDbContext db, int organizationId, int eventId, DateTime now,
+        Action<Event>? change, CancellationToken ct)
     {
-        var e = await db.Events.AsNoTracking().Include(x => x.Products).SingleAsync(x => x.Id == eventId, ct);
+        // Allocations may have moved through guarded updates that bypass the change tracker: read afresh.
+        db.ChangeTracker.Clear();
+        var e = await db.Events.Include(x => x.Products).SingleAsync(x => x.Id == eventId && x.OrganizationId == organizationId, ct);
         var wasMissing = e.IsMissing;
+        change?.Invoke(e);
         e.RefreshMissing();
-        MissingCounts? counts = null;
-        if (e.IsMissing != wasMissing)
-        {
-            var missing = e.IsMissing;
-            await db.Events.Where(x => x.Id == eventId).ExecuteUpdateAsync(s => s.SetProperty(x => x.IsMissing, missing), ct);
-            counts = await Snapshots.MissingCountsAsync(db, organizationId, now, ct);
-        }
-
+        await db.SaveChangesAsync(ct);
+        var counts = e.IsMissing != wasMissing ? await Snapshots.MissingCountsAsync(db, organizationId, now, ct) : null;
         return new CoverageChanges(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), counts);
     }
 
-    public void AddMessages(AppDbContext db, int organizationId, long firstSequence, DateTime now) =>
-        db.Outbox.AddRange(Messages(organizationId, firstSequence, now));
-
     public IEnumerable<OutboxMessage> Messages(int organizationId, long firstSequence, DateTime now)
     {
-        var c = Coverage;
-        yield return OutboxWriter.Message(organizationId, firstSequence, MessageTypes.EventCoverageChanged, OutboxWriter.EventKey(c.Id), c.Id,
-            new EventCoverageChangedMessage(organizationId, firstSequence, c.Id, c.Name, c.Status, c.Missing, c.CountedParticipants,
-                c.ActivatedParticipants, c.Products), now);
+        yield return LiveMessages.Coverage(organizationId, firstSequence, Coverage, now);
         if (Counts is not null)
         {
-            yield return OutboxWriter.Message(organizationId, firstSequence + 1, MessageTypes.MissingEntitlementsChanged, OutboxWriter.OrganizationKey, null,
-                new MissingEntitlementsChangedMessage(organizationId, firstSequence + 1, Counts.LiveEventsMissing, Counts.PastEventsMissing), now);
+            yield return LiveMessages.Missing(organizationId, firstSequence + 1, Counts, now);
         }
+    }
+
+    /// <summary>Reserves the sequences and writes the messages, for changes that push nothing else.</summary>
+    public async Task WriteAsync(AppDbContext db, int organizationId, DateTime now, CancellationToken ct)
+    {
+        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, MessageCount, ct);
+        await OutboxWriter.InsertAsync(db, Messages(organizationId, sequence, now).ToList(), ct);
     }
 }

@@ -1,3 +1,5 @@
+using EntitlementsLive.Domain;
+
 namespace EntitlementsLive.Web.Features.Shared;
 
 // Hub messages of API.md. Each carries orgId and the sequence of the newest change it reflects, and
@@ -9,14 +11,14 @@ public abstract record LiveMessage
 }
 
 public sealed record PoolBalanceChangedMessage(
-    int OrgId, long Sequence, string ProductCode, string ProductName, string Kind, long Purchased, long Transferred, long Available) : LiveMessage;
+    int OrgId, long Sequence, string ProductCode, string ProductName, ProductKind Kind, long Purchased, long Transferred, long Available) : LiveMessage;
 
 public sealed record EventCoverageChangedMessage(
     int OrgId,
     long Sequence,
     int EventId,
     string Name,
-    string Status,
+    EventStatus Status,
     bool Missing,
     int CountedParticipants,
     int ActivatedParticipants,

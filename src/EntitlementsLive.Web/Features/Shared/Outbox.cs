@@ -5,12 +5,12 @@ using EntitlementsLive.Web.Data;
 namespace EntitlementsLive.Web.Features.Shared;
 
 /// <summary>
-/// Writes outbox rows inside the caller's transaction. Sequences come from the organization row, so
+/// The one path that writes outbox rows, inside the caller's transaction. Sequences come from the organization row, so
 /// they are gap-free and strictly increasing per organization, on SQLite and PostgreSQL alike.
 /// </summary>
 public static class OutboxWriter
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    public static readonly JsonSerializerOptions Json = JsonContract.Options;
 
     /// <summary>Reserves <paramref name="count"/> sequences and returns the first.</summary>
     public static async Task<long> ReserveAsync(AppDbContext db, int organizationId, int count, CancellationToken ct)
@@ -52,4 +52,7 @@ public static class OutboxWriter
     public static string EventKey(int eventId) => FormattableString.Invariant($"event:{eventId}");
 
     public const string OrganizationKey = "org";
+
+    /// <summary>Transactions are appended, never replaced; their key is never coalesced.</summary>
+    public const string TransactionKey = "tx";
 }

@@ -24,7 +24,7 @@ public static class Snapshots
         var rows = await query.ToListAsync(ct);
         return rows
             .OrderBy(x => x.pr.Kind).ThenBy(x => x.pr.Name, StringComparer.Ordinal)
-            .Select(x => new PoolDto(x.pr.Code, x.pr.Name, Names.Kind(x.pr.Kind), x.p.Purchased, x.p.Transferred, x.p.Available))
+            .Select(x => new PoolDto(x.pr.Code, x.pr.Name, x.pr.Kind, x.p.Purchased, x.p.Transferred, x.p.Available))
             .ToList();
     }
 
@@ -48,7 +48,7 @@ public static class Snapshots
     }
 
     public static EventDto ToDto(Event e, IEnumerable<EventProduct> products, IReadOnlyDictionary<string, Product> catalog, DateTime now) =>
-        new(e.Id, e.Name, e.StartsAt, e.EndsAt, Names.Status(e.StatusAt(now)), e.IsMissing, e.CountedParticipants,
+        new(e.Id, e.Name, e.StartsAt, e.EndsAt, e.StatusAt(now), e.IsMissing, e.CountedParticipants,
             e.ActivatedParticipants, Products(products, catalog));
 
     public static IReadOnlyList<EventProductDto> Products(IEnumerable<EventProduct> products, IReadOnlyDictionary<string, Product> catalog) =>
@@ -56,7 +56,7 @@ public static class Snapshots
             .Where(p => p.Required > 0 || p.Allocated > 0 || p.ProductCode == ProductCodes.Subscription)
             .Select(p => (Row: p, Product: catalog[p.ProductCode]))
             .OrderBy(x => x.Product.Kind).ThenBy(x => x.Product.Name, StringComparer.Ordinal)
-            .Select(x => new EventProductDto(x.Product.Code, x.Product.Name, Names.Kind(x.Product.Kind), x.Row.Required, x.Row.Allocated, x.Row.Missing))
+            .Select(x => new EventProductDto(x.Product.Code, x.Product.Name, x.Product.Kind, x.Row.Required, x.Row.Allocated, x.Row.Missing))
             .ToList();
 
     public static async Task<EventDto?> EventAsync(AppDbContext db, int organizationId, int eventId, DateTime now, CancellationToken ct)
@@ -68,8 +68,9 @@ public static class Snapshots
 
     public static async Task<MissingCounts> MissingCountsAsync(AppDbContext db, int organizationId, DateTime now, CancellationToken ct)
     {
-        var live = await db.Events.CountAsync(e => e.OrganizationId == organizationId && e.IsMissing && e.EndsAt > now, ct);
-        var past = await db.Events.CountAsync(e => e.OrganizationId == organizationId && e.IsMissing && e.EndsAt <= now, ct);
+        var missing = db.Events.Where(e => e.OrganizationId == organizationId && e.IsMissing);
+        var live = await missing.CountAsync(Event.LiveAt(now), ct);
+        var past = await missing.CountAsync(Event.PastAt(now), ct);
         return new MissingCounts(live, past);
     }
 
@@ -80,6 +81,6 @@ public static class Snapshots
         join ev in db.Events on l.EventId equals ev.Id into evs
         from ev in evs.DefaultIfEmpty()
         orderby l.Id descending
-        select new TransactionDto(l.Id, l.Sequence, l.Kind == LedgerKind.Purchase ? "purchase" : "transfer", l.ProductCode, pr.Name,
+        select new TransactionDto(l.Id, l.Sequence, l.Kind, l.ProductCode, pr.Name,
             l.Quantity, l.EventId, ev == null ? null : ev.Name, l.Actor, l.CreatedAt, l.Reference, l.BalanceAfter);
 }

@@ -94,7 +94,7 @@ public sealed class TransactionExport(TransactionQueries history, TimeProvider c
     }
 
     private static object?[] Fields(TransactionDto t) =>
-        [t.Id, t.Sequence, t.Kind, t.ProductCode, t.ProductName, t.Quantity, t.EventId, t.EventName, t.Actor,
+        [t.Id, t.Sequence, Names.Of(t.Kind), t.ProductCode, t.ProductName, t.Quantity, t.EventId, t.EventName, t.Actor,
             t.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.Reference, t.BalanceAfter];
 
     private static string Csv(string value)

@@ -78,19 +78,18 @@ public sealed class TransactionQueries(AppDbContext db)
             query = query.Where(l => l.EventId == filter.EventId);
         }
 
-        switch (filter.Kind?.ToLowerInvariant())
+        if (string.IsNullOrEmpty(filter.Kind))
         {
-            case null or "":
-                break;
-            case "purchase":
-                query = query.Where(l => l.Kind == LedgerKind.Purchase);
-                break;
-            case "transfer":
-                query = query.Where(l => l.Kind == LedgerKind.Transfer);
-                break;
-            default:
-                check.Add("kind", "kind must be purchase or transfer.");
-                break;
+            return query;
+        }
+
+        if (Names.TryParse<LedgerKind>(filter.Kind, out var kind))
+        {
+            query = query.Where(l => l.Kind == kind);
+        }
+        else
+        {
+            check.Add("kind", $"kind must be {string.Join(" or ", Enum.GetValues<LedgerKind>().Select(Names.Of))}.");
         }
 
         return query;

@@ -62,7 +62,7 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginWriteAsync(ct);
 
-        var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, withCoverage: true, ct);
+        var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, ct);
         await tx.CommitAsync(ct);
         return dto;
     }

@@ -1,15 +1,15 @@
 using EntitlementsLive.Domain;
-using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Organizations;
+using EntitlementsLive.Web.Features.Products;
 using EntitlementsLive.Web.Features.Purchases;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Pages.Ops;
 
 /// <summary>Ops record a purchase from a contract, crediting an organization's pool.</summary>
-public sealed class PurchasesModel(CurrentUser me, AppDbContext db, RecordPurchase purchase) : PageModel
+public sealed class PurchasesModel(CurrentUser me, OrganizationQueries organizations, ProductCatalog catalog, RecordPurchase purchase) : PageModel
 {
     [BindProperty]
     public int OrganizationId { get; set; }
@@ -34,29 +34,18 @@ public sealed class PurchasesModel(CurrentUser me, AppDbContext db, RecordPurcha
 
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken ct)
     {
-        if (await this.Guard(() => me.RequireOpsAsync(ct)) is { } refused)
-        {
-            return refused;
-        }
-
         IdempotencyKey = Guid.NewGuid().ToString("N");
         await Load(ct);
-        return Page();
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        if (await this.Guard(() => me.RequireOpsAsync(ct)) is { } refused)
-        {
-            return refused;
-        }
-
         try
         {
             var result = await purchase.Handle(OrganizationId, new PurchaseRequest(ProductCode, Quantity, Reference, IdempotencyKey), me.Actor, ct);
-            var organization = await db.Organizations.Where(o => o.Id == OrganizationId).Select(o => o.Name).SingleAsync(ct);
+            var organization = (await organizations.Get(OrganizationId, ct)).Name;
             TempData["Recorded"] = FormattableString.Invariant($"Recorded {result.Transaction.Quantity:N0} {result.Transaction.ProductName} for {organization} ({result.Transaction.Reference}). Available now: {result.Transaction.BalanceAfter:N0}.");
             return RedirectToPage();
         }
@@ -71,7 +60,7 @@ public sealed class PurchasesModel(CurrentUser me, AppDbContext db, RecordPurcha
 
     private async Task Load(CancellationToken ct)
     {
-        Organizations = await db.Organizations.AsNoTracking().OrderBy(o => o.Name).ToListAsync(ct);
-        Products = await db.Products.AsNoTracking().OrderBy(p => p.Kind).ThenBy(p => p.Name).ToListAsync(ct);
+        Organizations = await organizations.All(ct);
+        Products = await catalog.List(ct);
     }
 }

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 
-public sealed class HistoryModel(CurrentUser me, TransactionQueries history, PoolQueries pools, EventQueries events) : OrgPageModel(me)
+public sealed class HistoryModel(TransactionQueries history, PoolQueries pools, EventQueries events) : OrgPageModel
 {
     [FromQuery(Name = "productCode")]
     public string? ProductCode { get; set; }
@@ -50,11 +50,6 @@ public sealed class HistoryModel(CurrentUser me, TransactionQueries history, Poo
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await AuthorizeAdmin(ct) is { } refused)
-        {
-            return refused;
-        }
-
         Products = await pools.List(OrgId, ct);
         Events = await events.Names(OrgId, 500, ct);
         try

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 
 /// <summary>The transfer flow: choose, confirm (transfers are final), record once, land on the event's details.</summary>
-public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueries pools, TransferToEvent transfer) : OrgPageModel(me)
+public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueries pools, TransferToEvent transfer) : OrgPageModel
 {
     [BindProperty(SupportsGet = true)]
     public int EventId { get; set; }
@@ -35,7 +35,13 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
 
     public long MissingOf(string productCode) => Event.Products.FirstOrDefault(p => p.ProductCode == productCode)?.Missing ?? 0;
 
-    public bool EventHolds(string productCode) => Event.Products.Any(p => p.ProductCode == productCode && p.Allocated > 0);
+    public long AllocatedOf(string productCode) => Event.Products.FirstOrDefault(p => p.ProductCode == productCode)?.Allocated ?? 0;
+
+    /// <summary>Rule 6 as the domain states it: a module the event already holds cannot be chosen.</summary>
+    public bool EventHolds(PoolDto pool) => !EventProduct.AcceptsAllocation(KindOf(pool), AllocatedOf(pool.ProductCode));
+
+    /// <summary>The quantity the form proposes for a product, computed here so the script only shows it.</summary>
+    public long DefaultQuantity(PoolDto pool) => TransferRules.DefaultQuantity(ProductOf(pool), MissingOf(pool.ProductCode), pool.Available);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -50,9 +56,9 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
             ProductCode = Pools.FirstOrDefault(p => MissingOf(p.ProductCode) > 0)?.ProductCode ?? (Pools.Count > 0 ? Pools[0].ProductCode : null);
         }
 
-        if (Selected is { Kind: "subscription" } pool)
+        if (Selected is { } pool && KindOf(pool) == ProductKind.Subscription)
         {
-            Quantity = (int)Math.Clamp(MissingOf(pool.ProductCode), Math.Min(1, pool.Available), pool.Available);
+            Quantity = (int)DefaultQuantity(pool);
         }
 
         return Page();
@@ -80,7 +86,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
         var kind = Selected?.Kind;
         try
         {
-            var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, kind == "module" ? null : Quantity, IdempotencyKey), Me.Actor, ct);
+            var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, kind == ProductKind.Module ? null : Quantity, IdempotencyKey), me.Actor, ct);
             TempData["Transferred"] = FormattableString.Invariant($"{result.Transaction.Quantity} {result.Transaction.ProductName} transferred to {Event.Name}.");
             return Redirect($"/Orgs/{OrgId}/Events/{EventId}#entitlements");
         }
@@ -95,14 +101,9 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
 
     private async Task<IActionResult?> Load(CancellationToken ct)
     {
-        if (await AuthorizeAdmin(ct) is { } refused)
-        {
-            return refused;
-        }
-
         try
         {
-            Event = (await events.Details(OrgId, EventId, withTransactions: false, ct)).Event;
+            Event = await events.Coverage(OrgId, EventId, ct);
         }
         catch (DomainException ex) when (ex.Code == ErrorCodes.NotFound)
         {
@@ -119,6 +120,9 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
     /// <summary>Early, friendly checks; the handler applies the same rules again when recording.</summary>
     private string? Check() => Selected is not { } pool
         ? "Choose one of your purchased products."
-        : TransferRules.Refusal(new Product(pool.ProductCode, pool.ProductName, pool.Kind == "module" ? ProductKind.Module : ProductKind.Subscription),
-            Quantity, pool.Available, EventHolds(pool.ProductCode), Event.Name);
+        : TransferRules.Refusal(ProductOf(pool), KindOf(pool) == ProductKind.Module ? null : Quantity, pool.Available, AllocatedOf(pool.ProductCode), Event.Name);
+
+    private static ProductKind KindOf(PoolDto pool) => pool.Kind;
+
+    private static Product ProductOf(PoolDto pool) => new(pool.ProductCode, pool.ProductName, KindOf(pool));
 }

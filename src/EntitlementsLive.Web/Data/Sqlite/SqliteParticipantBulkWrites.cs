@@ -1,22 +1,21 @@
 using System.Globalization;
 using System.Text.Json;
 using EntitlementsLive.Domain;
-using EntitlementsLive.Web.Data;
 
-namespace EntitlementsLive.Web.Features.Participants;
+namespace EntitlementsLive.Web.Data.Sqlite;
 
 /// <summary>
 /// The bulk writes of a chunk of participant changes, inside the caller's transaction: each kind of row
 /// goes as one JSON array in one statement that SQLite unpacks with json_each, the way EF Core itself
 /// sends collections to SQLite. Binding thousands of parameters (or change tracking thousands of
-/// entities) cost more than the rules themselves. A PostgreSQL build would use jsonb_array_elements here.
+/// entities) cost more than the rules themselves.
 /// </summary>
-internal static class ParticipantWrites
+public sealed class SqliteParticipantBulkWrites : IParticipantBulkWrites
 {
     /// <summary>How EF Core stores a DateTime in SQLite, so these rows read back like any other.</summary>
     private const string SqliteDateTime = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
 
-    public static async Task WriteAsync(AppDbContext db, int organizationId, int eventId, string? batchId,
+    public async Task WriteAsync(AppDbContext db, int organizationId, int eventId, string? batchId,
         IReadOnlyList<Participant> created, IReadOnlyList<Participant> updated, IReadOnlyList<string> appliedIds, CancellationToken ct)
     {
         if (created.Count > 0)

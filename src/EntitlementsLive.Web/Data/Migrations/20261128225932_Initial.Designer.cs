@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EntitlementsLive.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128195451_HistoryIndexes")]
-    partial class HistoryIndexes
+    [Migration("20261128225932_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -55,6 +55,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "EndsAt");
+
+                    b.HasIndex("OrganizationId", "StartsAt");
 
                     b.HasIndex("PastAnnounced", "EndsAt");
 
@@ -343,6 +345,32 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasKey("Code");
 
                     b.ToTable("Products");
+
+                    b.HasData(
+                        new
+                        {
+                            Code = "SUBSCRIPTION",
+                            Kind = 0,
+                            Name = "Subscription"
+                        },
+                        new
+                        {
+                            Code = "LEAD_RETRIEVAL",
+                            Kind = 1,
+                            Name = "Lead Retrieval"
+                        },
+                        new
+                        {
+                            Code = "LIVE_STREAMING",
+                            Kind = 1,
+                            Name = "Live Streaming"
+                        },
+                        new
+                        {
+                            Code = "GAMIFICATION",
+                            Kind = 1,
+                            Name = "Gamification"
+                        });
                 });
 
             modelBuilder.Entity("EntitlementsLive.Web.Data.AppUser", b =>

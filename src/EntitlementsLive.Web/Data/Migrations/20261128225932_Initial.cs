@@ -1,7 +1,10 @@
 ﻿using System;
+using EntitlementsLive.Web.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
+
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
 
 namespace EntitlementsLive.Web.Data.Migrations
 {
@@ -17,7 +20,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                 {
                     OrganizationId = table.Column<int>(type: "INTEGER", nullable: false),
                     ChangeId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    EventId = table.Column<int>(type: "INTEGER", nullable: false)
+                    EventId = table.Column<int>(type: "INTEGER", nullable: false),
+                    BatchId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -243,7 +247,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                     EndsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     CountedParticipants = table.Column<int>(type: "INTEGER", nullable: false),
                     ActivatedParticipants = table.Column<int>(type: "INTEGER", nullable: false),
-                    IsMissing = table.Column<bool>(type: "INTEGER", nullable: false)
+                    IsMissing = table.Column<bool>(type: "INTEGER", nullable: false),
+                    PastAnnounced = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -251,6 +256,32 @@ namespace EntitlementsLive.Web.Data.Migrations
                     table.CheckConstraint("CK_Events_Counters", "CountedParticipants >= 0 AND ActivatedParticipants >= 0");
                     table.ForeignKey(
                         name: "FK_Events_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "IntegrationKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_IntegrationKeys", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_IntegrationKeys_Organizations_OrganizationId",
                         column: x => x.OrganizationId,
                         principalTable: "Organizations",
                         principalColumn: "Id",
@@ -388,6 +419,42 @@ namespace EntitlementsLive.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "ParticipantBatches",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    EventId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Received = table.Column<int>(type: "INTEGER", nullable: false),
+                    Applied = table.Column<int>(type: "INTEGER", nullable: false),
+                    Duplicates = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    Changes = table.Column<string>(type: "TEXT", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    JobId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ParticipantBatches", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ParticipantBatches_Events_EventId",
+                        column: x => x.EventId,
+                        principalTable: "Events",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_ParticipantBatches_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Participants",
                 columns: table => new
                 {
@@ -409,6 +476,22 @@ namespace EntitlementsLive.Web.Data.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.InsertData(
+                table: "Products",
+                columns: new[] { "Code", "Kind", "Name" },
+                values: new object[,]
+                {
+                    { "GAMIFICATION", 1, "Gamification" },
+                    { "LEAD_RETRIEVAL", 1, "Lead Retrieval" },
+                    { "LIVE_STREAMING", 1, "Live Streaming" },
+                    { "SUBSCRIPTION", 0, "Subscription" }
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AppliedChanges_BatchId",
+                table: "AppliedChanges",
+                column: "BatchId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_AspNetRoleClaims_RoleId",
@@ -463,9 +546,35 @@ namespace EntitlementsLive.Web.Data.Migrations
                 columns: new[] { "OrganizationId", "IsMissing", "EndsAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Events_OrganizationId_StartsAt",
+                table: "Events",
+                columns: new[] { "OrganizationId", "StartsAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Events_PastAnnounced_EndsAt",
+                table: "Events",
+                columns: new[] { "PastAnnounced", "EndsAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntegrationKeys_OrganizationId",
+                table: "IntegrationKeys",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_IntegrationKeys_Prefix",
+                table: "IntegrationKeys",
+                column: "Prefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_EventId_Id",
                 table: "LedgerEntries",
                 columns: new[] { "EventId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_OrganizationId_EventId_Id",
+                table: "LedgerEntries",
+                columns: new[] { "OrganizationId", "EventId", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_OrganizationId_Id",
@@ -477,6 +586,11 @@ namespace EntitlementsLive.Web.Data.Migrations
                 table: "LedgerEntries",
                 columns: new[] { "OrganizationId", "IdempotencyKey" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_LedgerEntries_OrganizationId_Kind_Id",
+                table: "LedgerEntries",
+                columns: new[] { "OrganizationId", "Kind", "Id" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_LedgerEntries_OrganizationId_ProductCode_Id",
@@ -510,6 +624,21 @@ namespace EntitlementsLive.Web.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_ParticipantBatches_EventId_CreatedAt",
+                table: "ParticipantBatches",
+                columns: new[] { "EventId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ParticipantBatches_OrganizationId",
+                table: "ParticipantBatches",
+                column: "OrganizationId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ParticipantBatches_Status_UpdatedAt",
+                table: "ParticipantBatches",
+                columns: new[] { "Status", "UpdatedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Participants_EventId_Reference",
                 table: "Participants",
                 columns: new[] { "EventId", "Reference" },
@@ -520,15 +649,11 @@ namespace EntitlementsLive.Web.Data.Migrations
                 table: "Pools",
                 column: "ProductCode");
 
-            // Rule 5, enforced by the database: ledger rows are final. No UPDATE, no DELETE, from any client.
-            migrationBuilder.Sql("""
-                CREATE TRIGGER LedgerEntries_NoUpdate BEFORE UPDATE ON LedgerEntries
-                BEGIN SELECT RAISE(ABORT, 'ledger rows are final: UPDATE is not allowed'); END;
-                """);
-            migrationBuilder.Sql("""
-                CREATE TRIGGER LedgerEntries_NoDelete BEFORE DELETE ON LedgerEntries
-                BEGIN SELECT RAISE(ABORT, 'ledger rows are final: DELETE is not allowed'); END;
-                """);
+            // Rule 5 in the database: ledger rows are final (the statements live in one SQLite seam).
+            foreach (var statement in SqliteLedgerFinality.CreateTriggers())
+            {
+                migrationBuilder.Sql(statement);
+            }
         }
 
         /// <inheritdoc />
@@ -556,6 +681,9 @@ namespace EntitlementsLive.Web.Data.Migrations
                 name: "EventProducts");
 
             migrationBuilder.DropTable(
+                name: "IntegrationKeys");
+
+            migrationBuilder.DropTable(
                 name: "LedgerEntries");
 
             migrationBuilder.DropTable(
@@ -566,6 +694,9 @@ namespace EntitlementsLive.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "OutboxCursors");
+
+            migrationBuilder.DropTable(
+                name: "ParticipantBatches");
 
             migrationBuilder.DropTable(
                 name: "Participants");

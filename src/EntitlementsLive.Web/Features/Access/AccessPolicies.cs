@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Security.Claims;
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Access;
+
+/// <summary>The authorization policies, declared once on route groups, page folders, the hub and the dashboard.</summary>
+public static class Policies
+{
+    /// <summary>The organization's administrators: members and invitations.</summary>
+    public const string OrgAdmin = nameof(OrgAdmin);
+
+    /// <summary>Administrators and Entitlement Managers: everything entitlements of the organization.</summary>
+    public const string EntitlementsManager = nameof(EntitlementsManager);
+
+    /// <summary>Those who manage the organization's entitlements, and the team of the event in the route.</summary>
+    public const string EventMember = nameof(EventMember);
+
+    /// <summary>Platform staff (any organization).</summary>
+    public const string Ops = nameof(Ops);
+
+    /// <summary>Sends participant changes: an integration key of the organization, or its entitlement managers.</summary>
+    public const string ChangeSender = nameof(ChangeSender);
+
+    /// <summary>The claim an integration key carries: the organization it belongs to.</summary>
+    public const string IntegrationOrganizationClaim = "el:integration-org";
+
+    public static IServiceCollection AddAccessPolicies(this IServiceCollection services)
+    {
+        services.AddScoped<IAuthorizationHandler, OrganizationAccessHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(OrgAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(OrgAdmin)))
+            .AddPolicy(EntitlementsManager, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EntitlementsManager)))
+            .AddPolicy(EventMember, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EventMember)))
+            .AddPolicy(Ops, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(Ops)))
+            .AddPolicy(ChangeSender, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(ChangeSender)));
+        return services;
+    }
+}
+
+public sealed record AccessRequirement(string Policy) : IAuthorizationRequirement;
+
+/// <summary>Why access was refused: a 404 for what the caller may not know exists, a 403 with a reason otherwise.</summary>
+public sealed class AccessRefusal(IAuthorizationHandler handler, DomainException error) : AuthorizationFailureReason(handler, error.Message)
+{
+    public DomainException Error { get; } = error;
+}
+
+/// <summary>
+/// Decides every policy from the organization and event in the route and the caller's memberships (rule 8,
+/// rule 12), and is the one place that checks that the organization's entitlements are activated.
+/// </summary>
+public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, IHttpContextAccessor accessor) : AuthorizationHandler<AccessRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessRequirement requirement)
+    {
+        var http = context.Resource as HttpContext ?? accessor.HttpContext;
+        var ct = http?.RequestAborted ?? CancellationToken.None;
+        try
+        {
+            await Check(requirement.Policy, context.User, RouteInt(http, "orgId"), RouteInt(http, "eventId"), ct);
+            context.Succeed(requirement);
+        }
+        catch (DomainException refusal)
+        {
+            context.Fail(new AccessRefusal(this, refusal));
+        }
+    }
+
+    private async Task Check(string policy, ClaimsPrincipal user, int? organizationId, int? eventId, CancellationToken ct)
+    {
+        var memberships = await me.MembershipsAsync(ct);
+        if (policy == Policies.Ops)
+        {
+            // Platform scope: the use case itself reads the organization it acts on.
+            if (!memberships.IsOps())
+            {
+                throw new DomainException(ErrorCodes.Forbidden, "Only Ops staff may do this.");
+            }
+
+            return;
+        }
+
+        if (organizationId is not { } orgId)
+        {
+            throw new InvalidOperationException($"The {policy} policy needs an organization in the route.");
+        }
+
+        if (policy == Policies.ChangeSender && user.FindFirstValue(Policies.IntegrationOrganizationClaim) is { } keyOrganization)
+        {
+            if (keyOrganization != orgId.ToString(CultureInfo.InvariantCulture))
+            {
+                throw Validation.NotFound("The organization");
+            }
+
+            (await Organization(orgId, ct) ?? throw Validation.NotFound("The organization")).EnsureEntitlementsActivated();
+            return;
+        }
+
+        // Another organization's ids answer as if they did not exist.
+        var organization = memberships.BelongsTo(orgId) ? await Organization(orgId, ct) : null;
+        if (organization is null)
+        {
+            throw Validation.NotFound("The organization");
+        }
+
+        switch (policy)
+        {
+            case Policies.OrgAdmin when !memberships.AdministersOrganization(orgId):
+                throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators manage members.");
+            case Policies.OrgAdmin:
+                return;
+            case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):
+                // Another event of the same organization: say nothing about it.
+                throw Validation.NotFound("The event");
+            case Policies.EntitlementsManager or Policies.ChangeSender when !memberships.ManagesEntitlements(orgId):
+                throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators and Entitlement Managers manage entitlements.");
+        }
+
+        organization.EnsureEntitlementsActivated();
+    }
+
+    private Task<Organization?> Organization(int organizationId, CancellationToken ct) =>
+        db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
+
+    private static int? RouteInt(HttpContext? http, string name) =>
+        http?.GetRouteValue(name) is { } value && int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+}
