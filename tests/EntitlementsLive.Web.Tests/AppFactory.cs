@@ -5,6 +5,7 @@ using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Demo;
 using EntitlementsLive.Web.Features.Purchases;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,13 @@ public class AppFactory : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+
+        builder.ConfigureTestServices(ReplaceServices);
+    }
+
+    /// <summary>Replaces edges of the app (the clock, say) for one kind of test.</summary>
+    protected virtual void ReplaceServices(IServiceCollection services)
+    {
     }
 
     public async Task<T> WithDb<T>(Func<AppDbContext, Task<T>> work)

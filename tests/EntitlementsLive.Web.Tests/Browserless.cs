@@ -32,6 +32,13 @@ public static partial class Browserless
         return Token(html);
     }
 
+    /// <summary>Posts a form with the anti-forgery token of the page it came from.</summary>
+    public static async Task<HttpResponseMessage> Post(HttpClient client, string url, Dictionary<string, string> form, string pageHtml)
+    {
+        form["__RequestVerificationToken"] = Token(pageHtml);
+        return await client.PostAsync(url, new FormUrlEncodedContent(form));
+    }
+
     public static string Token(string html) => TokenPattern().Match(html).Groups[1].Value;
 
     public static string Hidden(string html, string name) =>

@@ -76,16 +76,15 @@ public sealed class LiveClient : IAsyncDisposable
     public Task<LiveMessage> WaitFor(string type, Func<JsonElement, bool>? match = null) =>
         WaitFor(m => m.Type == type && (match is null || match(m.Payload)));
 
-    /// <summary>Everything that arrived until now (after a short grace period for stragglers).</summary>
-    public async Task<List<LiveMessage>> Drain(int graceMs = 400)
+    /// <summary>
+    /// Proves an absence without sleeping: waits for <paramref name="sentinel"/>, a message the caller made the
+    /// server send after the action under test, and returns everything that arrived before it. Messages to one
+    /// connection arrive in the order they were sent, so anything the action leaked would be in this list.
+    /// </summary>
+    public async Task<List<LiveMessage>> Before(Func<LiveMessage, bool> sentinel)
     {
-        await Task.Delay(graceMs);
-        while (_inbox.Reader.TryRead(out var message))
-        {
-            Received.Add(message);
-        }
-
-        return Received;
+        var found = await WaitFor(sentinel);
+        return Received.TakeWhile(m => !ReferenceEquals(m, found)).ToList();
     }
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();

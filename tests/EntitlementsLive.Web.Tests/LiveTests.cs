@@ -5,7 +5,6 @@ using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Participants;
 using EntitlementsLive.Web.Features.Shared;
-using EntitlementsLive.Web.Features.Transfers;
 using EntitlementsLive.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -13,12 +12,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EntitlementsLive.Web.Tests;
 
+/// <summary>Live pushes: the right messages to the right people, in order, resumable.</summary>
 [Collection(AppCollection.Name)]
 public class LiveTests(AppFactory app)
 {
-    private Task<TransferResult> Transfer(int orgId, int eventId, string product, int? quantity) =>
-        app.With<TransferToEvent, TransferResult>(h => h.Handle(orgId, eventId, new(product, quantity, Guid.NewGuid().ToString()), "live-test", CancellationToken.None));
-
     private async Task<int> SecondEvent(int orgId) => await app.WithDb(async db =>
     {
         var e = new Event(orgId, "Second", DateTime.UtcNow, DateTime.UtcNow.AddDays(2));
@@ -38,8 +35,8 @@ public class LiveTests(AppFactory app)
         await using var otherTeam = await LiveClient.Connect(app, await app.NewUser(u => Membership.Team(u, orgId, otherEvent)));
         await using var otherAdmin = await LiveClient.Connect(app, await app.NewUser(u => Membership.Administrator(u, otherOrg), u => Membership.Team(u, otherOrg, otherOrgEvent)));
 
-        var result = await Transfer(orgId, eventId, ProductCodes.Subscription, 4);
-
+        var result = await app.Transfer(orgId, eventId, ProductCodes.Subscription, 4);
+        
         var tx = await admin.WaitFor("TransactionRecorded");
         Assert.Equal(result.Transaction.Id, tx.Payload.GetProperty("transaction").GetProperty("id").GetInt64());
         Assert.Equal(result.Transaction.Sequence, tx.Sequence);
@@ -63,9 +60,18 @@ public class LiveTests(AppFactory app)
         Assert.Equal(0, replayOther.GetProperty("replayed").GetInt32());
         Assert.Equal(0, replayTeam.GetProperty("replayed").GetInt32());
         await Assert.ThrowsAnyAsync<Exception>(() => otherAdmin.Connection.InvokeAsync("JoinGroup", FormattableString.Invariant($"org:{orgId}:admins")));
-        Assert.Empty(await otherAdmin.Drain());
-        Assert.Empty(await otherTeam.Drain());
-        Assert.All(await team.Drain(), m => Assert.Equal("EventCoverageChanged", m.Type));
+
+        // Sentinels, sent after everything above was pushed: each outsider's own next message.
+        var sentinel = await app.Purchase(otherOrg, ProductCodes.Subscription, 1);
+        await app.With<ApplyParticipantChanges, ParticipantChangesResult>(h => h.Handle(orgId, otherEvent,
+            [new("sentinel-other", "p-other", ParticipantChangeType.Added, DateTime.UtcNow)], CancellationToken.None));
+        await app.With<ApplyParticipantChanges, ParticipantChangesResult>(h => h.Handle(orgId, eventId,
+            [new("sentinel-own", "p-own", ParticipantChangeType.Added, DateTime.UtcNow)], CancellationToken.None));
+        Assert.DoesNotContain(await otherAdmin.Before(m => m.OrgId == otherOrg && m.Sequence == sentinel.Transaction.Sequence), m => m.OrgId == orgId);
+        Assert.Empty(await otherTeam.Before(m => m.Type == "EventCoverageChanged" && m.Payload.GetProperty("eventId").GetInt32() == otherEvent));
+        Assert.All(await team.Before(m => m.Type == "EventCoverageChanged" && m.Payload.GetProperty("countedParticipants").GetInt32() == 5),
+            m => Assert.Equal("EventCoverageChanged", m.Type));
+        Assert.DoesNotContain(team.Received, m => m.Payload.TryGetProperty("eventId", out var id) && id.GetInt32() == otherEvent);
     }
 
     [Fact]
@@ -90,7 +96,7 @@ public class LiveTests(AppFactory app)
         long last;
         await using (var first = await LiveClient.Connect(app, email))
         {
-            await Transfer(orgId, eventId, ProductCodes.Subscription, 1);
+            await app.Transfer(orgId, eventId, ProductCodes.Subscription, 1);
             last = (await first.WaitFor("TransactionRecorded")).Sequence;
             await first.WaitFor(m => m.Type == "EventCoverageChanged" && m.Sequence > last);
         }
@@ -98,13 +104,20 @@ public class LiveTests(AppFactory app)
         var missed = new List<long>();
         for (var i = 0; i < 6; i++)
         {
-            missed.Add((await Transfer(orgId, eventId, ProductCodes.Subscription, 2)).Transaction.Id);
+            missed.Add((await app.Transfer(orgId, eventId, ProductCodes.Subscription, 2)).Transaction.Id);
         }
 
         await using var again = await LiveClient.Connect(app, email);
         var answer = await again.Connection.InvokeAsync<JsonElement>("Resume", orgId, last);
         Assert.False(answer.GetProperty("reloadRequired").GetBoolean());
-        var received = await again.Drain();
+        var lastSequence = await app.WithDb(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.LastSequence).SingleAsync());
+        Assert.Equal(lastSequence, answer.GetProperty("lastSequence").GetInt64());
+
+        var available = await app.WithDb(db => db.Pools.Where(p => p.OrganizationId == orgId && p.ProductCode == ProductCodes.Subscription).Select(p => p.Available).SingleAsync());
+
+        // The sentinel: a change committed after the resume answered, pushed live behind everything replayed.
+        var after = await app.Transfer(orgId, eventId, ProductCodes.Subscription, 1);
+        var received = await again.Before(m => m.Sequence == after.Transaction.Sequence);
 
         var transactions = received.Where(m => m.Type == "TransactionRecorded").ToList();
         Assert.Equal(missed, transactions.Select(m => m.Payload.GetProperty("transaction").GetProperty("id").GetInt64()));
@@ -114,19 +127,16 @@ public class LiveTests(AppFactory app)
 
         // The newest figures the client holds equal the database's.
         var pool = received.Last(m => m.Type == "PoolBalanceChanged");
-        var available = await app.WithDb(db => db.Pools.Where(p => p.OrganizationId == orgId && p.ProductCode == ProductCodes.Subscription).Select(p => p.Available).SingleAsync());
         Assert.Equal(available, pool.Payload.GetProperty("available").GetInt64());
         var coverage = received.Last(m => m.Type == "EventCoverageChanged");
         Assert.Equal(13, coverage.Payload.GetProperty("products")[0].GetProperty("allocated").GetInt64());
-        var lastSequence = await app.WithDb(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.LastSequence).SingleAsync());
-        Assert.Equal(lastSequence, answer.GetProperty("lastSequence").GetInt64());
     }
 
     [Fact]
     public async Task Resume_FromPrunedHistory_AsksForAReload()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10);
-        await Transfer(orgId, eventId, ProductCodes.Subscription, 1);
+        await app.Transfer(orgId, eventId, ProductCodes.Subscription, 1);
         await app.WithDb(db => db.Outbox.Where(m => m.OrganizationId == orgId && m.Sequence <= 3).ExecuteDeleteAsync());
         await using var admin = await LiveClient.Connect(app, await app.NewUser(u => Membership.Administrator(u, orgId)));
 
@@ -142,7 +152,7 @@ public class LiveTests(AppFactory app)
         await using var admin = await LiveClient.Connect(app, await app.NewUser(u => Membership.Administrator(u, orgId)));
 
         // A refused transfer.
-        await Assert.ThrowsAsync<DomainException>(() => Transfer(orgId, eventId, ProductCodes.Subscription, 3));
+        await Assert.ThrowsAsync<DomainException>(() => app.Transfer(orgId, eventId, ProductCodes.Subscription, 3));
 
         // A change whose transaction writes outbox rows and then rolls back; the notifier drains meanwhile.
         await using (var scope = app.Services.CreateAsyncScope())
@@ -155,15 +165,16 @@ public class LiveTests(AppFactory app)
             await db.SaveChangesAsync();
             var notifier = app.Services.GetRequiredService<OutboxNotifier>();
             notifier.Committed(orgId);
+            // Gives the notifier time to try reading the uncommitted rows; their absence is proven by the sentinel below.
             await Task.Delay(300);
             await tx.RollbackAsync();
         }
 
         app.Services.GetRequiredService<OutboxNotifier>().Committed(orgId);
-        Assert.Empty(await admin.Drain(800));
 
-        // The next committed change is pushed, numbered right after the last committed one.
-        var result = await Transfer(orgId, eventId, ProductCodes.Subscription, 1);
+        // The next committed change is the sentinel: nothing arrived before it, and it is numbered right after the last committed one.
+        var result = await app.Transfer(orgId, eventId, ProductCodes.Subscription, 1);
+        Assert.Empty(await admin.Before(m => m.Type == "TransactionRecorded"));
         var tx2 = await admin.WaitFor("TransactionRecorded");
         Assert.Equal(result.Transaction.Sequence, tx2.Sequence);
         Assert.DoesNotContain(admin.Received, m => m.Type == "PoolBalanceChanged" && m.Payload.GetProperty("available").GetInt64() == 999);
@@ -173,16 +184,18 @@ public class LiveTests(AppFactory app)
     public async Task RemovedMembership_StopsPushes_OnTheOpenConnection()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 1);
+        var secondEvent = await SecondEvent(orgId);
         var adminEmail = await app.NewUser(u => Membership.Administrator(u, orgId));
         await using var admin = await LiveClient.Connect(app, adminEmail);
-        var teamEmail = await app.NewUser(u => Membership.Team(u, orgId, eventId));
+        var teamEmail = await app.NewUser(u => Membership.Team(u, orgId, eventId), u => Membership.Team(u, orgId, secondEvent));
         await using var team = await LiveClient.Connect(app, teamEmail);
-        await Transfer(orgId, eventId, ProductCodes.Subscription, 1);
+        await app.Transfer(orgId, eventId, ProductCodes.Subscription, 1);
         await team.WaitFor("EventCoverageChanged");
 
         using var api = await app.ApiAs(adminEmail);
         var members = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/memberships");
-        var teamMembership = members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == teamEmail).GetProperty("id").GetInt32();
+        var teamMembership = members.EnumerateArray()
+            .Single(m => m.GetProperty("email").GetString() == teamEmail && m.GetProperty("eventId").GetInt32() == eventId).GetProperty("id").GetInt32();
         Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/orgs/{orgId}/memberships/{teamMembership}")).StatusCode);
         var seen = team.Received.Count;
 
@@ -190,9 +203,14 @@ public class LiveTests(AppFactory app)
             [new("r1", "p-new", ParticipantChangeType.Added, DateTime.UtcNow)], CancellationToken.None));
         await admin.WaitFor("EventCoverageChanged", p => p.GetProperty("countedParticipants").GetInt32() == 2);
 
-        Assert.Equal(seen, (await team.Drain()).Count);
+        // The sentinel: a change to the event the user still belongs to, pushed after the one they may no longer see.
+        await app.With<ApplyParticipantChanges, ParticipantChangesResult>(h => h.Handle(orgId, secondEvent,
+            [new("r2", "p-second", ParticipantChangeType.Added, DateTime.UtcNow)], CancellationToken.None));
+        var before = await team.Before(m => m.Type == "EventCoverageChanged" && m.Payload.GetProperty("eventId").GetInt32() == secondEvent);
+        Assert.Equal(seen, before.Count);
         var replay = await team.Connection.InvokeAsync<JsonElement>("Resume", orgId, 0L);
-        Assert.Equal(0, replay.GetProperty("replayed").GetInt32());
+        Assert.All(team.Received.Skip(seen), m => Assert.Equal(secondEvent, m.Payload.GetProperty("eventId").GetInt32()));
+        Assert.True(replay.GetProperty("replayed").GetInt32() >= 1);
     }
 
     [Fact]
@@ -211,7 +229,29 @@ public class LiveTests(AppFactory app)
         own.Headers.Add("Origin", app.Server.BaseAddress.GetLeftPart(UriPartial.Authority));
         Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(own)).StatusCode);
     }
+
+    [Fact]
+    public async Task AdminOfAnOrganizationWithoutEntitlements_ReceivesNothingLive()
+    {
+        var initech = await app.OrgId("Initech Meetups");
+        var acme = await app.OrgId("Acme Events");
+        Assert.True(await app.WithDb(db => db.Outbox.AnyAsync(m => m.OrganizationId == initech)));
+        await using var client = await LiveClient.Connect(app, "admin@initech.test");
+
+        var replay = await client.Connection.InvokeAsync<JsonElement>("Resume", initech, 0L);
+
+        Assert.Equal(0, replay.GetProperty("replayed").GetInt32());
+
+        // Pushes are addressed from the same decision: nobody, for an organization without entitlements.
+        var nobody = await app.WithDb(db => LiveAudience.LoadAsync(db, initech, CancellationToken.None));
+        var acmeAudience = await app.WithDb(db => LiveAudience.LoadAsync(db, acme, CancellationToken.None));
+        Assert.Empty(nobody.Managers);
+        Assert.Empty(nobody.Teams);
+        Assert.NotEmpty(acmeAudience.Managers);
+        Assert.NotEmpty(acmeAudience.Teams);
+    }
 }
+
 
 /// <summary>A live connection does not outlive the token it was opened with.</summary>
 [Collection(AppCollection.Name)]

@@ -1,11 +1,15 @@
+using MiniExcelLibs;
+using System.Globalization;
 using System.Net;
 using EntitlementsLive.Domain;
-using MiniExcelLibs;
+using EntitlementsLive.Web.Features.Transfers;
+using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Tests;
 
+/// <summary>The transaction history: keyset pages and streamed exports.</summary>
 [Collection(AppCollection.Name)]
-public class ExportTests(AppFactory app)
+public class HistoryTests(AppFactory app)
 {
     [Fact]
     public async Task Csv_And_Xlsx_HoldEveryRowOfTheHistory()
