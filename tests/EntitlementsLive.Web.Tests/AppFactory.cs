@@ -87,6 +87,26 @@ public class AppFactory : WebApplicationFactory<Program>
         return email;
     }
 
+    /// <summary>An Entitlement Manager of Acme (the demo data has none), for the authorization matrix.</summary>
+    public const string AcmeManager = "manager@acme.example";
+
+    public async Task EnsureAcmeManager()
+    {
+        if (await WithDb(db => db.Users.AnyAsync(u => u.Email == AcmeManager)))
+        {
+            return;
+        }
+
+        var acme = await OrgId("Acme Events");
+        await using var scope = Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<AppUser>>();
+        var user = new AppUser { UserName = AcmeManager, Email = AcmeManager, DisplayName = "Acme manager" };
+        Assert.True((await users.CreateAsync(user, DemoSeeder.Password)).Succeeded);
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.Memberships.Add(Membership.Manager(user.Id, acme));
+        await db.SaveChangesAsync();
+    }
+
     public Task<int> OrgId(string name) => WithDb(db => db.Organizations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync());
 
     public Task<Event> EventNamed(string name) => WithDb(db => db.Events.AsNoTracking().Include(e => e.Products).SingleAsync(e => e.Name == name));

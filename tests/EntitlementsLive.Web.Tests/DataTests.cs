@@ -32,3 +32,46 @@ public class DataTests(AppFactory app)
         });
     }
 }
+
+/// <summary>A database started without demo data: what a platform adopting the product starts from.</summary>
+[Collection(AppCollection.Name)]
+public sealed class EmptyDatabaseTests : IDisposable
+{
+    private readonly EmptyApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    [Fact]
+    public async Task EmptyDatabase_HoldsTheFourBuiltInProducts_AndNothingElse()
+    {
+        var products = await _app.WithDb(db => db.Products.AsNoTracking().OrderBy(p => p.Code).ToListAsync());
+
+        Assert.Equal([ProductCodes.Gamification, ProductCodes.LeadRetrieval, ProductCodes.LiveStreaming, ProductCodes.Subscription], products.Select(p => p.Code));
+        Assert.Equal(ProductKind.Subscription, products.Single(p => p.Code == ProductCodes.Subscription).Kind);
+        Assert.All(products.Where(p => p.Code != ProductCodes.Subscription), p => Assert.Equal(ProductKind.Module, p.Kind));
+        Assert.Equal(0, await _app.WithDb(db => db.Organizations.CountAsync()));
+        Assert.Equal(0, await _app.WithDb(db => db.Users.CountAsync()));
+    }
+
+    [Fact]
+    public async Task EmptyDatabase_AcceptsAPurchase_ForAnyBuiltInProduct()
+    {
+        var org = new Organization("First customer", entitlementsActivated: true);
+        await _app.WithDb(async db => { db.Organizations.Add(org); return await db.SaveChangesAsync(); });
+
+        foreach (var product in ProductCodes.BuiltIn())
+        {
+            var result = await _app.Purchase(org.Id, product.Code, 3);
+            Assert.Equal(3, result.Transaction.BalanceAfter);
+        }
+    }
+
+    private sealed class EmptyApp : AppFactory
+    {
+        protected override IDictionary<string, string> Settings => new Dictionary<string, string>
+        {
+            ["Database:SeedDemoData"] = "false",
+            ["Jobs:Recurring"] = "false",
+        };
+    }
+}

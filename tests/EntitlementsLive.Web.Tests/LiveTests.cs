@@ -16,19 +16,11 @@ namespace EntitlementsLive.Web.Tests;
 [Collection(AppCollection.Name)]
 public class LiveTests(AppFactory app)
 {
-    private async Task<int> SecondEvent(int orgId) => await app.WithDb(async db =>
-    {
-        var e = new Event(orgId, "Second", DateTime.UtcNow, DateTime.UtcNow.AddDays(2));
-        db.Events.Add(e);
-        await db.SaveChangesAsync();
-        return e.Id;
-    });
-
     [Fact]
     public async Task EachMessageType_ArrivesAfterItsChange_ToTheRightPeopleOnly()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 4);
-        var otherEvent = await SecondEvent(orgId);
+        var otherEvent = await app.NewOrganizationEvent(orgId);
         var (otherOrg, otherOrgEvent) = await app.NewOrganization(subscriptions: 3);
         await using var admin = await LiveClient.Connect(app, await app.NewUser(u => Membership.Administrator(u, orgId)));
         await using var team = await LiveClient.Connect(app, await app.NewUser(u => Membership.Team(u, orgId, eventId)));
@@ -184,7 +176,7 @@ public class LiveTests(AppFactory app)
     public async Task RemovedMembership_StopsPushes_OnTheOpenConnection()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 1);
-        var secondEvent = await SecondEvent(orgId);
+        var secondEvent = await app.NewOrganizationEvent(orgId);
         var adminEmail = await app.NewUser(u => Membership.Administrator(u, orgId));
         await using var admin = await LiveClient.Connect(app, adminEmail);
         var teamEmail = await app.NewUser(u => Membership.Team(u, orgId, eventId), u => Membership.Team(u, orgId, secondEvent));

@@ -15,6 +15,15 @@ public static class Scenarios
     public static Task<TransferResult> Transfer(this AppFactory app, int orgId, int eventId, string product, int? quantity, string? key = null) =>
         app.With<TransferToEvent, TransferResult>(h => h.Handle(orgId, eventId, new TransferRequest(product, quantity, key ?? Guid.NewGuid().ToString()), "test", CancellationToken.None));
 
+    /// <summary>Another event of an existing organization, live for a month.</summary>
+    public static Task<int> NewOrganizationEvent(this AppFactory app, int orgId) => app.WithDb(async db =>
+    {
+        var e = new Event(orgId, "Another event", DateTime.UtcNow, DateTime.UtcNow.AddDays(30));
+        db.Events.Add(e);
+        await db.SaveChangesAsync();
+        return e.Id;
+    });
+
     /// <summary>A fresh organization and an API client of a new administrator of it.</summary>
     public static async Task<(HttpClient Api, int OrgId, int EventId)> ApiAdminOf(this AppFactory app, long subscriptions, bool autoCover = false)
     {

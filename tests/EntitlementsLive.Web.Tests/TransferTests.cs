@@ -52,6 +52,50 @@ public class TransferTests(AppFactory app)
     }
 
     [Theory]
+    [InlineData(10, 10)]
+    [InlineData(10, 11)]
+    [InlineData(1, 1)]
+    [InlineData(0, 1)]
+    public async Task TheLedgersGuard_AcceptsExactlyWhatTheDomainsRuleAccepts(long available, int quantity)
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: available);
+        var before = await app.Fingerprint();
+
+        var recorded = await Record(() => app.Transfer(orgId, eventId, ProductCodes.Subscription, quantity));
+
+        Assert.Equal(Pool.CanCover(available, quantity), recorded);
+        if (!recorded)
+        {
+            Assert.Equal(before, await app.Fingerprint());
+        }
+    }
+
+    private static async Task<bool> Record(Func<Task> transfer)
+    {
+        try
+        {
+            await transfer();
+            return true;
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.InsufficientBalance)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task ModuleTheEventHolds_IsRefusedForThatReason_EvenWhenThePoolIsEmpty()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 0, modules: ProductCodes.LeadRetrieval);
+        await app.Transfer(orgId, eventId, ProductCodes.LeadRetrieval, null);
+        await app.Transfer(orgId, eventId: (await app.NewOrganizationEvent(orgId)), ProductCodes.LeadRetrieval, null);
+
+        var ex = await Assert.ThrowsAsync<DomainException>(() => app.Transfer(orgId, eventId, ProductCodes.LeadRetrieval, null));
+
+        Assert.Equal(ErrorCodes.ModuleAlreadyAllocated, ex.Code);
+    }
+
+    [Theory]
     [InlineData("UPDATE LedgerEntries SET Quantity = Quantity + 1")]
     [InlineData("DELETE FROM LedgerEntries")]
     public async Task LedgerRows_CannotBeChanged_EvenWithRawSql(string sql)
@@ -60,7 +104,7 @@ public class TransferTests(AppFactory app)
 
         var ex = await Assert.ThrowsAsync<SqliteException>(() => app.WithDb(db => db.Database.ExecuteSqlRawAsync(sql)));
 
-        Assert.Contains("ledger rows are final", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(Finality.Refusal, ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, await app.Fingerprint());
     }
 
