@@ -55,6 +55,6 @@ public class LiveBrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         await Task.WhenAll(team.Context.CloseAsync(), admin.Context.CloseAsync(), watcher.Context.CloseAsync());
     }
 
-    private static Task WaitLive(IPage page) =>
+    private static Task<IElementHandle?> WaitLive(IPage page) =>
         page.WaitForSelectorAsync("#live-state[data-state=live]", new() { State = WaitForSelectorState.Attached });
 }

@@ -12,7 +12,7 @@ namespace EntitlementsLive.Web.Demo;
 /// The demo data of API.md, written through the same handlers as real traffic so the ledger, pools,
 /// counters and outbox agree from the first run.
 /// </summary>
-public sealed class DemoSeeder(
+public sealed partial class DemoSeeder(
     AppDbContext db,
     UserManager<AppUser> users,
     RecordPurchase purchases,
@@ -91,7 +91,7 @@ public sealed class DemoSeeder(
         await Transfer(tour, ProductCodes.Subscription, 90, ct);
         await Transfer(expo, ProductCodes.Subscription, 30, ct);
         await Transfer(kickoff, ProductCodes.Subscription, 46, ct);
-        log.LogInformation("Seeded the demo data: 3 organizations, 9 events, 5 users (password {Password})", Password);
+        LogSeeded(log, Password);
     }
 
     private Event Event(Organization org, string name, DateTime start, int days, params string[] modules)
@@ -129,10 +129,10 @@ public sealed class DemoSeeder(
         await db.SaveChangesAsync();
     }
 
-    private Task Purchase(Organization org, string product, long quantity, string reference, CancellationToken ct) =>
+    private Task<PurchaseResult> Purchase(Organization org, string product, long quantity, string reference, CancellationToken ct) =>
         purchases.Handle(org.Id, new PurchaseRequest(product, quantity, reference, $"seed-{org.Id}-{product}-{reference}"), "ops@platform.test", ct);
 
-    private Task Transfer(Event e, string product, int? quantity, CancellationToken ct) =>
+    private Task<TransferResult> Transfer(Event e, string product, int? quantity, CancellationToken ct) =>
         transfers.Handle(e.OrganizationId, e.Id, new TransferRequest(product, quantity, $"seed-{e.Id}-{product}"),
             _adminOf[e.OrganizationId], ct);
 
@@ -158,4 +158,7 @@ public sealed class DemoSeeder(
 
         await participants.Handle(e.OrganizationId, e.Id, changes, ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo data: 3 organizations, 9 events, 5 users (password {Password})")]
+    private static partial void LogSeeded(ILogger logger, string password);
 }

@@ -22,7 +22,7 @@ public static class LoginEndpoint
     }
 
     // No hint whether the email or the password was wrong, nor whether the account is locked.
-    private static IResult Failed() => TypedResults.Problem("The email or password is incorrect.", statusCode: StatusCodes.Status401Unauthorized,
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Failed() => TypedResults.Problem("The email or password is incorrect.", statusCode: StatusCodes.Status401Unauthorized,
         type: "https://entitlementslive.dev/problems/invalid-credentials",
         extensions: new Dictionary<string, object?> { ["code"] = "invalid-credentials" });
 }
