@@ -35,6 +35,10 @@ public static class Access
             _ => 3,
         }).First();
 
+    /// <summary>The events, of any organization, whose team the user is on.</summary>
+    public static IReadOnlyList<int> TeamEvents(this IEnumerable<Membership> memberships) =>
+        memberships.Where(m => m.Role == Role.EventTeam && m.EventId is not null).Select(m => m.EventId!.Value).ToList();
+
     /// <summary>The events of an organization whose team the user is on.</summary>
     public static IReadOnlyList<int> TeamEvents(this IEnumerable<Membership> memberships, int organizationId) =>
         memberships.Where(m => m.OrganizationId == organizationId && m.Role == Role.EventTeam && m.EventId is not null)

@@ -37,4 +37,13 @@ public sealed class Membership
         new() { UserId = userId, Role = Role.EntitlementManager, OrganizationId = organizationId };
 
     public static Membership Ops(string userId) => new() { UserId = userId, Role = Role.Ops };
+
+    /// <summary>An administrator cannot remove their own administrator membership (another administrator must).</summary>
+    public void EnsureRemovableBy(string? callerId)
+    {
+        if (UserId == callerId && Role == Role.OrganizationAdministrator)
+        {
+            throw DomainException.Validation("membershipId", "You cannot remove your own administrator membership; ask another administrator.");
+        }
+    }
 }

@@ -90,35 +90,29 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
             throw new InvalidOperationException($"The {policy} policy needs an organization in the route.");
         }
 
-        if (policy == Policies.ChangeSender && user.FindFirstValue(Policies.IntegrationOrganizationClaim) is { } keyOrganization)
-        {
-            if (keyOrganization != orgId.ToString(CultureInfo.InvariantCulture))
-            {
-                throw Validation.NotFound("The organization");
-            }
-
-            (await Organization(orgId, ct) ?? throw Validation.NotFound("The organization")).EnsureEntitlementsActivated();
-            return;
-        }
+        // An integration key belongs to one organization and may only send its participant changes.
+        var integrationKey = policy == Policies.ChangeSender ? user.FindFirstValue(Policies.IntegrationOrganizationClaim) : null;
+        var visible = integrationKey is null
+            ? memberships.BelongsTo(orgId)
+            : integrationKey == orgId.ToString(CultureInfo.InvariantCulture);
 
         // Another organization's ids answer as if they did not exist.
-        var organization = memberships.BelongsTo(orgId) ? await Organization(orgId, ct) : null;
-        if (organization is null)
+        var organization = (visible ? await Organization(orgId, ct) : null) ?? throw Validation.NotFound("The organization");
+        if (integrationKey is null)
         {
-            throw Validation.NotFound("The organization");
-        }
-
-        switch (policy)
-        {
-            case Policies.OrgAdmin when !memberships.AdministersOrganization(orgId):
-                throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators manage members.");
-            case Policies.OrgAdmin:
-                return;
-            case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):
-                // Another event of the same organization: say nothing about it.
-                throw Validation.NotFound("The event");
-            case Policies.EntitlementsManager or Policies.ChangeSender when !memberships.ManagesEntitlements(orgId):
-                throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators and Entitlement Managers manage entitlements.");
+            switch (policy)
+            {
+                case Policies.OrgAdmin when !memberships.AdministersOrganization(orgId):
+                    throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators manage members.");
+                case Policies.OrgAdmin:
+                    // Members are managed whether or not entitlements are activated.
+                    return;
+                case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):
+                    // Another event of the same organization: say nothing about it.
+                    throw Validation.NotFound("The event");
+                case Policies.EntitlementsManager or Policies.ChangeSender when !memberships.ManagesEntitlements(orgId):
+                    throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators and Entitlement Managers manage entitlements.");
+            }
         }
 
         organization.EnsureEntitlementsActivated();

@@ -28,10 +28,7 @@ public sealed class Memberships(AppDbContext db)
     {
         var membership = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == organizationId, ct)
             ?? throw Validation.NotFound("The membership");
-        if (membership.UserId == callerId && membership.Role == Role.OrganizationAdministrator)
-        {
-            throw DomainException.Validation("membershipId", "You cannot remove your own administrator membership; ask another administrator.");
-        }
+        membership.EnsureRemovableBy(callerId);
 
         // Live pushes are addressed per user from the memberships of the moment: nothing else to revoke.
         db.Memberships.Remove(membership);

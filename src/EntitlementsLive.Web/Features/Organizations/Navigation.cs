@@ -24,7 +24,7 @@ public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQuer
         var memberships = await me.MembershipsAsync(ct);
         var userId = me.UserId;
         var user = userId is null ? null : await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).SingleOrDefaultAsync(ct);
-        var eventIds = memberships.Where(m => m.Role == Role.EventTeam).Select(m => m.EventId!.Value).ToList();
+        var eventIds = memberships.TeamEvents();
         var events = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id)).OrderBy(e => e.StartsAt)
             .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt)).ToListAsync(ct);
         _model = new NavigationModel(
@@ -32,7 +32,7 @@ public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQuer
             user?.Email ?? me.Actor,
             await orgs.Mine(memberships, ct),
             events,
-            memberships.Any(m => m.Role == Role.Ops));
+            memberships.IsOps());
         return _model;
     }
 }
