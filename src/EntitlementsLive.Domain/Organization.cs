@@ -57,12 +57,10 @@ public sealed class Pool
     public long Available { get; private set; }
 
     /// <summary>
-    /// Rule 4: a withdrawal of <paramref name="quantity"/> is allowed only while the balance covers it. The ledger
-    /// applies this condition inside its guarded update, so no concurrent writer can overdraw the pool.
+    /// Rule 4: a withdrawal is allowed only while the balance covers it. The transfer form explains a refusal
+    /// with it; the ledger's guarded update applies the same condition in SQL (tested against this one), so no
+    /// concurrent writer can overdraw the pool.
     /// </summary>
-    public static Expression<Func<Pool, bool>> Covers(long quantity) => p => p.Available >= quantity;
-
-    /// <summary>The same rule on figures already read (the transfer form explains a refusal before confirming).</summary>
     public static bool CanCover(long available, long quantity) => quantity > 0 && available >= quantity;
 
     /// <summary>Credits a new pool; existing pools are credited by one update in the database.</summary>

@@ -30,11 +30,22 @@ public sealed class CoverageChanges
     {
         // Allocations may have moved through guarded updates that bypass the change tracker: read afresh.
         db.ChangeTracker.Clear();
-        var e = await db.Events.Include(x => x.Products).SingleAsync(x => x.Id == eventId && x.OrganizationId == organizationId, ct);
+        var events = db.Events.Include(x => x.Products).Where(x => x.Id == eventId && x.OrganizationId == organizationId);
+        var e = await (change is null ? events.AsNoTracking() : events).SingleAsync(ct);
         var wasMissing = e.IsMissing;
         change?.Invoke(e);
         e.RefreshMissing();
-        await db.SaveChangesAsync(ct);
+        if (change is not null)
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        else if (e.IsMissing != wasMissing)
+        {
+            // Only the derived flag moved (a transfer): one narrow update instead of tracking the event.
+            var missing = e.IsMissing;
+            await db.Events.Where(x => x.Id == eventId).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsMissing, missing), ct);
+        }
+
         var counts = e.IsMissing != wasMissing ? await Snapshots.MissingCountsAsync(db, organizationId, now, ct) : null;
         return new CoverageChanges(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), counts);
     }

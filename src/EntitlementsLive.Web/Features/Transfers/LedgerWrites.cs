@@ -36,19 +36,25 @@ public static class LedgerWrites
         }
 
         // Rule 4: the balance is held by the update's condition (and a CHECK constraint), whatever runs at the same time.
-        var pools = db.Pools.Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code);
-        var withdrawn = await pools.Where(Pool.Covers(quantity)).ExecuteUpdateAsync(s => s
-            .SetProperty(p => p.Available, p => p.Available - quantity)
-            .SetProperty(p => p.Transferred, p => p.Transferred + quantity), ct);
-        var pool = await pools.AsNoTracking().Select(p => new { p.Purchased, p.Transferred, p.Available }).SingleOrDefaultAsync(ct);
-        if (withdrawn == 0)
+        // The condition is Pool.Covers, spelled in SQL so the update can return the new figures in the same
+        // statement; TransferTests checks it accepts exactly what the domain's rule accepts.
+        var pool = await Sql.ReturningAsync(db, """
+            UPDATE Pools SET Available = Available - @quantity, Transferred = Transferred + @quantity
+            WHERE OrganizationId = @org AND ProductCode = @product AND Available >= @quantity
+            RETURNING Purchased, Transferred, Available
+            """, r => new[] { r.GetInt64(0), r.GetInt64(1), r.GetInt64(2) }, ct,
+            ("@quantity", quantity), ("@org", organizationId), ("@product", product.Code));
+        if (pool is null)
         {
-            throw Pool.InsufficientBalance(product.Code, quantity, pool?.Available ?? 0);
+            var available = await db.Pools.Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code)
+                .Select(p => (long?)p.Available).SingleOrDefaultAsync(ct);
+            throw Pool.InsufficientBalance(product.Code, quantity, available ?? 0);
         }
 
+        var (purchased, transferred, balance) = (pool[0], pool[1], pool[2]);
         var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, change: null, ct);
         var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2 + coverage.MessageCount, ct);
-        var entry = LedgerEntry.Transfer(organizationId, eventId, product.Code, quantity, actor, now, pool!.Available, key, sequence);
+        var entry = LedgerEntry.Transfer(organizationId, eventId, product.Code, quantity, actor, now, balance, key, sequence);
         var id = (await Sql.ReturningAsync(db, """
             INSERT INTO LedgerEntries (OrganizationId, Sequence, Kind, ProductCode, Quantity, EventId, Actor, CreatedAt, Reference, BalanceAfter, IdempotencyKey, RequestFingerprint)
             VALUES (@org, @sequence, @kind, @product, @quantity, @event, @actor, @at, NULL, @balance, @key, @fingerprint)
@@ -61,7 +67,7 @@ public static class LedgerWrites
         List<OutboxMessage> messages =
         [
             LiveMessages.Transaction(organizationId, sequence, dto, now),
-            LiveMessages.Pool(organizationId, sequence + 1, new PoolDto(product.Code, product.Name, product.Kind, pool.Purchased, pool.Transferred, pool.Available), now),
+            LiveMessages.Pool(organizationId, sequence + 1, new PoolDto(product.Code, product.Name, product.Kind, purchased, transferred, balance), now),
             .. coverage.Messages(organizationId, sequence + 2, now),
         ];
         await OutboxWriter.InsertAsync(db, messages, ct);
