@@ -233,19 +233,19 @@ public class PagesTests(AppFactory app)
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 20, participants: 6);
         using var pages = await app.PagesAs(await app.NewUser(u => Membership.Administrator(u, orgId)));
-        async Task<(long Allocated, long Required)> Read()
+        async Task<(long Allocated, long Required, long Missing)> Read()
         {
             var rows = await pages.GetFromJsonAsync<JsonElement>($"/Orgs/{orgId}/Entitlements?handler=Consumption");
             var subscription = rows.EnumerateArray().Single(r => r.GetProperty("productCode").GetString() == ProductCodes.Subscription);
-            return (subscription.GetProperty("allocated").GetInt64(), subscription.GetProperty("required").GetInt64());
+            return (subscription.GetProperty("allocated").GetInt64(), subscription.GetProperty("required").GetInt64(), subscription.GetProperty("missing").GetInt64());
         }
 
-        Assert.Equal((0L, 6L), await Read());
+        Assert.Equal((0L, 6L, 6L), await Read());
         await app.With<Features.Transfers.TransferToEvent, Features.Transfers.TransferResult>(h =>
             h.Handle(orgId, eventId, new(ProductCodes.Subscription, 4, "c1"), "test", CancellationToken.None));
-        Assert.Equal((4L, 6L), await Read());
+        Assert.Equal((4L, 6L, 2L), await Read());
         await app.With<Features.Participants.ApplyParticipantChanges, Features.Participants.ParticipantChangesResult>(h =>
             h.Handle(orgId, eventId, [new("more-1", "late-arrival", ParticipantChangeType.Added, DateTime.UtcNow)], CancellationToken.None));
-        Assert.Equal((4L, 7L), await Read());
+        Assert.Equal((4L, 7L, 3L), await Read());
     }
 }

@@ -1,3 +1,4 @@
+using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
@@ -34,21 +35,24 @@ public sealed class PoolQueries(AppDbContext db, IMemoryCache cache)
     private async Task<IReadOnlyList<ProductConsumption>> Compute(int organizationId, CancellationToken ct)
     {
         var pools = await List(organizationId, ct);
-        var sums = await (from p in db.EventProducts
-                          join e in db.Events on p.EventId equals e.Id
-                          where e.OrganizationId == organizationId
-                          group p by p.ProductCode into g
-                          select new
-                          {
-                              Code = g.Key,
-                              Required = g.Sum(x => x.Required),
-                              Allocated = g.Sum(x => x.Allocated),
-                              Missing = g.Sum(x => x.Required > x.Allocated ? x.Required - x.Allocated : 0),
-                          }).ToDictionaryAsync(x => x.Code, ct);
+        var rows = from p in db.EventProducts
+                   join e in db.Events on p.EventId equals e.Id
+                   where e.OrganizationId == organizationId
+                   select p;
+        var sums = await rows.GroupBy(p => p.ProductCode)
+            .Select(g => new { Code = g.Key, Required = g.Sum(x => x.Required), Allocated = g.Sum(x => x.Allocated) })
+            .ToDictionaryAsync(x => x.Code, ct);
+        var missing = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var code in sums.Keys)
+        {
+            // Rule 3 summed in the database with the domain's own expression (a few products: one query each).
+            missing[code] = await rows.Where(p => p.ProductCode == code).SumAsync(EventProduct.MissingOf, ct);
+        }
+
         return pools.Select(p =>
         {
             var s = sums.GetValueOrDefault(p.ProductCode);
-            return new ProductConsumption(p.ProductCode, p.ProductName, p.Purchased, s?.Allocated ?? 0, s?.Required ?? 0, s?.Missing ?? 0);
+            return new ProductConsumption(p.ProductCode, p.ProductName, p.Purchased, s?.Allocated ?? 0, s?.Required ?? 0, missing.GetValueOrDefault(p.ProductCode));
         }).ToList();
     }
 
