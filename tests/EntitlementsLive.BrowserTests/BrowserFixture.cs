@@ -50,7 +50,17 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         await page.FillAsync("#Email", email);
         await page.FillAsync("#Password", "Demo!2345");
         await page.ClickAsync("[data-testid=sign-in]");
-        await page.WaitForURLAsync(BaseUrl + "/");
+        try
+        {
+            // Generous: the first sign-in of a run shares two cores with the other test assemblies.
+            await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 45_000 });
+        }
+        catch (TimeoutException ex)
+        {
+            var body = await page.InnerTextAsync("body");
+            throw new TimeoutException($"Signing in as {email} did not reach the home page; the page at {page.Url} says: {body[..Math.Min(body.Length, 600)]}", ex);
+        }
+
         return page;
     }
 
