@@ -1,5 +1,15 @@
 namespace EntitlementsLive.Domain;
 
+/// <summary>What an organization's integration key may do.</summary>
+public enum IntegrationScope
+{
+    /// <summary>Send participant changes and read batch status (a registration system).</summary>
+    ParticipantChanges = 0,
+
+    /// <summary>Sync the organization's events from the platform.</summary>
+    Events = 1,
+}
+
 /// <summary>
 /// Rule 8 and rule 12: who may do what, from a user's memberships. The web app's authorization policies
 /// and the live pushes both ask here.

@@ -8,6 +8,15 @@ public enum EventStatus
     Past = 1,
 }
 
+/// <summary>Where the platform says an event stands. Rule 11: test and cancelled events require nothing.</summary>
+public enum ProductionStatus
+{
+    Production = 0,
+    Preproduction = 1,
+    Test = 2,
+    Cancelled = 3,
+}
+
 /// <summary>An event of an organization, with counters kept incrementally as participants change.</summary>
 public sealed class Event
 {
@@ -21,16 +30,7 @@ public sealed class Event
 
     public Event(int organizationId, string name, DateTime startsAt, DateTime endsAt)
     {
-        if (string.IsNullOrWhiteSpace(name))
-        {
-            throw DomainException.Validation("name", "An event needs a name.");
-        }
-
-        if (endsAt <= startsAt)
-        {
-            throw DomainException.Validation("endsAt", "An event must end after it starts.");
-        }
-
+        ValidateSchedule(name, startsAt, endsAt);
         OrganizationId = organizationId;
         Name = name;
         StartsAt = startsAt;
@@ -47,6 +47,14 @@ public sealed class Event
     public DateTime StartsAt { get; private set; }
 
     public DateTime EndsAt { get; private set; }
+
+    /// <summary>The platform's own id of the event, for its idempotent sync (unique per organization).</summary>
+    public string? ExternalRef { get; private set; }
+
+    public ProductionStatus ProductionStatus { get; private set; }
+
+    /// <summary>Rule 11: only events in production or preproduction require entitlements.</summary>
+    public bool RequiresEntitlements => ProductionStatus is ProductionStatus.Production or ProductionStatus.Preproduction;
 
     /// <summary>Rule 1: participants that count (not cancelled, or cancelled after activating the app).</summary>
     public int CountedParticipants { get; private set; }
@@ -87,14 +95,12 @@ public sealed class Event
         var row = _products.Find(p => p.ProductCode == moduleCode);
         if (row is null)
         {
-            _products.Add(new EventProduct(moduleCode, required: 1));
-        }
-        else
-        {
-            row.Require(1);
+            row = new EventProduct(moduleCode, required: 0);
+            _products.Add(row);
         }
 
-        RefreshMissing();
+        row.Use(true);
+        Recompute();
     }
 
     /// <summary>Rule 2: participants changed by <paramref name="delta"/>; the event requires one subscription per counted participant.</summary>
@@ -102,12 +108,65 @@ public sealed class Event
     {
         CountedParticipants += delta.Counted;
         ActivatedParticipants += delta.Activated;
-        Subscription.Require(CountedParticipants);
+        Recompute();
+    }
+
+    /// <summary>
+    /// The platform's view of the event (its sync). Dropping a module lowers what is required, never what was
+    /// allocated (rule 5); a test or cancelled event requires nothing (rule 11). Returns whether anything changed.
+    /// </summary>
+    public bool Sync(string externalRef, string name, DateTime startsAt, DateTime endsAt, ProductionStatus status, IReadOnlyCollection<string> modules)
+    {
+        var before = Fingerprint();
+        ValidateSchedule(name, startsAt, endsAt);
+        (ExternalRef, Name, StartsAt, EndsAt, ProductionStatus) = (externalRef, name, startsAt, endsAt, status);
+        foreach (var row in _products.Where(p => p.ProductCode != ProductCodes.Subscription))
+        {
+            row.Use(modules.Contains(row.ProductCode));
+        }
+
+        foreach (var module in modules.Where(m => !_products.Exists(p => p.ProductCode == m)))
+        {
+            var row = new EventProduct(module, required: 0);
+            row.Use(true);
+            _products.Add(row);
+        }
+
+        Recompute();
+        return Fingerprint() != before;
+    }
+
+    /// <summary>The modules the event uses, as the platform last said.</summary>
+    public IReadOnlyList<string> Modules => _products.Where(p => p.InUse).Select(p => p.ProductCode).Order(StringComparer.Ordinal).ToList();
+
+    private string Fingerprint() => FormattableString.Invariant(
+        $"{ExternalRef}|{Name}|{StartsAt:O}|{EndsAt:O}|{ProductionStatus}|{IsMissing}|{string.Join(",", _products.Select(p => $"{p.ProductCode}:{p.InUse}:{p.Required}"))}");
+
+    /// <summary>Rules 2 and 11: what each product requires now.</summary>
+    private void Recompute()
+    {
+        foreach (var row in _products)
+        {
+            row.Require(!RequiresEntitlements ? 0
+                : row.ProductCode == ProductCodes.Subscription ? CountedParticipants
+                : row.InUse ? 1 : 0);
+        }
+
         RefreshMissing();
     }
 
-    private EventProduct Subscription => _products.Find(p => p.ProductCode == ProductCodes.Subscription)
-        ?? throw new InvalidOperationException("Every event has a subscription row.");
+    private static void ValidateSchedule(string name, DateTime startsAt, DateTime endsAt)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw DomainException.Validation("name", "An event needs a name.");
+        }
+
+        if (endsAt <= startsAt)
+        {
+            throw DomainException.Validation("endsAt", "An event must end after it starts.");
+        }
+    }
 
     /// <summary>Rule 3: the event is missing entitlements when any product is short.</summary>
     public void RefreshMissing() => IsMissing = _products.Exists(p => p.Missing > 0);
@@ -162,5 +221,10 @@ public sealed class EventProduct
     /// <summary>The same rule on figures already read.</summary>
     public static bool AcceptsAllocation(ProductKind kind, long allocated) => kind != ProductKind.Module || allocated == 0;
 
+    /// <summary>For a module: whether the event uses it (what it requires follows from this and the event's status).</summary>
+    public bool InUse { get; private set; }
+
     public void Require(long required) => Required = required;
+
+    public void Use(bool inUse) => InUse = inUse;
 }

@@ -291,3 +291,55 @@ public class AccessTests
         Assert.False(ops.BelongsTo(1));
     }
 }
+
+/// <summary>Rule 11 and the platform's sync: test and cancelled events require nothing; allocations stay.</summary>
+public class EventSyncTests
+{
+    private static readonly DateTime Start = new(2026, 6, 1, 9, 0, 0, DateTimeKind.Utc);
+
+    private static Event Synced(ProductionStatus status, params string[] modules)
+    {
+        var e = new Event(1, "E", Start, Start.AddHours(8));
+        e.Sync("ref-1", "E", Start, Start.AddHours(8), status, modules);
+        e.ApplyCounters(new CounterDelta(3, 0));
+        return e;
+    }
+
+    [Theory]
+    [InlineData(ProductionStatus.Production, true)]
+    [InlineData(ProductionStatus.Preproduction, true)]
+    [InlineData(ProductionStatus.Test, false)]
+    [InlineData(ProductionStatus.Cancelled, false)]
+    public void OnlyProductionAndPreproductionEvents_RequireEntitlements(ProductionStatus status, bool requires)
+    {
+        var e = Synced(status, ProductCodes.LeadRetrieval);
+
+        Assert.Equal(requires, e.IsMissing);
+        Assert.Equal(requires ? 3 : 0, e.Products.Single(p => p.ProductCode == ProductCodes.Subscription).Required);
+        Assert.Equal(requires ? 1 : 0, e.Products.Single(p => p.ProductCode == ProductCodes.LeadRetrieval).Required);
+    }
+
+    [Fact]
+    public void DroppingAModule_LowersWhatIsRequired_AndTheSameSyncAgainChangesNothing()
+    {
+        var e = Synced(ProductionStatus.Production, ProductCodes.LeadRetrieval, ProductCodes.Gamification);
+
+        Assert.True(e.Sync("ref-1", "E", Start, Start.AddHours(8), ProductionStatus.Production, [ProductCodes.Gamification]));
+        Assert.False(e.Sync("ref-1", "E", Start, Start.AddHours(8), ProductionStatus.Production, [ProductCodes.Gamification]));
+
+        Assert.Equal(0, e.Products.Single(p => p.ProductCode == ProductCodes.LeadRetrieval).Required);
+        Assert.Equal([ProductCodes.Gamification], e.Modules);
+    }
+
+    [Fact]
+    public void SwitchingBackToProduction_RequiresAgain_WhatTheEventUses()
+    {
+        var e = Synced(ProductionStatus.Test, ProductCodes.LeadRetrieval);
+        Assert.False(e.IsMissing);
+
+        e.Sync("ref-1", "E", Start, Start.AddHours(8), ProductionStatus.Production, [ProductCodes.LeadRetrieval]);
+
+        Assert.True(e.IsMissing);
+        Assert.Equal(1, e.Products.Single(p => p.ProductCode == ProductCodes.LeadRetrieval).Required);
+    }
+}

@@ -206,6 +206,36 @@ public class AuthorizationMatrixTests(AppFactory app)
         Assert.Equal(expected, (int)response.StatusCode);
     }
 
+    [Theory]
+    [InlineData(Anonymous, "{acme}", 401)]
+    [InlineData(AcmeAdmin, "{acme}", 200)]
+    [InlineData(Manager, "{acme}", 200)]
+    [InlineData(Team, "{acme}", 403)]
+    [InlineData(GlobexAdmin, "{acme}", 404)]
+    [InlineData(Ops, "{acme}", 404)]
+    [InlineData(InitechAdmin, "{initech}", 403)]
+    public async Task Api_EventSync_IsForTheOrganizationsManagers(string user, string org, int expected)
+    {
+        await app.EnsureAcmeManager();
+        using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
+        var before = await app.Fingerprint();
+        var body = new { name = "Matrix event", startsAt = "2027-01-10T09:00:00Z", endsAt = "2027-01-11T18:00:00Z", status = "production", modules = Array.Empty<string>() };
+
+        // The reference of an event the demo data's organization already holds, so a success is an update (200).
+        var response = await client.PutAsJsonAsync(await Resolve($"/api/orgs/{org}/events/by-ref/matrix-event"), body);
+        if (expected == 200 && response.StatusCode == System.Net.HttpStatusCode.Created)
+        {
+            response = await client.PutAsJsonAsync(await Resolve($"/api/orgs/{org}/events/by-ref/matrix-event"), body);
+        }
+
+        Assert.Equal(expected, (int)response.StatusCode);
+        if (expected >= 400)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(before, await app.Fingerprint());
+        }
+    }
+
     [Fact]
     public async Task Login_WithWrongPassword_Answers401_WithoutSayingWhichPartWasWrong()
     {

@@ -76,6 +76,10 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
     public void Configure(EntityTypeBuilder<Event> b)
     {
         b.Property(e => e.Name).HasMaxLength(200);
+        b.Property(e => e.ExternalRef).HasMaxLength(200);
+        b.HasIndex(e => new { e.OrganizationId, e.ExternalRef }).IsUnique();
+        b.Ignore(e => e.Modules);
+        b.Ignore(e => e.RequiresEntitlements);
         b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);
         b.HasMany(e => e.Products).WithOne().HasForeignKey(p => p.EventId);
         b.Navigation(e => e.Products).UsePropertyAccessMode(PropertyAccessMode.Field);
@@ -178,6 +182,11 @@ internal sealed class IntegrationKeyConfiguration : IEntityTypeConfiguration<Int
         b.Property(x => x.Prefix).HasMaxLength(32);
         b.Property(x => x.SecretHash).HasMaxLength(128);
         b.HasIndex(x => x.Prefix).IsUnique();
+        b.Property(x => x.Scopes).HasMaxLength(200).HasConversion(
+            v => string.Join(',', v.Select(s => s.ToString())),
+            v => v.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<IntegrationScope>).ToList(),
+            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<IntegrationScope>>(
+                (a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, s) => HashCode.Combine(h, s)), v => v.ToList()));
         b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
     }
 }

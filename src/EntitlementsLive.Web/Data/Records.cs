@@ -62,4 +62,7 @@ public sealed class IntegrationKey
     public DateTime? RevokedAt { get; set; }
 
     public DateTime? LastUsedAt { get; set; }
+
+    /// <summary>What the key may do.</summary>
+    public List<IntegrationScope> Scopes { get; set; } = [IntegrationScope.ParticipantChanges];
 }

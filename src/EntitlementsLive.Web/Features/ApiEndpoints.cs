@@ -36,6 +36,7 @@ public static class ApiEndpoints
         var eventMember = api.MapGroup("/orgs/{orgId:int}/events/{eventId:int}").RequireAuthorization(Policies.EventMember);
         var changeSender = api.MapGroup("/orgs/{orgId:int}").RequireAuthorization(Policies.ChangeSender);
         var ops = api.MapGroup("/orgs/{orgId:int}").RequireAuthorization(Policies.Ops);
+        var eventSync = api.MapGroup("/orgs/{orgId:int}").RequireAuthorization(Policies.EventSync);
         var orgAdmin = api.MapGroup("/orgs/{orgId:int}").RequireAuthorization(Policies.OrgAdmin);
 
         manage.MapGet("/pools", async (int orgId, PoolQueries pools, CancellationToken ct) =>
@@ -53,9 +54,17 @@ public static class ApiEndpoints
             return TypedResults.Ok(new
             {
                 e.Id, e.Name, e.StartsAt, e.EndsAt, e.Status, e.Missing, e.CountedParticipants, e.ActivatedParticipants, e.Products,
-                details.Transactions,
+                e.ExternalRef, e.ProductionStatus, details.Transactions,
             });
         }).WithSummary("One event's coverage, and the transfers it received when the caller manages entitlements.");
+
+        eventSync.MapPut("/events/by-ref/{externalRef}", async (int orgId, string externalRef, EventSyncRequest body, SyncEvent sync, CancellationToken ct) =>
+        {
+            var result = await sync.Handle(orgId, externalRef, body, ct);
+            return result.Created
+                ? Results.Created($"/api/orgs/{orgId}/events/{result.Event.Id}/entitlements", result.Event)
+                : Results.Ok(result.Event);
+        }).WithSummary("The platform's idempotent upsert of an event by its own reference: name, dates, production status, modules.");
 
         manage.MapPost("/events/{eventId:int}/transfers", async (int orgId, int eventId, TransferRequest body, CurrentUser me, TransferToEvent transfer, CancellationToken ct) =>
         {

@@ -42,6 +42,7 @@ public static class FeatureServices
         services.AddScoped<AnnouncePastEvents>();
         services.AddScoped<PruneOutbox>();
         services.AddScoped<ProductCatalog>();
+        services.AddScoped<SyncEvent>();
         return services;
     }
 }

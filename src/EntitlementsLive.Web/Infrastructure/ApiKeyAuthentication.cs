@@ -33,6 +33,7 @@ public sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeOpt
             new Claim(ClaimTypes.NameIdentifier, "integration:" + key.Id),
             new Claim(ClaimTypes.Name, "integration: " + key.Name),
             new Claim(OrganizationClaim, key.OrganizationId.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            .. key.Scopes.Select(s => new Claim(Features.Access.Policies.IntegrationScopeClaim, s.ToString())),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }

@@ -32,6 +32,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalRef")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsMissing")
                         .HasColumnType("INTEGER");
 
@@ -46,12 +50,18 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<bool>("PastAnnounced")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ProductionStatus")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("StartsAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "EndsAt");
+
+                    b.HasIndex("OrganizationId", "ExternalRef")
+                        .IsUnique();
 
                     b.HasIndex("OrganizationId", "StartsAt");
 
@@ -74,6 +84,9 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Allocated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InUse")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Required")
@@ -491,6 +504,11 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SecretHash")

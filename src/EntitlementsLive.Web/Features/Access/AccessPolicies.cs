@@ -23,8 +23,14 @@ public static class Policies
     /// <summary>Platform staff (any organization).</summary>
     public const string Ops = nameof(Ops);
 
-    /// <summary>Sends participant changes: an integration key of the organization, or its entitlement managers.</summary>
+    /// <summary>Sends participant changes: an integration key of the organization with that scope, or its entitlement managers.</summary>
     public const string ChangeSender = nameof(ChangeSender);
+
+    /// <summary>Syncs events from the platform: an integration key of the organization with the events scope, or its entitlement managers.</summary>
+    public const string EventSync = nameof(EventSync);
+
+    /// <summary>The claims an integration key carries: one per scope.</summary>
+    public const string IntegrationScopeClaim = "el:integration-scope";
 
     /// <summary>The claim an integration key carries: the organization it belongs to.</summary>
     public const string IntegrationOrganizationClaim = "el:integration-org";
@@ -37,12 +43,14 @@ public static class Policies
             .AddPolicy(EntitlementsManager, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EntitlementsManager)))
             .AddPolicy(EventMember, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EventMember)))
             .AddPolicy(Ops, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(Ops)))
-            .AddPolicy(ChangeSender, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(ChangeSender)));
+            .AddPolicy(ChangeSender, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(ChangeSender, IntegrationScope.ParticipantChanges)))
+            .AddPolicy(EventSync, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EventSync, IntegrationScope.Events)));
         return services;
     }
 }
 
-public sealed record AccessRequirement(string Policy) : IAuthorizationRequirement;
+/// <summary>A policy's requirement; <paramref name="KeyScope"/> is set where an integration key may call too.</summary>
+public sealed record AccessRequirement(string Policy, IntegrationScope? KeyScope = null) : IAuthorizationRequirement;
 
 /// <summary>Why access was refused: a 404 for what the caller may not know exists, a 403 with a reason otherwise.</summary>
 public sealed class AccessRefusal(IAuthorizationHandler handler, DomainException error) : AuthorizationFailureReason(handler, error.Message)
@@ -62,7 +70,7 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
         var ct = http?.RequestAborted ?? CancellationToken.None;
         try
         {
-            await Check(requirement.Policy, context.User, RouteInt(http, "orgId"), RouteInt(http, "eventId"), ct);
+            await Check(requirement, context.User, RouteInt(http, "orgId"), RouteInt(http, "eventId"), ct);
             context.Succeed(requirement);
         }
         catch (DomainException refusal)
@@ -71,8 +79,9 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
         }
     }
 
-    private async Task Check(string policy, ClaimsPrincipal user, int? organizationId, int? eventId, CancellationToken ct)
+    private async Task Check(AccessRequirement requirement, ClaimsPrincipal user, int? organizationId, int? eventId, CancellationToken ct)
     {
+        var policy = requirement.Policy;
         var memberships = await me.MembershipsAsync(ct);
         if (policy == Policies.Ops)
         {
@@ -90,14 +99,19 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
             throw new InvalidOperationException($"The {policy} policy needs an organization in the route.");
         }
 
-        // An integration key belongs to one organization and may only send its participant changes.
-        var integrationKey = policy == Policies.ChangeSender ? user.FindFirstValue(Policies.IntegrationOrganizationClaim) : null;
+        // An integration key belongs to one organization and may only do what its scopes say.
+        var integrationKey = requirement.KeyScope is null ? null : user.FindFirstValue(Policies.IntegrationOrganizationClaim);
         var visible = integrationKey is null
             ? memberships.BelongsTo(orgId)
             : integrationKey == orgId.ToString(CultureInfo.InvariantCulture);
 
         // Another organization's ids answer as if they did not exist.
         var organization = (visible ? await Organization(orgId, ct) : null) ?? throw Validation.NotFound("The organization");
+        if (integrationKey is not null && !user.HasClaim(Policies.IntegrationScopeClaim, requirement.KeyScope!.Value.ToString()))
+        {
+            throw new DomainException(ErrorCodes.Forbidden, $"This integration key does not have the {Names.Of(requirement.KeyScope.Value)} scope.");
+        }
+
         if (integrationKey is null)
         {
             switch (policy)
@@ -110,7 +124,7 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
                 case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):
                     // Another event of the same organization: say nothing about it.
                     throw Validation.NotFound("The event");
-                case Policies.EntitlementsManager or Policies.ChangeSender when !memberships.ManagesEntitlements(orgId):
+                case Policies.EntitlementsManager or Policies.ChangeSender or Policies.EventSync when !memberships.ManagesEntitlements(orgId):
                     throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators and Entitlement Managers manage entitlements.");
             }
         }

@@ -7,9 +7,9 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Integrations;
 
-public sealed record CreateKeyRequest(string? Name);
+public sealed record CreateKeyRequest(string? Name, IReadOnlyList<string>? Scopes = null);
 
-public sealed record IntegrationKeyDto(int Id, string Name, string Prefix, string CreatedBy, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt);
+public sealed record IntegrationKeyDto(int Id, string Name, string Prefix, IReadOnlyList<IntegrationScope> Scopes, string CreatedBy, DateTime CreatedAt, DateTime? RevokedAt, DateTime? LastUsedAt);
 
 /// <summary>The key itself is returned once, at creation; only its hash is stored.</summary>
 public sealed record CreatedKey(IntegrationKeyDto Key, string Secret);
@@ -21,19 +21,41 @@ public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock)
 
     public async Task<CreatedKey> Create(int organizationId, CreateKeyRequest request, string actor, CancellationToken ct)
     {
+        var check = new Validation();
         var name = request.Name?.Trim();
         if (string.IsNullOrEmpty(name) || name.Length > 100)
         {
-            throw DomainException.Validation("name", "Name the key (at most 100 characters), e.g. the registration system it is for.");
+            check.Add("name", "Name the key (at most 100 characters), e.g. the registration system it is for.");
         }
+
+        var scopes = new List<IntegrationScope>();
+        foreach (var text in request.Scopes ?? [Names.Of(IntegrationScope.ParticipantChanges)])
+        {
+            if (!Names.TryParse<IntegrationScope>(text, out var scope))
+            {
+                check.Add("scopes", $"Unknown scope {text}: use {string.Join(" or ", Enum.GetValues<IntegrationScope>().Select(Names.Of))}.");
+            }
+            else if (!scopes.Contains(scope))
+            {
+                scopes.Add(scope);
+            }
+        }
+
+        if (request.Scopes is { Count: 0 })
+        {
+            check.Add("scopes", "Give the key at least one scope.");
+        }
+
+        check.ThrowIfInvalid();
 
         var prefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var key = new IntegrationKey
         {
             OrganizationId = organizationId,
-            Name = name,
+            Name = name!,
             Prefix = prefix,
+            Scopes = scopes,
             SecretHash = Hash(secret),
             CreatedBy = actor,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
@@ -76,5 +98,5 @@ public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock)
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
-    private static IntegrationKeyDto ToDto(IntegrationKey k) => new(k.Id, k.Name, k.Prefix, k.CreatedBy, k.CreatedAt, k.RevokedAt, k.LastUsedAt);
+    private static IntegrationKeyDto ToDto(IntegrationKey k) => new(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedBy, k.CreatedAt, k.RevokedAt, k.LastUsedAt);
 }

@@ -18,7 +18,9 @@ public sealed record EventDto(
     bool Missing,
     int CountedParticipants,
     int ActivatedParticipants,
-    IReadOnlyList<EventProductDto> Products);
+    IReadOnlyList<EventProductDto> Products,
+    string? ExternalRef,
+    ProductionStatus ProductionStatus);
 
 public sealed record TransactionDto(
     long Id,
@@ -39,7 +41,7 @@ public sealed record MissingCounts(int LiveEventsMissing, int PastEventsMissing)
 public static class Names
 {
     /// <summary>An enum as the JSON contract spells it (see <see cref="JsonContract"/>), for pages and exports.</summary>
-    public static string Of<T>(T value) where T : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+    public static string Of<T>(T value) where T : struct, Enum => JsonContract.EnumNames.ConvertName(value.ToString());
 
     /// <summary>A role as people read it.</summary>
     public static string Label(Role role) => role switch
@@ -50,12 +52,12 @@ public static class Names
         _ => "Ops",
     };
 
-    /// <summary>Reads an enum spelled as the contract spells it (case aside); numbers and unknown names are refused.</summary>
+    /// <summary>Reads an enum spelled exactly as the contract spells it; numbers, other cases and unknown names are refused.</summary>
     public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
     {
         foreach (var candidate in Enum.GetValues<T>())
         {
-            if (string.Equals(Of(candidate), text?.Trim(), StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Of(candidate), text, StringComparison.Ordinal))
             {
                 value = candidate;
                 return true;

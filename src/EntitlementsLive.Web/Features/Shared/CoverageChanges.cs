@@ -46,7 +46,13 @@ public sealed class CoverageChanges
             await db.Events.Where(x => x.Id == eventId).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsMissing, missing), ct);
         }
 
-        var counts = e.IsMissing != wasMissing ? await Snapshots.MissingCountsAsync(db, organizationId, now, ct) : null;
+        return await ForAsync(db, e, wasMissing, now, ct);
+    }
+
+    /// <summary>The messages of an event already saved; the organization's counts when it turned red or back.</summary>
+    public static async Task<CoverageChanges> ForAsync(AppDbContext db, Event e, bool wasMissing, DateTime now, CancellationToken ct)
+    {
+        var counts = e.IsMissing != wasMissing ? await Snapshots.MissingCountsAsync(db, e.OrganizationId, now, ct) : null;
         return new CoverageChanges(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), counts);
     }
 

@@ -6,18 +6,22 @@ namespace EntitlementsLive.Web.Features.Shared;
 
 /// <summary>
 /// How the JSON contract of API.md spells things, for the API, the hub, the outbox and stored batches alike:
-/// camelCase names, enums as strings in lower camel case ("purchase", "live", "module", "done"), roles as
-/// their names ("OrganizationAdministrator"). Inside C#, kinds, roles and statuses are enums.
+/// camelCase names, enums as lower-case strings with hyphens between words ("purchase", "live", "module",
+/// "participant-changes"), roles as their names ("OrganizationAdministrator"). Inside C#, kinds, roles and statuses are enums.
 /// </summary>
 public static class JsonContract
 {
+    /// <summary>How an enum value is spelled in the contract (and in pages, exports and stored batches).</summary>
+    public static readonly JsonNamingPolicy EnumNames = JsonNamingPolicy.KebabCaseLower;
+
+    // Declared after EnumNames: static fields initialize in order.
     public static readonly JsonSerializerOptions Options = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        // The first converter that fits wins: roles keep their names, every other enum is camelCase.
+        // The first converter that fits wins: roles keep their names, every other enum is kebab-case.
         options.Converters.Add(new JsonStringEnumConverter<Role>(allowIntegerValues: false));
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new JsonStringEnumConverter(EnumNames, allowIntegerValues: false));
         return options;
     }
 }

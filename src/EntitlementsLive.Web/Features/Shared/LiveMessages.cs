@@ -15,7 +15,7 @@ public static class LiveMessages
 
     public static OutboxMessage Coverage(int organizationId, long sequence, EventDto c, DateTime now) =>
         OutboxWriter.Message(organizationId, sequence, MessageTypes.EventCoverageChanged, OutboxWriter.EventKey(c.Id), c.Id,
-            new EventCoverageChangedMessage(organizationId, sequence, c.Id, c.Name, c.Status, c.Missing, c.CountedParticipants, c.ActivatedParticipants, c.Products), now);
+            new EventCoverageChangedMessage(organizationId, sequence, c.Id, c.Name, c.Status, c.Missing, c.CountedParticipants, c.ActivatedParticipants, c.Products, c.ExternalRef, c.ProductionStatus), now);
 
     public static OutboxMessage Missing(int organizationId, long sequence, MissingCounts counts, DateTime now) =>
         OutboxWriter.Message(organizationId, sequence, MessageTypes.MissingEntitlementsChanged, OutboxWriter.OrganizationKey, null,

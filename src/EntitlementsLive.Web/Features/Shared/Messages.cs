@@ -22,7 +22,9 @@ public sealed record EventCoverageChangedMessage(
     bool Missing,
     int CountedParticipants,
     int ActivatedParticipants,
-    IReadOnlyList<EventProductDto> Products) : LiveMessage;
+    IReadOnlyList<EventProductDto> Products,
+    string? ExternalRef,
+    ProductionStatus ProductionStatus) : LiveMessage;
 
 public sealed record MissingEntitlementsChangedMessage(int OrgId, long Sequence, int LiveEventsMissing, int PastEventsMissing) : LiveMessage;
 

@@ -14,6 +14,9 @@ public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, Auto
     [BindProperty]
     public string? Name { get; set; }
 
+    [BindProperty]
+    public List<string> Scopes { get; set; } = [];
+
     public string? NewSecret { get; private set; }
 
     public string? Error { get; private set; }
@@ -28,7 +31,7 @@ public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, Auto
     {
         try
         {
-            NewSecret = (await keys.Create(OrgId, new CreateKeyRequest(Name), me.Actor, ct)).Secret;
+            NewSecret = (await keys.Create(OrgId, new CreateKeyRequest(Name, Scopes), me.Actor, ct)).Secret;
             Name = null;
         }
         catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)

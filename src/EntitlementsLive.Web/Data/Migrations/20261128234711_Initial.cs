@@ -245,6 +245,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     StartsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     EndsAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ExternalRef = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ProductionStatus = table.Column<int>(type: "INTEGER", nullable: false),
                     CountedParticipants = table.Column<int>(type: "INTEGER", nullable: false),
                     ActivatedParticipants = table.Column<int>(type: "INTEGER", nullable: false),
                     IsMissing = table.Column<bool>(type: "INTEGER", nullable: false),
@@ -275,7 +277,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                     CreatedBy = table.Column<string>(type: "TEXT", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     RevokedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true)
+                    LastUsedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Scopes = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -324,7 +327,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                     EventId = table.Column<int>(type: "INTEGER", nullable: false),
                     ProductCode = table.Column<string>(type: "TEXT", nullable: false),
                     Required = table.Column<long>(type: "INTEGER", nullable: false),
-                    Allocated = table.Column<long>(type: "INTEGER", nullable: false)
+                    Allocated = table.Column<long>(type: "INTEGER", nullable: false),
+                    InUse = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -539,6 +543,12 @@ namespace EntitlementsLive.Web.Data.Migrations
                 name: "IX_Events_OrganizationId_EndsAt",
                 table: "Events",
                 columns: new[] { "OrganizationId", "EndsAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Events_OrganizationId_ExternalRef",
+                table: "Events",
+                columns: new[] { "OrganizationId", "ExternalRef" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Events_OrganizationId_IsMissing_EndsAt",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EntitlementsLive.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128225932_Initial")]
+    [Migration("20261128234711_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -35,6 +35,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<DateTime>("EndsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalRef")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("IsMissing")
                         .HasColumnType("INTEGER");
 
@@ -49,12 +53,18 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<bool>("PastAnnounced")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ProductionStatus")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("StartsAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "EndsAt");
+
+                    b.HasIndex("OrganizationId", "ExternalRef")
+                        .IsUnique();
 
                     b.HasIndex("OrganizationId", "StartsAt");
 
@@ -77,6 +87,9 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Allocated")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InUse")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Required")
@@ -494,6 +507,11 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scopes")
+                        .IsRequired()
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SecretHash")

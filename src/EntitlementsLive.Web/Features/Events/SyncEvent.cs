@@ -1,0 +1,124 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Features.Events;
+
+public sealed record EventSyncRequest(string? Name, string? StartsAt, string? EndsAt, string? Status, IReadOnlyList<string?>? Modules);
+
+/// <summary>The event as synced, and whether this call created it.</summary>
+public sealed record EventSyncResult(EventDto Event, bool Created);
+
+/// <summary>
+/// The platform tells which events exist, by its own reference: an idempotent upsert. A change of modules or
+/// status recomputes what the event requires (rules 2 and 11) and is pushed live; the same body again
+/// changes and pushes nothing.
+/// </summary>
+public sealed partial class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+{
+    public const int MaxLength = 200;
+
+    /// <summary>Instants outside this window are surely a mistake (year 1, a swapped field).</summary>
+    private static readonly DateTime Earliest = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime Latest = new(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    public async Task<EventSyncResult> Handle(int organizationId, string externalRef, EventSyncRequest request, CancellationToken ct)
+    {
+        var (name, startsAt, endsAt, status, modules) = await Validate(externalRef, request, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var tx = await db.Database.BeginWriteAsync(ct);
+        var e = await db.Events.Include(x => x.Products)
+            .SingleOrDefaultAsync(x => x.OrganizationId == organizationId && x.ExternalRef == externalRef, ct);
+        var created = e is null;
+        if (e is null)
+        {
+            e = new Event(organizationId, name, startsAt, endsAt);
+            db.Events.Add(e);
+        }
+
+        var wasMissing = !created && e.IsMissing;
+        if (!e.Sync(externalRef, name, startsAt, endsAt, status, modules) && !created)
+        {
+            // The same body again: nothing written, nothing pushed.
+            return new EventSyncResult(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), Created: false);
+        }
+
+        await db.SaveChangesAsync(ct);
+        var coverage = await CoverageChanges.ForAsync(db, e, wasMissing, now, ct);
+        await coverage.WriteAsync(db, organizationId, now, ct);
+        await tx.CommitAsync(ct);
+        notifier.Committed(organizationId);
+        return new EventSyncResult(coverage.Coverage, created);
+    }
+
+    private async Task<(string Name, DateTime StartsAt, DateTime EndsAt, ProductionStatus Status, IReadOnlyList<string> Modules)> Validate(
+        string externalRef, EventSyncRequest request, CancellationToken ct)
+    {
+        var check = new Validation();
+        if (string.IsNullOrWhiteSpace(externalRef) || externalRef.Length > MaxLength || externalRef.Any(char.IsControl))
+        {
+            check.Add("externalRef", $"The event's reference must be 1 to {MaxLength} printable characters.");
+        }
+
+        var name = request.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > MaxLength || name.Any(char.IsControl))
+        {
+            check.Add("name", $"Name the event (1 to {MaxLength} printable characters).");
+        }
+
+        var startsAt = Instant(check, "startsAt", request.StartsAt);
+        var endsAt = Instant(check, "endsAt", request.EndsAt);
+        if (startsAt is not null && endsAt is not null && endsAt <= startsAt)
+        {
+            check.Add("endsAt", "An event must end after it starts.");
+        }
+
+        if (!Names.TryParse<ProductionStatus>(request.Status, out var status))
+        {
+            check.Add("status", $"status must be {string.Join(", ", Enum.GetValues<ProductionStatus>().Select(Names.Of))}.");
+        }
+
+        var catalog = await Snapshots.ProductsAsync(db, ct);
+        var modules = new List<string>();
+        foreach (var code in request.Modules ?? [])
+        {
+            if (code is null || !catalog.TryGetValue(code, out var product) || product.Kind != ProductKind.Module)
+            {
+                check.Add("modules", $"{code ?? "null"} is not an Advanced Module product.");
+            }
+            else if (!modules.Contains(code))
+            {
+                modules.Add(code);
+            }
+        }
+
+        check.ThrowIfInvalid();
+        return (name!, startsAt!.Value, endsAt!.Value, status, modules);
+    }
+
+    /// <summary>An ISO 8601 instant with its offset (or Z), within a sane window.</summary>
+    private static DateTime? Instant(Validation check, string field, string? text)
+    {
+        if (text is null || !OffsetPattern().IsMatch(text)
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        {
+            check.Add(field, $"{field} must be an ISO 8601 date and time with its offset, e.g. 2027-03-01T09:00:00+01:00.");
+            return null;
+        }
+
+        var utc = value.UtcDateTime;
+        if (utc < Earliest || utc >= Latest)
+        {
+            check.Add(field, $"{field} must fall between 2000 and 2100.");
+            return null;
+        }
+
+        return utc;
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    private static partial Regex OffsetPattern();
+}
