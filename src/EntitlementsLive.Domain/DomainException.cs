@@ -39,4 +39,5 @@ public static class ErrorCodes
     public const string EntitlementsNotActivated = "entitlements-not-activated";
     public const string Forbidden = "forbidden";
     public const string BatchTooLarge = "batch-too-large";
+    public const string ProductExists = "product-exists";
 }

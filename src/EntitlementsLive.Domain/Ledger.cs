@@ -4,6 +4,9 @@ public enum LedgerKind
 {
     Purchase = 0,
     Transfer = 1,
+
+    /// <summary>Rule 10: a compensating entry that corrects a purchase recorded wrong (never an edit).</summary>
+    Adjustment = 2,
 }
 
 /// <summary>Rule 5: transfers are final. The database refuses UPDATE and DELETE on ledger rows with this message.</summary>
@@ -40,6 +43,9 @@ public sealed class LedgerEntry
     public DateTime CreatedAt { get; private set; }
 
     public string? Reference { get; private set; }
+
+    /// <summary>Why an adjustment was made (required for adjustments, absent otherwise).</summary>
+    public string? Reason { get; private set; }
 
     /// <summary>The pool's available balance right after this row.</summary>
     public long BalanceAfter { get; private set; }
@@ -80,6 +86,30 @@ public sealed class LedgerEntry
         RequestFingerprint = TransferFingerprint(eventId, productCode, quantity),
         Sequence = sequence,
     };
+
+    /// <summary>Rule 10: <paramref name="quantity"/> is signed (a correction up or down) and never zero; a reason is required.</summary>
+    public static LedgerEntry Adjustment(int organizationId, string productCode, long quantity, string actor, DateTime at,
+        string reason, string reference, long balanceAfter, string idempotencyKey, long sequence) => new()
+    {
+        OrganizationId = organizationId,
+        Kind = LedgerKind.Adjustment,
+        ProductCode = productCode,
+        Quantity = quantity,
+        Actor = actor,
+        CreatedAt = at,
+        Reason = reason,
+        Reference = reference,
+        BalanceAfter = balanceAfter,
+        IdempotencyKey = idempotencyKey,
+        RequestFingerprint = AdjustmentFingerprint(productCode, quantity, reason, reference),
+        Sequence = sequence,
+    };
+
+    public static string AdjustmentFingerprint(string productCode, long quantity, string reason, string reference) =>
+        FormattableString.Invariant($"adjustment|{productCode}|{quantity}|{reference}|{reason}");
+
+    /// <summary>How an entry moves its pool's available balance: a purchase adds, a transfer takes, an adjustment either.</summary>
+    public static long PoolEffect(LedgerKind kind, long quantity) => kind == LedgerKind.Transfer ? -quantity : quantity;
 
     public static string TransferFingerprint(int eventId, string productCode, long quantity) =>
         FormattableString.Invariant($"transfer|{eventId}|{productCode}|{quantity}");

@@ -12,6 +12,24 @@ public sealed class Organization
         EntitlementsActivated = entitlementsActivated;
     }
 
+    /// <summary>A new customer, created by Ops: entitlements start deactivated (rule 8).</summary>
+    public static Organization Create(string name, string creationKey)
+    {
+        var trimmed = name.Trim();
+        if (trimmed.Length is 0 or > 200 || trimmed.Any(char.IsControl))
+        {
+            throw DomainException.Validation("name", "Name the organization (1 to 200 printable characters).");
+        }
+
+        return new Organization(trimmed, entitlementsActivated: false) { CreationKey = creationKey };
+    }
+
+    /// <summary>The idempotency key of the request that created it, so a retry creates nothing twice.</summary>
+    public string? CreationKey { get; private set; }
+
+    /// <summary>Ops turn entitlements on or off; every row is kept either way.</summary>
+    public void Activate(bool activated) => EntitlementsActivated = activated;
+
     public int Id { get; private set; }
 
     public string Name { get; private set; }
@@ -63,6 +81,9 @@ public sealed class Pool
     /// </summary>
     public static bool CanCover(long available, long quantity) => quantity > 0 && available >= quantity;
 
+    /// <summary>Rule 10 within rule 4: a correction may lower a pool, never below zero available.</summary>
+    public static bool CanAdjust(long available, long quantity) => quantity != 0 && available + quantity >= 0;
+
     /// <summary>Credits a new pool; existing pools are credited by one update in the database.</summary>
     public void Credit(long quantity)
     {
@@ -74,6 +95,10 @@ public sealed class Pool
         Purchased += quantity;
         Available += quantity;
     }
+
+    public static DomainException AdjustmentRefused(string productCode, long quantity, long available) =>
+        new(ErrorCodes.InsufficientBalance,
+            $"Only {available} {productCode} available in the pool; a correction of {quantity} would make it negative. Nothing was recorded.");
 
     public static DomainException InsufficientBalance(string productCode, long requested, long available) =>
         new(ErrorCodes.InsufficientBalance,

@@ -22,6 +22,26 @@ public sealed class Product
 
     public ProductKind Kind { get; private set; }
 
+    /// <summary>A product Ops add to the catalog: an upper-case code (letters, digits, underscores) and a name.</summary>
+    public static Product Define(string? code, string? name, ProductKind kind)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (code is null || code.Length is < 2 or > 64 || !code.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_') || code[0] is < 'A' or > 'Z')
+        {
+            errors["code"] = ["The code is 2 to 64 upper-case letters, digits or underscores, starting with a letter (e.g. PHOTO_BOOTH)."];
+        }
+
+        var trimmed = name?.Trim();
+        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 200 || trimmed.Any(char.IsControl))
+        {
+            errors["name"] = ["Name the product (1 to 200 printable characters)."];
+        }
+
+        return errors.Count > 0
+            ? throw new DomainException(ErrorCodes.Validation, errors.First().Value[0], errors)
+            : new Product(code!, trimmed!, kind);
+    }
+
     /// <summary>Rule 6: subscriptions move in a chosen positive quantity; a module moves one at a time.</summary>
     public int ValidateTransferQuantity(int? quantity)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Tests;
 
@@ -73,6 +74,12 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(InitechAdmin, summit, 404);
         data.Add(AcmeAdmin, "/api/orgs/{acme}/events/999999/entitlements", 404);
         data.Add(AcmeAdmin, "/openapi/v1.json", 200);
+        data.Add(Anonymous, "/api/products", 401);
+        foreach (var user in new[] { AcmeAdmin, Manager, Team, Ops, InitechAdmin })
+        {
+            data.Add(user, "/api/products", 200);
+        }
+
         data.Add(Anonymous, "/health/live", 200);
         data.Add(Anonymous, "/health/ready", 200);
         return data;
@@ -126,6 +133,16 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(Manager, upload, 302);
         data.Add(Team, upload, 403);
         data.Add(GlobexAdmin, upload, 404);
+
+        // The Ops console.
+        foreach (var path in new[] { "/Ops", "/Ops/Products", "/Ops/Adjustments" })
+        {
+            data.Add(Anonymous, path, 302);
+            data.Add(Ops, path, 200);
+            data.Add(AcmeAdmin, path, 403);
+            data.Add(Manager, path, 403);
+            data.Add(Team, path, 403);
+        }
 
         // The job dashboard, by the Ops policy.
         data.Add(Anonymous, "/hangfire", 302);
@@ -234,6 +251,51 @@ public class AuthorizationMatrixTests(AppFactory app)
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal(before, await app.Fingerprint());
         }
+    }
+
+    public static TheoryData<string, string, string> OpsWrites()
+    {
+        var data = new TheoryData<string, string, string>();
+        var writes = new[]
+        {
+            ("POST", "/api/orgs"), ("POST", "/api/products"), ("PUT", "/api/orgs/{acme}/activation"), ("POST", "/api/orgs/{acme}/adjustments"),
+            ("POST", "/api/orgs/{acme}/purchases"),
+        };
+        foreach (var (method, path) in writes)
+        {
+            foreach (var user in new[] { Anonymous, AcmeAdmin, Manager, Team, InitechAdmin })
+            {
+                data.Add(user, method, path);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(OpsWrites))]
+    public async Task Api_OpsWrites_AreRefusedToEveryoneButOps_AndChangeNothing(string user, string method, string path)
+    {
+        await app.EnsureAcmeManager();
+        using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
+        var before = await app.Fingerprint();
+        var products = await app.WithDb(db => db.Products.CountAsync());
+        using var request = new HttpRequestMessage(new HttpMethod(method), await Resolve(path))
+        {
+            Content = JsonContent.Create(new
+            {
+                name = "Matrix", code = "MATRIX_PRODUCT", kind = "module", activated = false, productCode = "SUBSCRIPTION", quantity = 5,
+                reason = "matrix", reference = "M-1", idempotencyKey = Guid.NewGuid().ToString(),
+            }),
+        };
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(user == Anonymous ? 401 : 403, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await app.Fingerprint());
+        Assert.Equal(products, await app.WithDb(db => db.Products.CountAsync()));
+        Assert.True(await app.WithDb(db => db.Organizations.Where(o => o.Name == "Acme Events").Select(o => o.EntitlementsActivated).SingleAsync()));
     }
 
     [Fact]

@@ -30,6 +30,15 @@
     root.querySelectorAll('[data-field="' + field + '"]').forEach(el => { el.textContent = typeof value === "number" ? fmt.format(value) : value; });
   }
 
+  // A transaction shows its kind and its signed effect on the pool, both as the server sent them.
+  const kindBadges = {
+    purchase: "bg-success-subtle text-success-emphasis",
+    adjustment: "bg-warning-subtle text-warning-emphasis",
+    transfer: "bg-secondary-subtle text-secondary-emphasis",
+  };
+  function kindLabel(kind) { return escapeHtml(kind.charAt(0).toUpperCase() + kind.slice(1)); }
+  function signed(n) { return (n < 0 ? "−" : "+") + fmt.format(Math.abs(n)); }
+
   function escapeHtml(s) {
     return String(s ?? "").replace(/[&<>"']/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
   }
@@ -110,8 +119,8 @@
       const tr = document.createElement("tr");
       tr.dataset.txId = t.id;
       tr.innerHTML = "<td class=\"text-nowrap\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + "</td>" +
-        "<td>" + (t.kind === "purchase" ? "Purchase" : "Transfer") + "</td><td>" + escapeHtml(t.productName) + "</td>" +
-        "<td class=\"text-end tabular\">" + (t.kind === "purchase" ? "+" : "−") + fmt.format(t.quantity) + "</td>" +
+        "<td>" + kindLabel(t.kind) + "</td><td>" + escapeHtml(t.productName) + "</td>" +
+        "<td class=\"text-end tabular\">" + signed(t.poolChange) + "</td>" +
         "<td>" + escapeHtml(t.eventName ?? "—") + "</td><td>" + escapeHtml(t.actor) + "</td><td>" + escapeHtml(t.reference ?? "—") + "</td>" +
         "<td class=\"text-end tabular\">" + fmt.format(t.balanceAfter) + "</td>";
       table.querySelector("tbody").prepend(tr);
@@ -121,9 +130,8 @@
       const li = document.createElement("li");
       li.className = "list-group-item bg-transparent px-0 tx-item";
       li.dataset.txId = t.id;
-      li.innerHTML = '<div class="d-flex justify-content-between"><span><span class="badge me-1 ' +
-        (t.kind === "purchase" ? 'bg-success-subtle text-success-emphasis">Purchase' : 'bg-secondary-subtle text-secondary-emphasis">Transfer') +
-        '</span><span class="tabular">' + (t.kind === "purchase" ? "+" : "−") + fmt.format(t.quantity) + "</span> " + escapeHtml(t.productName) + " " +
+      li.innerHTML = '<div class="d-flex justify-content-between"><span><span class="badge me-1 ' + (kindBadges[t.kind] || kindBadges.transfer) + '">' +
+        kindLabel(t.kind) + '</span><span class="tabular">' + signed(t.poolChange) + "</span> " + escapeHtml(t.productName) + " " +
         (t.eventName ? '<span class="text-body-secondary">to</span> ' + escapeHtml(t.eventName) : "") +
         '</span><span class="text-body-secondary">' + escapeHtml(t.actor) + " · balance " + fmt.format(t.balanceAfter) + "</span></div>";
       list.prepend(li);

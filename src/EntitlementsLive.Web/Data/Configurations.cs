@@ -10,6 +10,8 @@ internal sealed class OrganizationConfiguration : IEntityTypeConfiguration<Organ
     public void Configure(EntityTypeBuilder<Organization> b)
     {
         b.Property(o => o.Name).HasMaxLength(200);
+        b.Property(o => o.CreationKey).HasMaxLength(200);
+        b.HasIndex(o => o.CreationKey).IsUnique();
         b.ToTable(t => t.HasCheckConstraint("CK_Organizations_LastSequence", "LastSequence >= 0"));
     }
 }
@@ -47,7 +49,8 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
     {
         b.ToTable("LedgerEntries", t =>
         {
-            t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity > 0");
+            // Purchases and transfers move a positive quantity; an adjustment (kind 2) corrects up or down, never by zero.
+            t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity <> 0 AND (Kind = 2 OR Quantity > 0)");
             // Declared so EF knows the table has triggers (they refuse UPDATE and DELETE; see SqliteLedgerFinality).
             t.HasTrigger(SqliteLedgerFinality.NoUpdate);
             t.HasTrigger(SqliteLedgerFinality.NoDelete);
@@ -63,6 +66,7 @@ internal sealed class LedgerEntryConfiguration : IEntityTypeConfiguration<Ledger
         b.Property(e => e.ProductCode).HasMaxLength(64);
         b.Property(e => e.Actor).HasMaxLength(256);
         b.Property(e => e.Reference).HasMaxLength(200);
+        b.Property(e => e.Reason).HasMaxLength(500);
         b.Property(e => e.IdempotencyKey).HasMaxLength(200);
         b.Property(e => e.RequestFingerprint).HasMaxLength(400);
         b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);

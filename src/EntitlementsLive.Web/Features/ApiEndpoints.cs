@@ -6,6 +6,7 @@ using EntitlementsLive.Web.Features.Participants;
 using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Pools;
+using EntitlementsLive.Web.Features.Products;
 using EntitlementsLive.Web.Features.Purchases;
 using EntitlementsLive.Web.Features.Shared;
 using EntitlementsLive.Web.Features.Transactions;
@@ -30,6 +31,24 @@ public static class ApiEndpoints
         api.MapGet("/orgs", async (CurrentUser me, OrganizationQueries orgs, CancellationToken ct) =>
             TypedResults.Ok(await orgs.Mine(await me.MembershipsAsync(ct), ct)))
             .WithSummary("The caller's organizations.");
+
+        api.MapPost("/orgs", async (CreateOrganizationRequest body, CreateOrganization create, CancellationToken ct) =>
+        {
+            var result = await create.Handle(body, ct);
+            return result.Created
+                ? Results.Created($"/api/orgs/{result.Organization.Id}", result.Organization)
+                : Results.Ok(result.Organization);
+        }).RequireAuthorization(Policies.Ops).WithSummary("Ops: creates an organization (entitlements not yet activated); the same key again creates nothing.");
+
+        api.MapGet("/products", async (ProductCatalog catalog, CancellationToken ct) =>
+            TypedResults.Ok((await catalog.List(ct)).Select(AddProduct.ToDto)))
+            .WithSummary("The product catalog: the built-in products and any Ops added.");
+
+        api.MapPost("/products", async (AddProductRequest body, AddProduct add, CancellationToken ct) =>
+        {
+            var product = await add.Handle(body, ct);
+            return TypedResults.Created($"/api/products/{product.Code}", product);
+        }).RequireAuthorization(Policies.Ops).WithSummary("Ops: adds a product to the catalog.");
 
         // Who may call what is declared here, once per group; the endpoints below only call their handler.
         var manage = api.MapGroup("/orgs/{orgId:int}").RequireAuthorization(Policies.EntitlementsManager);
@@ -87,6 +106,16 @@ public static class ApiEndpoints
             var result = await purchase.Handle(orgId, body, me.Actor, ct);
             return Recorded(orgId, result.Transaction, result.Created);
         }).WithSummary("Ops: records a purchase, crediting the organization's pool.");
+
+        ops.MapPut("/activation", async (int orgId, ActivationRequest body, SetActivation activation, CancellationToken ct) =>
+            TypedResults.Ok(await activation.Handle(orgId, body, ct)))
+            .WithSummary("Ops: activates or deactivates the organization's entitlements; every row is kept.");
+
+        ops.MapPost("/adjustments", async (int orgId, AdjustmentRequest body, CurrentUser me, RecordAdjustment adjust, CancellationToken ct) =>
+        {
+            var result = await adjust.Handle(orgId, body, me.Actor, ct);
+            return Recorded(orgId, result.Transaction, result.Created);
+        }).WithSummary("Ops: a compensating entry that corrects a purchase (signed quantity, with a reason). Never an edit.");
 
         changeSender.MapPost("/events/{eventId:int}/participant-changes", async (int orgId, int eventId, ParticipantChangesRequest body, CurrentUser me,
             SubmitParticipantChanges submit, CancellationToken ct) =>

@@ -43,6 +43,10 @@ public static class FeatureServices
         services.AddScoped<PruneOutbox>();
         services.AddScoped<ProductCatalog>();
         services.AddScoped<SyncEvent>();
+        services.AddScoped<CreateOrganization>();
+        services.AddScoped<SetActivation>();
+        services.AddScoped<AddProduct>();
+        services.AddScoped<RecordAdjustment>();
         return services;
     }
 }

@@ -10,7 +10,7 @@ public static class Problems
     public static int StatusOf(string code) => code switch
     {
         ErrorCodes.Validation => StatusCodes.Status422UnprocessableEntity,
-        ErrorCodes.InsufficientBalance or ErrorCodes.ModuleAlreadyAllocated or ErrorCodes.IdempotencyKeyReused => StatusCodes.Status409Conflict,
+        ErrorCodes.InsufficientBalance or ErrorCodes.ModuleAlreadyAllocated or ErrorCodes.IdempotencyKeyReused or ErrorCodes.ProductExists => StatusCodes.Status409Conflict,
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Forbidden or ErrorCodes.EntitlementsNotActivated => StatusCodes.Status403Forbidden,
         ErrorCodes.BatchTooLarge => StatusCodes.Status413PayloadTooLarge,
@@ -43,6 +43,7 @@ public static class Problems
         ErrorCodes.Forbidden => "Forbidden.",
         ErrorCodes.Validation => "The request is invalid.",
         ErrorCodes.BatchTooLarge => "The batch is too large.",
+        ErrorCodes.ProductExists => "The product already exists.",
         _ => "The request was refused.",
     };
 }

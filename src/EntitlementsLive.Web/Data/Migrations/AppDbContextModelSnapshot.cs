@@ -141,6 +141,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<long>("Quantity")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -176,7 +180,7 @@ namespace EntitlementsLive.Web.Data.Migrations
 
                             t.HasTrigger("LedgerEntries_NoUpdate");
 
-                            t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity > 0");
+                            t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity <> 0 AND (Kind = 2 OR Quantity > 0)");
                         });
                 });
 
@@ -219,6 +223,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<bool>("AutoCoverEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CreationKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("EntitlementsActivated")
                         .HasColumnType("INTEGER");
 
@@ -231,6 +239,9 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreationKey")
+                        .IsUnique();
 
                     b.ToTable("Organizations", t =>
                         {

@@ -45,9 +45,7 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
             check.Add("reference", "The reference must be at most 200 characters.");
         }
 
-        var organization = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct)
-            ?? throw Validation.NotFound("The organization");
-        organization.EnsureEntitlementsActivated();
+        await PoolCredits.OrganizationAsync(db, organizationId, ct);
 
         check.ThrowIfInvalid();
         var quantity = request.Quantity!.Value;
@@ -67,27 +65,8 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginWriteAsync(ct);
-        var credited = await db.Pools
-            .Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(p => p.Purchased, p => p.Purchased + quantity)
-                .SetProperty(p => p.Available, p => p.Available + quantity), ct);
-        if (credited == 0)
-        {
-            var pool = new Pool(organizationId, product.Code);
-            pool.Credit(quantity);
-            db.Pools.Add(pool);
-            await db.SaveChangesAsync(ct);
-        }
-
-        var after = (await Snapshots.PoolsAsync(db, organizationId, product.Code, ct))[0];
-        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2, ct);
-        var entry = LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, now, reference, after.Available, key, sequence);
-        db.Ledger.Add(entry);
-        await db.SaveChangesAsync(ct);
-
-        var dto = new TransactionDto(entry.Id, sequence, LedgerKind.Purchase, product.Code, product.Name, quantity, null, null, actor, now, reference, after.Available);
-        await OutboxWriter.InsertAsync(db, [LiveMessages.Transaction(organizationId, sequence, dto, now), LiveMessages.Pool(organizationId, sequence + 1, after, now)], ct);
+        var dto = await PoolCredits.CreditAsync(db, organizationId, product, quantity, now,
+            (sequence, balance) => LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, now, reference, balance, key, sequence), ct);
         await tx.CommitAsync(ct);
         return dto;
     }

@@ -34,7 +34,12 @@ public sealed record TransactionDto(
     string Actor,
     DateTime CreatedAt,
     string? Reference,
-    long BalanceAfter);
+    long BalanceAfter,
+    string? Reason = null)
+{
+    /// <summary>The entry's effect on the pool's available balance, signed (screens show it as is).</summary>
+    public long PoolChange => LedgerEntry.PoolEffect(Kind, Quantity);
+}
 
 public sealed record MissingCounts(int LiveEventsMissing, int PastEventsMissing);
 
@@ -42,6 +47,17 @@ public static class Names
 {
     /// <summary>An enum as the JSON contract spells it (see <see cref="JsonContract"/>), for pages and exports.</summary>
     public static string Of<T>(T value) where T : struct, Enum => JsonContract.EnumNames.ConvertName(value.ToString());
+
+    /// <summary>A ledger entry's kind as people read it.</summary>
+    public static string Label(LedgerKind kind) => kind switch
+    {
+        LedgerKind.Purchase => "Purchase",
+        LedgerKind.Transfer => "Transfer",
+        _ => "Adjustment",
+    };
+
+    /// <summary>A signed figure with its sign always shown (and a true minus sign).</summary>
+    public static string WithSign(long value) => (value < 0 ? "−" : "+") + Math.Abs(value).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A role as people read it.</summary>
     public static string Label(Role role) => role switch

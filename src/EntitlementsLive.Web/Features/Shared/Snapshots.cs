@@ -47,6 +47,9 @@ public static class Snapshots
         return fresh;
     }
 
+    /// <summary>After Ops add a product: the next reader re-reads the catalog.</summary>
+    public static void ForgetProducts(AppDbContext db) => Catalogs.TryRemove(db.Database.GetConnectionString() ?? "", out _);
+
     public static EventDto ToDto(Event e, IEnumerable<EventProduct> products, IReadOnlyDictionary<string, Product> catalog, DateTime now) =>
         new(e.Id, e.Name, e.StartsAt, e.EndsAt, e.StatusAt(now), e.IsMissing, e.CountedParticipants,
             e.ActivatedParticipants, Products(products, catalog), e.ExternalRef, e.ProductionStatus);
@@ -82,5 +85,5 @@ public static class Snapshots
         from ev in evs.DefaultIfEmpty()
         orderby l.Id descending
         select new TransactionDto(l.Id, l.Sequence, l.Kind, l.ProductCode, pr.Name,
-            l.Quantity, l.EventId, ev == null ? null : ev.Name, l.Actor, l.CreatedAt, l.Reference, l.BalanceAfter);
+            l.Quantity, l.EventId, ev == null ? null : ev.Name, l.Actor, l.CreatedAt, l.Reference, l.BalanceAfter, l.Reason);
 }

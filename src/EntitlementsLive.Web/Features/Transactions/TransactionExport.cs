@@ -10,7 +10,7 @@ namespace EntitlementsLive.Web.Features.Transactions;
 public sealed class TransactionExport(TransactionQueries history, TimeProvider clock)
 {
     private static readonly string[] Header =
-        ["Id", "Sequence", "Kind", "Product code", "Product", "Quantity", "Event id", "Event", "Actor", "Created at (UTC)", "Reference", "Balance after"];
+        ["Id", "Sequence", "Kind", "Product code", "Product", "Quantity", "Event id", "Event", "Actor", "Created at (UTC)", "Reference", "Balance after", "Reason"];
 
     public async Task WriteAsync(HttpResponse response, int organizationId, string? format, TransactionFilter filter, CancellationToken ct)
     {
@@ -95,7 +95,7 @@ public sealed class TransactionExport(TransactionQueries history, TimeProvider c
 
     private static object?[] Fields(TransactionDto t) =>
         [t.Id, t.Sequence, Names.Of(t.Kind), t.ProductCode, t.ProductName, t.Quantity, t.EventId, t.EventName, t.Actor,
-            t.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.Reference, t.BalanceAfter];
+            t.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.Reference, t.BalanceAfter, t.Reason];
 
     private static string Csv(string value)
     {

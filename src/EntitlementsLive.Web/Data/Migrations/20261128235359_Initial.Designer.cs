@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EntitlementsLive.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128234711_Initial")]
+    [Migration("20261128235359_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -144,6 +144,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<long>("Quantity")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
@@ -179,7 +183,7 @@ namespace EntitlementsLive.Web.Data.Migrations
 
                             t.HasTrigger("LedgerEntries_NoUpdate");
 
-                            t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity > 0");
+                            t.HasCheckConstraint("CK_LedgerEntries_Quantity", "Quantity <> 0 AND (Kind = 2 OR Quantity > 0)");
                         });
                 });
 
@@ -222,6 +226,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<bool>("AutoCoverEnabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CreationKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("EntitlementsActivated")
                         .HasColumnType("INTEGER");
 
@@ -234,6 +242,9 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CreationKey")
+                        .IsUnique();
 
                     b.ToTable("Organizations", t =>
                         {

@@ -74,6 +74,7 @@ namespace EntitlementsLive.Web.Data.Migrations
                 {
                     Id = table.Column<int>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
+                    CreationKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     EntitlementsActivated = table.Column<bool>(type: "INTEGER", nullable: false),
                     LastSequence = table.Column<long>(type: "INTEGER", nullable: false),
@@ -363,6 +364,7 @@ namespace EntitlementsLive.Web.Data.Migrations
                     Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     Reference = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                     BalanceAfter = table.Column<long>(type: "INTEGER", nullable: false),
                     IdempotencyKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     RequestFingerprint = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false)
@@ -370,7 +372,7 @@ namespace EntitlementsLive.Web.Data.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_LedgerEntries", x => x.Id);
-                    table.CheckConstraint("CK_LedgerEntries_Quantity", "Quantity > 0");
+                    table.CheckConstraint("CK_LedgerEntries_Quantity", "Quantity <> 0 AND (Kind = 2 OR Quantity > 0)");
                     table.ForeignKey(
                         name: "FK_LedgerEntries_Events_EventId",
                         column: x => x.EventId,
@@ -626,6 +628,12 @@ namespace EntitlementsLive.Web.Data.Migrations
                 name: "IX_Memberships_UserId",
                 table: "Memberships",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Organizations_CreationKey",
+                table: "Organizations",
+                column: "CreationKey",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_OrganizationId_Sequence",

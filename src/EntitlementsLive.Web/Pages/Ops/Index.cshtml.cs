@@ -1,0 +1,50 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Organizations;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace EntitlementsLive.Web.Pages.Ops;
+
+/// <summary>Ops create organizations and turn their entitlements on or off.</summary>
+public sealed class OrganizationsModel(OrganizationQueries organizations, CreateOrganization create, SetActivation activation) : PageModel
+{
+    [BindProperty]
+    public string? Name { get; set; }
+
+    /// <summary>Rendered with the form, so a double submit creates one organization.</summary>
+    [BindProperty]
+    public string IdempotencyKey { get; set; } = "";
+
+    public IReadOnlyList<Organization> Organizations { get; private set; } = [];
+
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        IdempotencyKey = Guid.NewGuid().ToString("N");
+        Organizations = await organizations.All(ct);
+    }
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        try
+        {
+            var result = await create.Handle(new CreateOrganizationRequest(Name, IdempotencyKey), ct);
+            TempData["Done"] = $"{result.Organization.Name} is created. Activate its entitlements when its contract is in.";
+            return RedirectToPage();
+        }
+        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.IdempotencyKeyReused)
+        {
+            Error = ex.Message;
+            Organizations = await organizations.All(ct);
+            return Page();
+        }
+    }
+
+    public async Task<IActionResult> OnPostActivationAsync(int organizationId, bool activated, CancellationToken ct)
+    {
+        var result = await activation.Handle(organizationId, new ActivationRequest(activated), ct);
+        TempData["Done"] = $"Entitlements of {result.Name} are {(result.EntitlementsActivated ? "activated" : "deactivated")}.";
+        return RedirectToPage();
+    }
+}
