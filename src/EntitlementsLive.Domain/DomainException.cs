@@ -40,4 +40,6 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string BatchTooLarge = "batch-too-large";
     public const string ProductExists = "product-exists";
+    public const string InvitationInvalid = "invitation-invalid";
+    public const string LastAdministrator = "last-administrator";
 }

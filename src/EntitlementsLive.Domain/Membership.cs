@@ -38,12 +38,27 @@ public sealed class Membership
 
     public static Membership Ops(string userId) => new() { UserId = userId, Role = Role.Ops };
 
-    /// <summary>An administrator cannot remove their own administrator membership (another administrator must).</summary>
-    public void EnsureRemovableBy(string? callerId)
+    /// <summary>
+    /// An organization keeps at least one administrator: its last one can be neither removed nor demoted.
+    /// <paramref name="administrators"/> counts the organization's administrator memberships, this one included.
+    /// </summary>
+    public void EnsureNotTheLastAdministrator(int administrators)
     {
-        if (UserId == callerId && Role == Role.OrganizationAdministrator)
+        if (Role == Role.OrganizationAdministrator && administrators <= 1)
         {
-            throw DomainException.Validation("membershipId", "You cannot remove your own administrator membership; ask another administrator.");
+            throw new DomainException(ErrorCodes.LastAdministrator,
+                "This is the organization's last administrator: invite or appoint another administrator first.");
         }
+    }
+
+    /// <summary>A new role within the same organization (an event team member belongs to one of its events).</summary>
+    public void ChangeRole(Role role, int? eventId)
+    {
+        if (role == Role.Ops || (role == Role.EventTeam) != (eventId is not null))
+        {
+            throw DomainException.Validation("role", "Choose OrganizationAdministrator, EntitlementManager, or EventTeam with its event.");
+        }
+
+        (Role, EventId) = (role, eventId);
     }
 }

@@ -65,7 +65,7 @@ public class MembersTests(AppFactory app)
     }
 
     [Fact]
-    public async Task Administrator_CannotRemoveTheirOwnAdministratorMembership()
+    public async Task TheLastAdministrator_CanBeNeitherRemovedNorDemoted()
     {
         var (orgId, _) = await app.NewOrganization(subscriptions: 1);
         var email = await app.NewUser(u => Membership.Administrator(u, orgId));
@@ -73,10 +73,16 @@ public class MembersTests(AppFactory app)
         var members = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/memberships");
         var own = members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == email).GetProperty("id").GetInt32();
 
-        var response = await api.DeleteAsync($"/api/orgs/{orgId}/memberships/{own}");
+        var removed = await api.DeleteAsync($"/api/orgs/{orgId}/memberships/{own}");
+        var demoted = await api.PutAsJsonAsync($"/api/orgs/{orgId}/memberships/{own}", new { role = "EntitlementManager" });
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.True(await app.WithDb(db => db.Memberships.AnyAsync(m => m.Id == own)));
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (removed.StatusCode, demoted.StatusCode));
+        Assert.Equal("last-administrator", (await removed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.True(await app.WithDb(db => db.Memberships.AnyAsync(m => m.Id == own && m.Role == Role.OrganizationAdministrator)));
+
+        // With a second administrator, the first may step down.
+        await app.NewUser(u => Membership.Administrator(u, orgId));
+        Assert.Equal(HttpStatusCode.OK, (await api.PutAsJsonAsync($"/api/orgs/{orgId}/memberships/{own}", new { role = "EntitlementManager" })).StatusCode);
     }
 
     [Fact]

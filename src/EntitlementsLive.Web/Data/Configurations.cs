@@ -194,3 +194,18 @@ internal sealed class IntegrationKeyConfiguration : IEntityTypeConfiguration<Int
         b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
     }
 }
+
+internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitation>
+{
+    public void Configure(EntityTypeBuilder<Invitation> b)
+    {
+        b.Property(i => i.Email).HasMaxLength(256);
+        b.Property(i => i.TokenHash).HasMaxLength(128);
+        b.Property(i => i.CreatedBy).HasMaxLength(256);
+        b.HasIndex(i => i.TokenHash).IsUnique();
+        b.HasIndex(i => new { i.OrganizationId, i.UsedAt });
+        b.HasIndex(i => i.Email);
+        b.HasOne<Organization>().WithMany().HasForeignKey(i => i.OrganizationId);
+        b.HasOne<Event>().WithMany().HasForeignKey(i => i.EventId);
+    }
+}

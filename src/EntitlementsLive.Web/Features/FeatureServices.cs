@@ -47,6 +47,11 @@ public static class FeatureServices
         services.AddScoped<SetActivation>();
         services.AddScoped<AddProduct>();
         services.AddScoped<RecordAdjustment>();
+        services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<InviteMember>();
+        services.AddScoped<AcceptInvitation>();
+        services.AddScoped<IssuePasswordReset>();
+        services.AddScoped<Bootstrap>();
         return services;
     }
 }

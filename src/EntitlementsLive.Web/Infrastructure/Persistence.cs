@@ -64,6 +64,11 @@ public static class PersistenceExtensions
         {
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
         }
+
+        // Without demo data, the first Ops user is invited by a link printed once (Bootstrap:OpsEmail).
+        var urls = app.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        await scope.ServiceProvider.GetRequiredService<Features.Members.Bootstrap>()
+            .RunAsync(app.Configuration["Bootstrap:OpsEmail"], urls ?? "http://127.0.0.1:5080", CancellationToken.None);
     }
 }
 

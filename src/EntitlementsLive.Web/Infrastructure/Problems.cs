@@ -14,6 +14,8 @@ public static class Problems
         ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.Forbidden or ErrorCodes.EntitlementsNotActivated => StatusCodes.Status403Forbidden,
         ErrorCodes.BatchTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.InvitationInvalid => StatusCodes.Status410Gone,
+        ErrorCodes.LastAdministrator => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -44,6 +46,8 @@ public static class Problems
         ErrorCodes.Validation => "The request is invalid.",
         ErrorCodes.BatchTooLarge => "The batch is too large.",
         ErrorCodes.ProductExists => "The product already exists.",
+        ErrorCodes.InvitationInvalid => "The link is not valid.",
+        ErrorCodes.LastAdministrator => "The organization needs an administrator.",
         _ => "The request was refused.",
     };
 }

@@ -74,6 +74,8 @@ public static class SecurityExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders();
 
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Features.Shared.IMailer, SmtpMailer>();
         services.AddAuthorization();
         services.AddAccessPolicies();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AccessResults>();

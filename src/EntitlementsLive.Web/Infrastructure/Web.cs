@@ -15,6 +15,9 @@ public static class WebExtensions
             o.Conventions.AuthorizeFolder("/Orgs/Entitlements", Policies.EntitlementsManager);
             o.Conventions.AuthorizeFolder("/Orgs/Events", Policies.EventMember);
             o.Conventions.AuthorizeFolder("/Ops", Policies.Ops);
+            o.Conventions.AuthorizeFolder("/Orgs/Members", Policies.OrgAdmin);
+            o.Conventions.AllowAnonymousToPage("/Account/Accept");
+            o.Conventions.AllowAnonymousToPage("/Account/Forgot");
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
             o.Conventions.AllowAnonymousToPage("/Error");

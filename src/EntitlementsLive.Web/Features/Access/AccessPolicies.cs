@@ -20,6 +20,9 @@ public static class Policies
     /// <summary>Those who manage the organization's entitlements, and the team of the event in the route.</summary>
     public const string EventMember = nameof(EventMember);
 
+    /// <summary>Invites people to the organization in the route: its administrators, or Ops (for any organization).</summary>
+    public const string Inviter = nameof(Inviter);
+
     /// <summary>Platform staff (any organization).</summary>
     public const string Ops = nameof(Ops);
 
@@ -42,6 +45,7 @@ public static class Policies
             .AddPolicy(OrgAdmin, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(OrgAdmin)))
             .AddPolicy(EntitlementsManager, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EntitlementsManager)))
             .AddPolicy(EventMember, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EventMember)))
+            .AddPolicy(Inviter, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(Inviter)))
             .AddPolicy(Ops, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(Ops)))
             .AddPolicy(ChangeSender, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(ChangeSender, IntegrationScope.ParticipantChanges)))
             .AddPolicy(EventSync, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EventSync, IntegrationScope.Events)));
@@ -94,6 +98,12 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
             return;
         }
 
+        if (policy == Policies.Inviter && memberships.IsOps())
+        {
+            // Ops invite an organization's first administrator; the invitation handler answers 404 for an unknown organization.
+            return;
+        }
+
         if (organizationId is not { } orgId)
         {
             throw new InvalidOperationException($"The {policy} policy needs an organization in the route.");
@@ -116,9 +126,9 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
         {
             switch (policy)
             {
-                case Policies.OrgAdmin when !memberships.AdministersOrganization(orgId):
+                case Policies.OrgAdmin or Policies.Inviter when !memberships.AdministersOrganization(orgId):
                     throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators manage members.");
-                case Policies.OrgAdmin:
+                case Policies.OrgAdmin or Policies.Inviter:
                     // Members are managed whether or not entitlements are activated.
                     return;
                 case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):

@@ -24,14 +24,51 @@ public sealed class Memberships(AppDbContext db)
             .ToListAsync(ct))
         .Select(m => new MemberDto(m.Id, m.Email!, m.Role, m.EventId, m.EventName)).ToList();
 
-    public async Task Remove(int organizationId, int membershipId, string? callerId, CancellationToken ct)
+    public async Task Remove(int organizationId, int membershipId, CancellationToken ct)
     {
-        var membership = await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == organizationId, ct)
-            ?? throw Validation.NotFound("The membership");
-        membership.EnsureRemovableBy(callerId);
+        await using var tx = await db.Database.BeginWriteAsync(ct);
+        var membership = await Find(organizationId, membershipId, ct);
+        membership.EnsureNotTheLastAdministrator(await Administrators(organizationId, ct));
 
         // Live pushes are addressed per user from the memberships of the moment: nothing else to revoke.
         db.Memberships.Remove(membership);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
+
+    /// <summary>A new role in the same organization; the last administrator cannot be demoted.</summary>
+    public async Task<MemberDto> ChangeRole(int organizationId, int membershipId, ChangeRoleRequest request, CancellationToken ct)
+    {
+        var role = Enum.GetValues<Role>().FirstOrDefault(r => r.ToString() == request.Role && r != Role.Ops);
+        if (!Enum.GetValues<Role>().Any(r => r.ToString() == request.Role && r != Role.Ops))
+        {
+            throw DomainException.Validation("role", "role must be OrganizationAdministrator, EntitlementManager or EventTeam.");
+        }
+
+        if (role == Role.EventTeam && (request.EventId is not { } eventId || !await db.Events.AnyAsync(e => e.Id == eventId && e.OrganizationId == organizationId, ct)))
+        {
+            throw DomainException.Validation("eventId", "An event team member belongs to one of the organization's events: give its id.");
+        }
+
+        await using var tx = await db.Database.BeginWriteAsync(ct);
+        var membership = await Find(organizationId, membershipId, ct);
+        if (role != Role.OrganizationAdministrator)
+        {
+            membership.EnsureNotTheLastAdministrator(await Administrators(organizationId, ct));
+        }
+
+        membership.ChangeRole(role, role == Role.EventTeam ? request.EventId : null);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (await List(organizationId, ct)).Single(m => m.Id == membershipId);
+    }
+
+    private async Task<Membership> Find(int organizationId, int membershipId, CancellationToken ct) =>
+        await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == organizationId, ct)
+            ?? throw Validation.NotFound("The membership");
+
+    private Task<int> Administrators(int organizationId, CancellationToken ct) =>
+        db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == Role.OrganizationAdministrator, ct);
 }
+
+public sealed record ChangeRoleRequest(string? Role, int? EventId);

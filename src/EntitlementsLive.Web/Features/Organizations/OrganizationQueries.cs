@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace EntitlementsLive.Web.Features.Organizations;
 
 /// <summary>One of the caller's organizations: their strongest role in it, and whether they manage its entitlements.</summary>
-public sealed record OrganizationDto(int Id, string Name, bool EntitlementsActivated, Role Role, bool ManagesEntitlements);
+public sealed record OrganizationDto(int Id, string Name, bool EntitlementsActivated, Role Role, bool ManagesEntitlements, bool AdministersOrganization);
 
 public sealed class OrganizationQueries(AppDbContext db)
 {
@@ -18,7 +18,7 @@ public sealed class OrganizationQueries(AppDbContext db)
             .ToDictionary(g => g.Key, g => g.StrongestRole());
         var ids = roles.Keys.ToList();
         var organizations = await db.Organizations.AsNoTracking().Where(o => ids.Contains(o.Id)).OrderBy(o => o.Name).ToListAsync(ct);
-        return organizations.Select(o => new OrganizationDto(o.Id, o.Name, o.EntitlementsActivated, roles[o.Id], memberships.ManagesEntitlements(o.Id))).ToList();
+        return organizations.Select(o => new OrganizationDto(o.Id, o.Name, o.EntitlementsActivated, roles[o.Id], memberships.ManagesEntitlements(o.Id), memberships.AdministersOrganization(o.Id))).ToList();
     }
 
     public async Task<Organization> Get(int organizationId, CancellationToken ct) =>

@@ -1,13 +1,22 @@
 using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
+using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EntitlementsLive.Web.Pages.Ops;
 
 /// <summary>Ops create organizations and turn their entitlements on or off.</summary>
-public sealed class OrganizationsModel(OrganizationQueries organizations, CreateOrganization create, SetActivation activation) : PageModel
+public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organizations, CreateOrganization create, SetActivation activation, InviteMember invite) : PageModel
 {
+    [BindProperty]
+    public string? AdminEmail { get; set; }
+
+    public string? NewLink { get; private set; }
+
+    public bool NewLinkEmailed { get; private set; }
+
     [BindProperty]
     public string? Name { get; set; }
 
@@ -39,6 +48,24 @@ public sealed class OrganizationsModel(OrganizationQueries organizations, Create
             Organizations = await organizations.All(ct);
             return Page();
         }
+    }
+
+    /// <summary>An organization's first administrator; the link is rendered once, not redirected away.</summary>
+    public async Task<IActionResult> OnPostInviteAdminAsync(int organizationId, CancellationToken ct)
+    {
+        try
+        {
+            var created = await invite.Handle(organizationId, new InviteRequest(AdminEmail, nameof(Role.OrganizationAdministrator), null), me.Actor, WebLinks.BaseUrl(HttpContext), ct);
+            (NewLink, NewLinkEmailed) = (created.AcceptUrl, created.Emailed);
+        }
+        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation)
+        {
+            Error = ex.Message;
+        }
+
+        IdempotencyKey = Guid.NewGuid().ToString("N");
+        Organizations = await organizations.All(ct);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostActivationAsync(int organizationId, bool activated, CancellationToken ct)

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace EntitlementsLive.Web.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128235359_Initial")]
+    [Migration("20261129000143_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -103,6 +103,62 @@ namespace EntitlementsLive.Web.Data.Migrations
                         {
                             t.HasCheckConstraint("CK_EventProducts_NotNegative", "Required >= 0 AND Allocated >= 0");
                         });
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Domain.Invitation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Email")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("EventId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("OrganizationId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Purpose")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Role")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Email");
+
+                    b.HasIndex("EventId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OrganizationId", "UsedAt");
+
+                    b.ToTable("Invitations");
                 });
 
             modelBuilder.Entity("EntitlementsLive.Domain.LedgerEntry", b =>
@@ -765,6 +821,17 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasForeignKey("ProductCode")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Domain.Invitation", b =>
+                {
+                    b.HasOne("EntitlementsLive.Domain.Event", null)
+                        .WithMany()
+                        .HasForeignKey("EventId");
+
+                    b.HasOne("EntitlementsLive.Domain.Organization", null)
+                        .WithMany()
+                        .HasForeignKey("OrganizationId");
                 });
 
             modelBuilder.Entity("EntitlementsLive.Domain.LedgerEntry", b =>

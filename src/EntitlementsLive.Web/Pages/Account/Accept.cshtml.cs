@@ -1,0 +1,73 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Members;
+using EntitlementsLive.Web.Features.Organizations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace EntitlementsLive.Web.Pages.Account;
+
+/// <summary>Where an invitation or a reset link lands: name and password, then signed in. A bad link gets a clear page.</summary>
+public sealed class AcceptModel(AcceptInvitation accept, OrganizationQueries organizations, SignInManager<AppUser> signIn) : PageModel
+{
+    [BindProperty(SupportsGet = true)]
+    public string? Token { get; set; }
+
+    [BindProperty]
+    public string? Name { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    public Invitation? Invitation { get; private set; }
+
+    public bool IsReset => Invitation?.Purpose == InvitationPurpose.PasswordReset;
+
+    public bool HasAccount { get; private set; }
+
+    public string? OrganizationName { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    {
+        await Load(ct);
+        if (Invitation is null)
+        {
+            // A used, expired or forged link: the page says so, with the status that says so too.
+            Response.StatusCode = StatusCodes.Status410Gone;
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        try
+        {
+            var accepted = await accept.Handle(new AcceptRequest(Token, Name, Password), ct);
+            var user = await signIn.UserManager.FindByIdAsync(accepted.UserId);
+            await signIn.SignInAsync(user!, isPersistent: false);
+            return LocalRedirect("/");
+        }
+        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.InvitationInvalid)
+        {
+            (Error, Errors) = (ex.Message, ex.Errors);
+            await Load(ct);
+            return Page();
+        }
+    }
+
+    private async Task Load(CancellationToken ct)
+    {
+        Invitation = await accept.Peek(Token, ct);
+        if (Invitation is not null)
+        {
+            HasAccount = await accept.HasAccount(Invitation.Email);
+            OrganizationName = Invitation.OrganizationId is { } id ? (await organizations.Get(id, ct)).Name : null;
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Members;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EntitlementsLive.Web.Pages.Orgs.Members;
+
+/// <summary>The organization's administrators invite people, change roles and remove members (never the last administrator).</summary>
+public sealed class MembersModel(CurrentUser me, Memberships members, InviteMember invite, IssuePasswordReset reset, EventQueries events) : OrgPageModel
+{
+    [BindProperty]
+    public string? Email { get; set; }
+
+    /// <summary>A role, or "EventTeam:{eventId}" for an event's team.</summary>
+    [BindProperty]
+    public string? RoleChoice { get; set; }
+
+    public IReadOnlyList<MemberDto> Members { get; private set; } = [];
+
+    public IReadOnlyList<PendingInvitationDto> Pending { get; private set; } = [];
+
+    public IReadOnlyList<(int Id, string Name)> Events { get; private set; } = [];
+
+    public string? NewLink { get; private set; }
+
+    public string? NewLinkTitle { get; private set; }
+
+    public bool NewLinkEmailed { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
+
+    public Task OnGetAsync(CancellationToken ct) => Load(ct);
+
+    public Task<IActionResult> OnPostInviteAsync(CancellationToken ct) => Attempt(async () =>
+    {
+        var (role, eventId) = Choice();
+        var created = await invite.Handle(OrgId, new InviteRequest(Email, role, eventId), me.Actor, WebLinks.BaseUrl(HttpContext), ct);
+        (NewLink, NewLinkTitle, NewLinkEmailed) = (created.AcceptUrl, $"Invitation for {Email?.Trim()} created.", created.Emailed);
+        Email = null;
+        return null;
+    }, ct);
+
+    public Task<IActionResult> OnPostRoleAsync(int membershipId, CancellationToken ct) => Attempt(async () =>
+    {
+        var (role, eventId) = Choice();
+        var changed = await members.ChangeRole(OrgId, membershipId, new ChangeRoleRequest(role, eventId), ct);
+        TempData["Done"] = $"{changed.Email} is now {Names.Label(changed.Role)}.";
+        return RedirectToPage();
+    }, ct);
+
+    public Task<IActionResult> OnPostRemoveAsync(int membershipId, CancellationToken ct) => Attempt(async () =>
+    {
+        await members.Remove(OrgId, membershipId, ct);
+        TempData["Done"] = "The membership is removed; it takes effect at once, on open screens too.";
+        return RedirectToPage();
+    }, ct);
+
+    public Task<IActionResult> OnPostResetAsync(int membershipId, CancellationToken ct) => Attempt(async () =>
+    {
+        var created = await reset.ForMember(OrgId, membershipId, me.Actor, WebLinks.BaseUrl(HttpContext), ct);
+        (NewLink, NewLinkTitle, NewLinkEmailed) = (created.AcceptUrl, "Password reset link created.", created.Emailed);
+        return null;
+    }, ct);
+
+    /// <summary>Runs an action; a refusal is shown on the page with nothing changed, and a link is shown once (rendered, not redirected).</summary>
+    private async Task<IActionResult> Attempt(Func<Task<IActionResult?>> action, CancellationToken ct)
+    {
+        try
+        {
+            if (await action() is { } redirect)
+            {
+                return redirect;
+            }
+        }
+        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.LastAdministrator)
+        {
+            (Error, Errors) = (ex.Message, ex.Errors);
+        }
+
+        await Load(ct);
+        return Page();
+    }
+
+    private (string? Role, int? EventId) Choice() =>
+        RoleChoice?.Split(':') is [var role, var id] && int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var eventId)
+            ? (role, eventId)
+            : (RoleChoice, null);
+
+    private async Task Load(CancellationToken ct)
+    {
+        Members = await members.List(OrgId, ct);
+        Pending = await invite.Pending(OrgId, ct);
+        Events = await events.Names(OrgId, 500, ct);
+    }
+}
