@@ -43,6 +43,15 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(Ops, members, 404);
         data.Add(InitechAdmin, "/api/orgs/{initech}/memberships", 200);
 
+        const string invitations = "/api/orgs/{acme}/invitations";
+        data.Add(Anonymous, invitations, 401);
+        data.Add(AcmeAdmin, invitations, 200);
+        data.Add(Manager, invitations, 403);
+        data.Add(Team, invitations, 403);
+        data.Add(GlobexAdmin, invitations, 404);
+        data.Add(Ops, invitations, 404);
+        data.Add(InitechAdmin, "/api/orgs/{initech}/invitations", 200);
+
         const string keys = "/api/orgs/{acme}/integration-keys";
         data.Add(Anonymous, keys, 401);
         data.Add(AcmeAdmin, keys, 200);
@@ -133,6 +142,20 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(Manager, upload, 302);
         data.Add(Team, upload, 403);
         data.Add(GlobexAdmin, upload, 404);
+
+        // Members: the organization's administrators only, activated or not.
+        const string membersPage = "/Orgs/{acme}/Members";
+        data.Add(Anonymous, membersPage, 302);
+        data.Add(AcmeAdmin, membersPage, 200);
+        data.Add(Manager, membersPage, 403);
+        data.Add(Team, membersPage, 403);
+        data.Add(GlobexAdmin, membersPage, 404);
+        data.Add(Ops, membersPage, 404);
+        data.Add(InitechAdmin, "/Orgs/{initech}/Members", 200);
+
+        // Links anyone may open: a bad one says so.
+        data.Add(Anonymous, "/Account/Accept?token=forged", 410);
+        data.Add(Anonymous, "/Account/Forgot", 200);
 
         // The Ops console.
         foreach (var path in new[] { "/Ops", "/Ops/Products", "/Ops/Adjustments" })
