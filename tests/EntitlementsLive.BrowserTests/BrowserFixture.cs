@@ -8,9 +8,14 @@ using Microsoft.Playwright;
 namespace EntitlementsLive.BrowserTests;
 
 /// <summary>The real app on Kestrel (a random loopback port, its own SQLite file) and Debian's Chromium.</summary>
-public sealed class BrowserFixture : IAsyncLifetime, IDisposable
+public class BrowserFixture : IAsyncLifetime, IDisposable
 {
-    private readonly KestrelApp _app = new();
+    private readonly KestrelApp _app;
+
+    public BrowserFixture() => _app = new KestrelApp(SeedDemoData);
+
+    /// <summary>The demo data of API.md; the onboarding test starts from an empty database instead.</summary>
+    protected virtual bool SeedDemoData => true;
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -86,7 +91,11 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
     public static Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotDir, name + ".png"), FullPage = true });
 
-    public void Dispose() => _app.Dispose();
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     public async Task DisposeAsync()
     {
@@ -95,7 +104,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         await _app.DisposeAsync();
     }
 
-    private sealed class KestrelApp : WebApplicationFactory<Program>
+    private sealed class KestrelApp(bool seedDemoData) : WebApplicationFactory<Program>
     {
         private readonly string _db = Path.Combine(Path.GetTempPath(), "entitlementslive-browser", Guid.NewGuid().ToString("N"), "test.db");
 
@@ -103,6 +112,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         {
             builder.UseEnvironment("Testing");
             builder.UseSetting("Database:Path", _db);
+            builder.UseSetting("Database:SeedDemoData", seedDemoData ? "true" : "false");
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         }
     }
