@@ -321,6 +321,30 @@ public class AuthorizationMatrixTests(AppFactory app)
         Assert.True(await app.WithDb(db => db.Organizations.Where(o => o.Name == "Acme Events").Select(o => o.EntitlementsActivated).SingleAsync()));
     }
 
+    [Theory]
+    [InlineData(Anonymous, 401)]
+    [InlineData(Manager, 403)]
+    [InlineData(Team, 403)]
+    [InlineData(GlobexAdmin, 404)]
+    [InlineData(Ops, 404)]
+    [InlineData(InitechAdmin, 404)]
+    public async Task Api_MemberWrites_AreForTheOrganizationsAdministratorsOnly(string user, int expected)
+    {
+        await app.EnsureAcmeManager();
+        var acme = await app.OrgId("Acme Events");
+        var team = await app.WithDb(db => (from m in db.Memberships join u in db.Users on m.UserId equals u.Id where u.Email == "team@acme.test" select m.Id).SingleAsync());
+        using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
+        var invitations = await app.WithDb(db => db.Invitations.CountAsync());
+
+        var changed = await client.PutAsJsonAsync($"/api/orgs/{acme}/memberships/{team}", new { role = "OrganizationAdministrator" });
+        var reset = await client.PostAsync($"/api/orgs/{acme}/memberships/{team}/password-reset", null);
+        var removed = await client.DeleteAsync($"/api/orgs/{acme}/memberships/{team}");
+
+        Assert.Equal((expected, expected, expected), ((int)changed.StatusCode, (int)reset.StatusCode, (int)removed.StatusCode));
+        Assert.True(await app.WithDb(db => db.Memberships.AnyAsync(m => m.Id == team && m.Role == EntitlementsLive.Domain.Role.EventTeam)));
+        Assert.Equal(invitations, await app.WithDb(db => db.Invitations.CountAsync()));
+    }
+
     [Fact]
     public async Task Login_WithWrongPassword_Answers401_WithoutSayingWhichPartWasWrong()
     {

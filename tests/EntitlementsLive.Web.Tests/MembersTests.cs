@@ -98,4 +98,24 @@ public class MembersTests(AppFactory app)
         Assert.Equal(HttpStatusCode.NotFound, (await api.DeleteAsync($"/api/orgs/{otherOrg}/memberships/{foreignId}")).StatusCode);
         Assert.True(await app.WithDb(db => db.Memberships.AnyAsync(m => m.Id == foreignId)));
     }
+
+    [Theory]
+    [InlineData("Ops", null, "role")]
+    [InlineData("organizationAdministrator", null, "role")]
+    [InlineData("EventTeam", null, "eventId")]
+    [InlineData("EventTeam", 999999, "eventId")]
+    public async Task BadRoleChange_IsRefusedWithTheField_AndChangesNothing(string role, int? eventId, string field)
+    {
+        var (orgId, _) = await app.NewOrganization(subscriptions: 1);
+        using var api = await app.ApiAs(await app.NewUser(u => Membership.Administrator(u, orgId)));
+        var manager = await app.NewUser(u => Membership.Manager(u, orgId));
+        var members = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/memberships");
+        var id = members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == manager).GetProperty("id").GetInt32();
+
+        var response = await api.PutAsJsonAsync($"/api/orgs/{orgId}/memberships/{id}", new { role, eventId });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty(field, out _));
+        Assert.True(await app.WithDb(db => db.Memberships.AnyAsync(m => m.Id == id && m.Role == Role.EntitlementManager)));
+    }
 }
