@@ -125,8 +125,8 @@ public static class PagesScenario
         var now = Clock.UtcNow;
         var perEvent = participantCount / eventCount;
         var eventIds = new List<int>(eventCount);
-        using (var insert = Command("INSERT INTO Events (OrganizationId, Name, StartsAt, EndsAt, CountedParticipants, ActivatedParticipants, IsMissing, PastAnnounced) VALUES ($o, $n, $s, $e, $c, $a, $m, $p) RETURNING Id"))
-        using (var product = Command("INSERT INTO EventProducts (EventId, ProductCode, Required, Allocated) VALUES ($e, $p, $r, $a)"))
+        using (var insert = Command("INSERT INTO Events (OrganizationId, Name, StartsAt, EndsAt, CountedParticipants, ActivatedParticipants, IsMissing, PastAnnounced, ProductionStatus) VALUES ($o, $n, $s, $e, $c, $a, $m, $p, 0) RETURNING Id"))
+        using (var product = Command("INSERT INTO EventProducts (EventId, ProductCode, Required, Allocated, InUse) VALUES ($e, $p, $r, $a, $p <> 'SUBSCRIPTION')"))
         {
             foreach (var name in new[] { "$o", "$n", "$s", "$e", "$c", "$a", "$m", "$p" })
             {
