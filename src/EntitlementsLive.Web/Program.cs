@@ -33,11 +33,18 @@ try
     await app.PrepareDatabaseAsync();
 
     app.UseServerTiming();
-    app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandlingPath = "/Error", StatusCodeSelector = Problems.StatusOf });
+    // Outermost, so each request is logged once, at the level of the status it really returned.
+    app.UseSerilogRequestLogging(o => o.GetLevel = Problems.LogLevelOf);
+    app.UseExceptionHandler(new ExceptionHandlerOptions
+    {
+        ExceptionHandlingPath = "/Error",
+        StatusCodeSelector = Problems.StatusOf,
+        // A refusal (a rule, a validation) is an answer, not a failure: no error log for it.
+        SuppressDiagnosticsCallback = context => Problems.IsRefusal(context.Exception),
+    });
     // Errors without a body: problem+json for the API and the hub, a proper page for people.
     app.UseWhen(WebExtensions.IsApi, api => api.UseStatusCodePages());
     app.UseWhen(http => !WebExtensions.IsApi(http), pages => pages.UseStatusCodePagesWithReExecute("/Error/{0}"));
-    app.UseSerilogRequestLogging();
     app.UseStaticFiles();
     app.UseLiveOriginCheck();
     app.UseRouting();

@@ -43,7 +43,12 @@ public static class PersistenceExtensions
         // Pooled: building a context costs more than most of the queries it runs.
         services.AddDbContextPool<AppDbContext>((sp, db) => db
             .UseSqlite(connectionString)
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>()));
+            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>())
+            // A refused statement is expected (a key raced by the unique index, a guard, finality): the request's own
+            // outcome is logged at its level, and a real failure still surfaces as a 500 with its exception.
+            .ConfigureWarnings(w => w.Log(
+                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
+                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug))));
         services.AddSingleton<IParticipantBulkWrites, SqliteParticipantBulkWrites>();
         services.AddScoped<DemoSeeder>();
         return services;

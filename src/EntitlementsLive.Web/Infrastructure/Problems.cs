@@ -19,8 +19,22 @@ public static class Problems
         _ => StatusCodes.Status400BadRequest,
     };
 
+    /// <summary>A domain refusal or a request that could not be read: the client's mistake, answered 4xx.</summary>
+    public static bool IsRefusal(Exception exception) => exception is DomainException or BadHttpRequestException;
+
+    /// <summary>Requests are logged at the level of what they answered: 5xx Error, 4xx Information, the rest Information.</summary>
+    public static Serilog.Events.LogEventLevel LogLevelOf(HttpContext http, double elapsedMs, Exception? exception) =>
+        exception is not null && !IsRefusal(exception) || http.Response.StatusCode >= 500
+            ? Serilog.Events.LogEventLevel.Error
+            : Serilog.Events.LogEventLevel.Information;
+
     /// <summary>The status of whatever escaped a request: a refusal's own, else 500.</summary>
-    public static int StatusOf(Exception exception) => exception is DomainException refusal ? StatusOf(refusal.Code) : StatusCodes.Status500InternalServerError;
+    public static int StatusOf(Exception exception) => exception switch
+    {
+        DomainException refusal => StatusOf(refusal.Code),
+        BadHttpRequestException bad => bad.StatusCode,
+        _ => StatusCodes.Status500InternalServerError,
+    };
 
     public static IResult From(DomainException ex)
     {
