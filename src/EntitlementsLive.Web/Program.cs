@@ -33,6 +33,7 @@ try
     await app.PrepareDatabaseAsync();
 
     app.UseServerTiming();
+    app.UseSecurityHeaders();
     // Outermost, so each request is logged once, at the level of the status it really returned.
     app.UseSerilogRequestLogging(o => o.GetLevel = Problems.LogLevelOf);
     app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -48,6 +49,7 @@ try
     app.UseStaticFiles();
     app.UseLiveOriginCheck();
     app.UseRouting();
+    app.UseRateLimiter();
     app.UseAuthentication();
     app.UseAuthorization();
     app.UseAntiforgery();

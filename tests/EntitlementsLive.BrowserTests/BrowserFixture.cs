@@ -48,8 +48,7 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
 
     public async Task<IPage> SignedIn(string email)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1360, Height = 900 } });
-        context.SetDefaultTimeout(15_000);
+        var context = await NewContext();
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Account/Login");
         await page.FillAsync("#Email", email);
@@ -67,6 +66,24 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         }
 
         return page;
+    }
+
+    /// <summary>Console messages saying the Content-Security-Policy refused something, from every page of every context.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
+
+    /// <summary>A fresh browser session on the app, watched for Content-Security-Policy violations.</summary>
+    public async Task<IBrowserContext> NewContext()
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = 1360, Height = 900 } });
+        context.SetDefaultTimeout(15_000);
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                CspViolations.Enqueue(message.Text);
+            }
+        };
+        return context;
     }
 
     /// <summary>A second administrator of Acme, for the tests that watch one admin's change from another session.</summary>
@@ -113,6 +130,7 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
             builder.UseEnvironment("Testing");
             builder.UseSetting("Database:Path", _db);
             builder.UseSetting("Database:SeedDemoData", seedDemoData ? "true" : "false");
+            builder.UseSetting("SignIn:PermitsPerMinute", "1000");
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         }
     }

@@ -54,6 +54,7 @@ public class DashboardTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         await page.WaitForSelectorAsync("[data-testid=auto-cover-state]");
         Assert.Equal("Off", await page.InnerTextAsync("[data-testid=auto-cover-state]"));
         await BrowserFixture.Screenshot(page, "6b-integrations");
+        Assert.Empty(fx.CspViolations);
         await page.Context.CloseAsync();
     }
 
@@ -65,6 +66,7 @@ public class DashboardTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         await page.WaitForSelectorAsync("[data-testid=event-name]");
         Assert.Equal(0, await page.Locator("[data-testid=fix-link]").CountAsync());
         await BrowserFixture.Screenshot(page, "7-event-team");
+        Assert.Empty(fx.CspViolations);
         await page.Context.CloseAsync();
     }
 }

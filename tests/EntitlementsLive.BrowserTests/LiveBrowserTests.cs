@@ -52,6 +52,7 @@ public class LiveBrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         Assert.True(elapsed < 6_000, $"all three screens updated {elapsed} ms after the click");
         await BrowserFixture.Screenshot(team, "8-live-team-banner-gone");
         await BrowserFixture.Screenshot(watcher, "9-live-second-admin-pools");
+        Assert.Empty(fx.CspViolations);
         await Task.WhenAll(team.Context.CloseAsync(), admin.Context.CloseAsync(), watcher.Context.CloseAsync());
     }
 

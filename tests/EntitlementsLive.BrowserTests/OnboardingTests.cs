@@ -119,6 +119,7 @@ public class OnboardingTests(EmptyDatabaseFixture fx) : IClassFixture<EmptyDatab
         await team.WaitForFunctionAsync("() => document.querySelector('[data-testid=missing-banner]').classList.contains('d-none')", null, Generously);
         Assert.Equal(0, navigations);
         await BrowserFixture.Screenshot(team, "onboarding-10-team-covered");
+        Assert.Empty(fx.CspViolations);
 
         // The figures of the closing note: how long the path is for the people who walk it.
         Console.WriteLine($"onboarding: {_steps} page loads and {_clicks} clicks, from the bootstrap link to a covered event");
@@ -127,8 +128,7 @@ public class OnboardingTests(EmptyDatabaseFixture fx) : IClassFixture<EmptyDatab
     /// <summary>Opens an invitation link in a fresh session, sets a name and password, and lands home signed in.</summary>
     private async Task<IPage> Accept(string link, string name, string screenshot)
     {
-        var context = await fx.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = fx.BaseUrl, ViewportSize = new ViewportSize { Width = 1360, Height = 900 } });
-        context.SetDefaultTimeout(15_000);
+        var context = await fx.NewContext();
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(link).PathAndQuery);
         _steps++;

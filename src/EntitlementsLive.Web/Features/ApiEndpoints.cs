@@ -23,7 +23,7 @@ public static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/auth/login", LoginEndpoint.Handle).AllowAnonymous().WithTags("Auth")
+        app.MapPost("/api/auth/login", LoginEndpoint.Handle).AllowAnonymous().RequireRateLimiting(Infrastructure.SecurityHeaders.SignInPolicy).WithTags("Auth")
             .WithSummary("Exchanges an email and password for a bearer token.");
 
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Entitlements");

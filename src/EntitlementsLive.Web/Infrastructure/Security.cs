@@ -56,6 +56,8 @@ public static class SecurityExtensions
             o.Cookie.Name = "EntitlementsLive";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
+            // Secure whenever the app is served over HTTPS (README: "Serving HTTPS").
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
             o.Events.OnRedirectToLogin = context => ApiAware(context.HttpContext, context.RedirectUri, StatusCodes.Status401Unauthorized);
@@ -78,6 +80,7 @@ public static class SecurityExtensions
         services.AddSingleton<Features.Shared.IMailer, SmtpMailer>();
         services.AddAuthorization();
         services.AddAccessPolicies();
+        services.AddSignInLimit();
         services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AccessResults>();
         services.AddAntiforgery();
         return services;

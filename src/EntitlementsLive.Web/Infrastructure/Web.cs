@@ -17,6 +17,8 @@ public static class WebExtensions
             o.Conventions.AuthorizeFolder("/Ops", Policies.Ops);
             o.Conventions.AuthorizeFolder("/Orgs/Members", Policies.OrgAdmin);
             o.Conventions.AllowAnonymousToPage("/Account/Accept");
+            o.Conventions.AddPageApplicationModelConvention("/Account/Login",
+                page => page.EndpointMetadata.Add(new Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute(SecurityHeaders.SignInPolicy)));
             o.Conventions.AllowAnonymousToPage("/Account/Forgot");
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
