@@ -70,6 +70,30 @@ public class PagesTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Module_ThroughThePage_TakesNoQuantity_TheSameRuleAsTheApi()
+    {
+        var (client, orgId, eventId) = await app.PagesAdminOf(subscriptions: 10, participants: 1, ProductCodes.LeadRetrieval);
+        var url = $"/Orgs/{orgId}/Entitlements/Transfer?eventId={eventId}";
+        var choose = await client.GetStringAsync(url);
+        var before = await app.Fingerprint();
+
+        var crafted = await Browserless.Post(client, url + "&handler=Confirm",
+            new() { ["eventId"] = eventId.ToString(CultureInfo.InvariantCulture), ["product"] = ProductCodes.LeadRetrieval, ["Quantity"] = "1", ["IdempotencyKey"] = Guid.NewGuid().ToString("N") }, choose);
+        Assert.Contains("leave the quantity out", await crafted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await app.Fingerprint());
+
+        var review = await Browserless.Post(client, url + "&handler=Review", new() { ["eventId"] = eventId.ToString(CultureInfo.InvariantCulture), ["product"] = ProductCodes.LeadRetrieval,
+            ["IdempotencyKey"] = Browserless.Hidden(choose, "IdempotencyKey") }, choose);
+        var confirmStep = await review.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"confirm-step\"", confirmStep, StringComparison.Ordinal);
+        Assert.DoesNotContain("name=\"Quantity\"", confirmStep[confirmStep.IndexOf("handler=Confirm", StringComparison.Ordinal)..], StringComparison.Ordinal);
+        var confirmed = await Browserless.Post(client, url + "&handler=Confirm", new() { ["eventId"] = eventId.ToString(CultureInfo.InvariantCulture), ["product"] = ProductCodes.LeadRetrieval,
+            ["IdempotencyKey"] = Browserless.Hidden(confirmStep, "IdempotencyKey") }, confirmStep);
+        Assert.Equal(HttpStatusCode.Redirect, confirmed.StatusCode);
+        Assert.Equal(1, await app.WithDb(db => db.EventProducts.Where(p => p.EventId == eventId && p.ProductCode == ProductCodes.LeadRetrieval).Select(p => p.Allocated).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Confirm_RefusedByTheLedger_ExplainsItself_AndChangesNothing()
     {
         // The balance fell between review and confirmation (another admin): the ledger refuses, the page explains.

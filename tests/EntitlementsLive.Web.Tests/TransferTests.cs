@@ -250,3 +250,57 @@ public class TransferTests(AppFactory app)
         Assert.Equal(asAdmin.GetProperty("countedParticipants").GetInt32(), asTeam.GetProperty("countedParticipants").GetInt32());
     }
 }
+
+/// <summary>Strict input: what a careless or hostile client sends is refused whole, with the reason, and changes nothing.</summary>
+[Collection(AppCollection.Name)]
+public class StrictInputTests(AppFactory app)
+{
+    public static TheoryData<string, string> BadTransfers() => new()
+    {
+        { "{\"productCode\":\"SUBSCRIPTION\",\"quantity\":\"5\",\"idempotencyKey\":\"k1\"}", "a number sent as a string" },
+        { "{\"productCode\":\"SUBSCRIPTION\",\"quantity\":-1,\"quantity\":1,\"idempotencyKey\":\"k2\"}", "a property given twice" },
+        { "{\"productCode\":\"LEAD_RETRIEVAL\",\"quantity\":1,\"idempotencyKey\":\"k3\"}", "a quantity for a module" },
+        { "{\"productCode\":\"SUBSCRIPTION\",\"quantity\":1.5,\"idempotencyKey\":\"k4\"}", "a fraction" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadTransfers))]
+    public async Task Transfer_IsRefused_AndChangesNothing(string body, string why)
+    {
+        var (api, orgId, eventId) = await app.ApiAdminOf(subscriptions: 10);
+        await app.Purchase(orgId, ProductCodes.LeadRetrieval, 1);
+        var before = await app.Fingerprint();
+
+        var response = await api.PostAsync($"/api/orgs/{orgId}/events/{eventId}/transfers", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, why);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await app.Fingerprint());
+    }
+
+    public static TheoryData<string, string, string, string> BadChanges() => new()
+    {
+        { "c1", "p1", "ADDED ", "2026-01-01T00:00:00Z" },
+        { "c1", "p1", "canceled", "2026-01-01T00:00:00Z" },
+        { "c1", "p1", "added", "0001-01-01T00:00:00Z" },
+        { "c1", "p1", "added", "2026-01-01T00:00:00Z\u0000" },
+        { "c1", "p1", "added", "2026-01-01T00:00:00" },
+        { "c1\u0007", "p1", "added", "2026-01-01T00:00:00Z" },
+        { "c1", "p\u00001", "added", "2026-01-01T00:00:00Z" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadChanges))]
+    public async Task ParticipantChange_IsRefused_WithItsRow_AndStoresNothing(string changeId, string participantRef, string type, string occurredAt)
+    {
+        var (api, orgId, eventId) = await app.ApiAdminOf(subscriptions: 1);
+        var before = await app.WithDb(db => db.ParticipantBatches.CountAsync());
+
+        var response = await api.PostAsJsonAsync($"/api/orgs/{orgId}/events/{eventId}/participant-changes",
+            new { changes = new[] { new { changeId, participantRef, type, occurredAt } } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.True((await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("errors").TryGetProperty("changes[1]", out _));
+        Assert.Equal(before, await app.WithDb(db => db.ParticipantBatches.CountAsync()));
+    }
+}

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
@@ -17,13 +15,9 @@ public sealed record EventSyncResult(EventDto Event, bool Created);
 /// status recomputes what the event requires (rules 2 and 11) and is pushed live; the same body again
 /// changes and pushes nothing.
 /// </summary>
-public sealed partial class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
 {
     public const int MaxLength = 200;
-
-    /// <summary>Instants outside this window are surely a mistake (year 1, a swapped field).</summary>
-    private static readonly DateTime Earliest = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
-    private static readonly DateTime Latest = new(2100, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     public async Task<EventSyncResult> Handle(int organizationId, string externalRef, EventSyncRequest request, CancellationToken ct)
     {
@@ -99,26 +93,14 @@ public sealed partial class SyncEvent(AppDbContext db, TimeProvider clock, IChan
         return (name!, startsAt!.Value, endsAt!.Value, status, modules);
     }
 
-    /// <summary>An ISO 8601 instant with its offset (or Z), within a sane window.</summary>
     private static DateTime? Instant(Validation check, string field, string? text)
     {
-        if (text is null || !OffsetPattern().IsMatch(text)
-            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value))
+        if (StrictInput.Instant(text, field, out var utc) is { } error)
         {
-            check.Add(field, $"{field} must be an ISO 8601 date and time with its offset, e.g. 2027-03-01T09:00:00+01:00.");
-            return null;
-        }
-
-        var utc = value.UtcDateTime;
-        if (utc < Earliest || utc >= Latest)
-        {
-            check.Add(field, $"{field} must fall between 2000 and 2100.");
+            check.Add(field, error + ".");
             return null;
         }
 
         return utc;
     }
-
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
-    private static partial Regex OffsetPattern();
 }

@@ -100,46 +100,34 @@ public sealed class SubmitParticipantChanges(AppDbContext db, TimeProvider clock
                 continue;
             }
 
-            if (string.IsNullOrWhiteSpace(c.ChangeId) || c.ChangeId.Length > MaxFieldLength)
+            if (!StrictInput.IsText(c.ChangeId, MaxFieldLength))
             {
-                Fail($"changeId is required (at most {MaxFieldLength} characters)");
+                Fail($"changeId is required: at most {MaxFieldLength} characters, no control characters");
             }
-            else if (seen.TryGetValue(c.ChangeId, out var first))
+            else if (seen.TryGetValue(c.ChangeId!, out var first))
             {
                 Fail($"changeId {c.ChangeId} repeats row {first}");
             }
             else
             {
-                seen[c.ChangeId] = row;
+                seen[c.ChangeId!] = row;
             }
 
-            if (string.IsNullOrWhiteSpace(c.ParticipantRef) || c.ParticipantRef.Length > MaxFieldLength)
+            if (!StrictInput.IsText(c.ParticipantRef, MaxFieldLength))
             {
-                Fail($"participantRef is required (at most {MaxFieldLength} characters)");
+                Fail($"participantRef is required: at most {MaxFieldLength} characters, no control characters");
             }
 
-            ParticipantChangeType? type = c.Type?.Trim().ToLowerInvariant() switch
-            {
-                "added" => ParticipantChangeType.Added,
-                "cancelled" or "canceled" => ParticipantChangeType.Cancelled,
-                "activated" => ParticipantChangeType.Activated,
-                "reinstated" => ParticipantChangeType.Reinstated,
-                _ => null,
-            };
+            // Exactly as the contract spells it: "ADDED " or "canceled" is a mistake to report, not to guess at.
+            ParticipantChangeType? type = Names.TryParse<ParticipantChangeType>(c.Type, out var parsed) ? parsed : null;
             if (type is null)
             {
                 Fail("type must be added, cancelled, activated or reinstated");
             }
 
-            DateTime occurredAt = default;
-            if (string.IsNullOrWhiteSpace(c.OccurredAt)
-                || !DateTimeOffset.TryParse(c.OccurredAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            if (StrictInput.Instant(c.OccurredAt, "occurredAt", out var occurredAt) is { } instantError)
             {
-                Fail("occurredAt must be an ISO 8601 date and time, e.g. 2026-11-28T09:30:00Z");
-            }
-            else
-            {
-                occurredAt = at.UtcDateTime;
+                Fail(instantError);
             }
 
             if (!errors.ContainsKey(row))

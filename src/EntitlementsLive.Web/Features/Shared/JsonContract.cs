@@ -19,6 +19,10 @@ public static class JsonContract
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
+        // Strict input: a number is a JSON number (never "5"), and a property given twice is refused rather
+        // than the last one silently winning.
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.AllowDuplicateProperties = false;
         // The first converter that fits wins: roles keep their names, every other enum is kebab-case.
         options.Converters.Add(new JsonStringEnumConverter<Role>(allowIntegerValues: false));
         options.Converters.Add(new JsonStringEnumConverter(EnumNames, allowIntegerValues: false));

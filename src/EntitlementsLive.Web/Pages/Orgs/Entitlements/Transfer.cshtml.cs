@@ -83,10 +83,9 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
             return refused;
         }
 
-        var kind = Selected?.Kind;
         try
         {
-            var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, kind == ProductKind.Module ? null : Quantity, IdempotencyKey), me.Actor, ct);
+            var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, Quantity, IdempotencyKey), me.Actor, ct);
             TempData["Transferred"] = FormattableString.Invariant($"{result.Transaction.Quantity} {result.Transaction.ProductName} transferred to {Event.Name}.");
             return Redirect($"/Orgs/{OrgId}/Events/{EventId}#entitlements");
         }
@@ -120,7 +119,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
     /// <summary>Early, friendly checks; the handler applies the same rules again when recording.</summary>
     private string? Check() => Selected is not { } pool
         ? "Choose one of your purchased products."
-        : TransferRules.Refusal(ProductOf(pool), KindOf(pool) == ProductKind.Module ? null : Quantity, pool.Available, AllocatedOf(pool.ProductCode), Event.Name);
+        : TransferRules.Refusal(ProductOf(pool), Quantity, pool.Available, AllocatedOf(pool.ProductCode), Event.Name);
 
     private static ProductKind KindOf(PoolDto pool) => pool.Kind;
 
