@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using MiniExcelLibs;
 using System.Globalization;
 using System.Net;
@@ -73,5 +74,39 @@ public class HistoryTests(AppFactory app)
         Assert.Equal(12, seen.Count);
         Assert.Equal(seen.OrderByDescending(x => x), seen);
         Assert.Equal(seen.Count, seen.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task EventTransfers_ArePagedWithACursor_OnTheApi_AndThePageShowsTheNewest()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 100);
+        var ids = new List<long>();
+        for (var i = 0; i < 25; i++)
+        {
+            ids.Add((await app.Transfer(orgId, eventId, ProductCodes.Subscription, 1)).Transaction.Id);
+        }
+
+        var email = await app.NewUser(u => Membership.Administrator(u, orgId));
+        using var api = await app.ApiAs(email);
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/orgs/{orgId}/events/{eventId}/entitlements?limit=10" + (cursor is null ? "" : "&cursor=" + cursor));
+            seen.AddRange(page.GetProperty("transactions").EnumerateArray().Select(t => t.GetProperty("id").GetInt64()));
+            cursor = page.GetProperty("nextCursor").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(Enumerable.Reverse(ids), seen);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await api.GetAsync($"/api/orgs/{orgId}/events/{eventId}/entitlements?cursor=nope")).StatusCode);
+        using var team = await app.ApiAs(await app.NewUser(u => Membership.Team(u, orgId, eventId)));
+        var asTeam = await team.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/orgs/{orgId}/events/{eventId}/entitlements");
+        Assert.Equal(0, asTeam.GetProperty("transactions").GetArrayLength());
+
+        using var pages = await app.PagesAs(email);
+        var html = await pages.GetStringAsync($"/Orgs/{orgId}/Events/{eventId}");
+        Assert.Equal(Features.Events.EventQueries.DetailTransactions, System.Text.RegularExpressions.Regex.Count(html, "class=\"list-group-item bg-transparent px-0 tx-item\""));
+        Assert.Contains("All of them in Transaction History", html, StringComparison.Ordinal);
     }
 }

@@ -66,16 +66,16 @@ public static class ApiEndpoints
             TypedResults.Ok(await events.List(orgId, EventQueries.ParseFilter(status), missingOnly ?? false, ct)))
             .WithSummary("Events with required, allocated and missing per product.");
 
-        eventMember.MapGet("/entitlements", async (int orgId, int eventId, EventQueries events, CancellationToken ct) =>
+        eventMember.MapGet("/entitlements", async (int orgId, int eventId, int? limit, string? cursor, EventQueries events, CancellationToken ct) =>
         {
-            var details = await events.Details(orgId, eventId, ct);
+            var details = await events.Details(orgId, eventId, ct, limit, cursor);
             var e = details.Event;
             return TypedResults.Ok(new
             {
                 e.Id, e.Name, e.StartsAt, e.EndsAt, e.Status, e.Missing, e.CountedParticipants, e.ActivatedParticipants, e.Products,
-                e.ExternalRef, e.ProductionStatus, details.Transactions,
+                e.ExternalRef, e.ProductionStatus, details.Transactions, details.NextCursor,
             });
-        }).WithSummary("One event's coverage, and the transfers it received when the caller manages entitlements.");
+        }).WithSummary("One event's coverage, and a page of the transfers it received (limit, cursor) when the caller manages entitlements.");
 
         eventSync.MapPut("/events/by-ref/{externalRef}", async (int orgId, string externalRef, EventSyncRequest body, SyncEvent sync, CancellationToken ct) =>
         {

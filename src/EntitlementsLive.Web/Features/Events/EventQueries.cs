@@ -1,6 +1,7 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
+using EntitlementsLive.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Events;
@@ -12,10 +13,11 @@ public enum EventFilter
     Past = 2,
 }
 
-public sealed record EventEntitlements(EventDto Event, IReadOnlyList<TransactionDto> Transactions);
+/// <summary>An event's coverage and one page of its transfers (newest first; empty for the event's team).</summary>
+public sealed record EventEntitlements(EventDto Event, IReadOnlyList<TransactionDto> Transactions, string? NextCursor);
 
 /// <summary>The Events tab and the event's entitlement details.</summary>
-public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUser me)
+public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUser me, TransactionQueries history)
 {
     public static EventFilter ParseFilter(string? status) => status?.ToLowerInvariant() switch
     {
@@ -59,20 +61,23 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
         return events.Select(e => Snapshots.ToDto(e, rows[e.Id], catalog, now)).ToList();
     }
 
-    /// <summary>The event page lists this many of its newest transfers; the history has them all.</summary>
-    public const int DetailTransactions = 100;
+    /// <summary>The event page shows this many of its newest transfers and links to the filtered history.</summary>
+    public const int DetailTransactions = 20;
 
-    /// <summary>The event's coverage, and its transfers when the reader manages entitlements (not for the event's team).</summary>
-    public async Task<EventEntitlements> Details(int organizationId, int eventId, CancellationToken ct)
+    /// <summary>
+    /// The event's coverage, and a keyset page of its transfers when the reader manages entitlements (not for the
+    /// event's team): the same paging and cursor as the transaction history, filtered to the event.
+    /// </summary>
+    public async Task<EventEntitlements> Details(int organizationId, int eventId, CancellationToken ct, int? limit = null, string? cursor = null)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var withTransactions = await me.ManagesEntitlementsAsync(organizationId, ct);
         var dto = await Coverage(organizationId, eventId, ct);
-        IReadOnlyList<TransactionDto> transactions = withTransactions
-            ? await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && l.EventId == eventId))
-                .Take(DetailTransactions).ToListAsync(ct)
-            : [];
-        return new EventEntitlements(dto, transactions);
+        if (!await me.ManagesEntitlementsAsync(organizationId, ct))
+        {
+            return new EventEntitlements(dto, [], null);
+        }
+
+        var page = await history.Page(organizationId, new TransactionFilter(EventId: eventId), limit ?? DetailTransactions, cursor, ct);
+        return new EventEntitlements(dto, page.Items, page.NextCursor);
     }
 
     /// <summary>The event's coverage alone.</summary>
