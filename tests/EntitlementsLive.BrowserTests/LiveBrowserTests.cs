@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using Microsoft.Playwright;
 
@@ -58,4 +59,37 @@ public class LiveBrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
 
     private static Task<IElementHandle?> WaitLive(IPage page) =>
         page.WaitForSelectorAsync("#live-state[data-state=live]", new() { State = WaitForSelectorState.Attached });
+}
+
+/// <summary>A screen that receives what it already shows (a resume from an older sequence, a duplicate delivery) renders nothing twice.</summary>
+[Collection(BrowserCollection.Name)]
+public class DedupeBrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task ResumeFromTheStart_RendersNoTransactionTwice()
+    {
+        var admin = await fx.SignedIn("admin@acme.test");
+        await admin.ClickAsync("text=Manage Organization → Entitlements");
+        var orgId = int.Parse(new Uri(admin.Url).AbsolutePath.Split('/')[2], System.Globalization.CultureInfo.InvariantCulture);
+        await admin.GotoAsync($"/Orgs/{orgId}/Entitlements/History");
+        await admin.WaitForSelectorAsync("#live-state[data-state=live]", new() { State = WaitForSelectorState.Attached });
+        var rowsBefore = await admin.Locator("#history-rows tr[data-tx-id]").CountAsync();
+
+        // Every transaction of the organization, replayed to a screen that already shows the newest of them.
+        var replayed = await admin.EvaluateAsync<int>($"async () => (await window.entitlementsLive.connection.invoke('Resume', {orgId}, 0)).replayed");
+        Assert.True(replayed > 0);
+
+        // The sentinel: a new transaction, pushed after the replay; its row is the only one added.
+        await using var scope = fx.Services.CreateAsyncScope();
+        var summit = scope.ServiceProvider.GetRequiredService<EntitlementsLive.Web.Data.AppDbContext>().Events.Single(e => e.Name == "Acme Summit 2026").Id;
+        var sentinel = await scope.ServiceProvider.GetRequiredService<EntitlementsLive.Web.Features.Transfers.TransferToEvent>()
+            .Handle(orgId, summit, new(EntitlementsLive.Domain.ProductCodes.Subscription, 1, Guid.NewGuid().ToString()), "dedupe-test", CancellationToken.None);
+        await admin.WaitForSelectorAsync($"#history-rows tr[data-tx-id='{sentinel.Transaction.Id}']");
+
+        var ids = await admin.EvaluateAsync<long[]>("() => [...document.querySelectorAll('#history-rows tr[data-tx-id]')].map(r => Number(r.dataset.txId))");
+        Assert.Equal(rowsBefore + 1, ids.Length);
+        Assert.Equal(ids.Length, ids.Distinct().Count());
+        Assert.Empty(fx.CspViolations);
+        await admin.Context.CloseAsync();
+    }
 }

@@ -7,6 +7,7 @@
   const orgId = parseInt(document.body.dataset.orgId || "", 10);
   const stateEl = document.getElementById("live-state");
   const newest = new Map(); // key -> sequence, so a replayed older message never overwrites a newer one
+  const shown = new Set(); // transaction ids already rendered or received: a replay or a duplicate renders nothing
   // The organization's sequence when the page read its figures: whatever commits later is resumed.
   let lastSequence = parseInt(document.body.dataset.lastSequence || "0", 10) || 0;
   const fmt = new Intl.NumberFormat("en-US");
@@ -109,7 +110,8 @@
   function onTransaction(m) {
     const t = m.transaction;
     if (m.sequence > lastSequence) lastSequence = m.sequence;
-    if (document.querySelector('[data-tx-id="' + t.id + '"]')) return;
+    if (shown.has(t.id) || document.querySelector('[data-tx-id="' + t.id + '"]')) return;
+    shown.add(t.id);
     const table = document.querySelector('[data-testid="history-table"]');
     if (table && table.dataset.firstPage === "true"
       && (!table.dataset.filterProduct || table.dataset.filterProduct === t.productCode)
