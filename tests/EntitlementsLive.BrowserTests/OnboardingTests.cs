@@ -65,6 +65,13 @@ public class OnboardingTests(EmptyDatabaseFixture fx) : IClassFixture<EmptyDatab
         var managerLink = await admin.InputValueAsync("[data-testid=new-link-url]");
         await BrowserFixture.Screenshot(admin, "onboarding-5-members");
 
+        // The audit trail says who invited whom, and from where (the browser's address).
+        await admin.GotoAsync($"/Orgs/{orgId}/Audit");
+        var audit = await admin.InnerTextAsync("[data-testid=audit]");
+        Assert.Contains("invitation-created", audit, StringComparison.Ordinal);
+        Assert.Contains("127.0.0.1", audit, StringComparison.Ordinal);
+        await BrowserFixture.Screenshot(admin, "onboarding-5b-audit");
+
         await admin.GotoAsync($"/Orgs/{orgId}/Entitlements/Integrations");
         _steps++;
         await admin.FillAsync("[data-testid=key-name]", "Northwind platform");

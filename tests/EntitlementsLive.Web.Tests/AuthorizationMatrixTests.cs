@@ -52,6 +52,16 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(Ops, invitations, 404);
         data.Add(InitechAdmin, "/api/orgs/{initech}/invitations", 200);
 
+        foreach (var audit in new[] { "/api/orgs/{acme}/audit", "/api/orgs/{acme}/audit/export" })
+        {
+            data.Add(Anonymous, audit, 401);
+            data.Add(AcmeAdmin, audit, 200);
+            data.Add(Manager, audit, 403);
+            data.Add(Team, audit, 403);
+            data.Add(GlobexAdmin, audit, 404);
+            data.Add(Ops, audit, 404);
+        }
+
         const string keys = "/api/orgs/{acme}/integration-keys";
         data.Add(Anonymous, keys, 401);
         data.Add(AcmeAdmin, keys, 200);
@@ -152,6 +162,11 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(GlobexAdmin, membersPage, 404);
         data.Add(Ops, membersPage, 404);
         data.Add(InitechAdmin, "/Orgs/{initech}/Members", 200);
+        data.Add(Anonymous, "/Orgs/{acme}/Audit", 302);
+        data.Add(AcmeAdmin, "/Orgs/{acme}/Audit", 200);
+        data.Add(Manager, "/Orgs/{acme}/Audit", 403);
+        data.Add(Team, "/Orgs/{acme}/Audit", 403);
+        data.Add(GlobexAdmin, "/Orgs/{acme}/Audit", 404);
 
         // Links anyone may open: a bad one says so.
         data.Add(Anonymous, "/Account/Accept?token=forged", 410);

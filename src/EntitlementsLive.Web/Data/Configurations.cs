@@ -209,3 +209,21 @@ internal sealed class InvitationConfiguration : IEntityTypeConfiguration<Invitat
         b.HasOne<Event>().WithMany().HasForeignKey(i => i.EventId);
     }
 }
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("AuditEntries", t =>
+        {
+            t.HasTrigger(SqliteLedgerFinality.AuditNoUpdate);
+            t.HasTrigger(SqliteLedgerFinality.AuditNoDelete);
+        });
+        b.Property(e => e.Actor).HasMaxLength(256);
+        b.Property(e => e.From).HasMaxLength(64);
+        b.Property(e => e.Subject).HasMaxLength(256);
+        b.Property(e => e.Details).HasMaxLength(500);
+        b.HasIndex(e => new { e.OrganizationId, e.Id });
+        b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);
+    }
+}

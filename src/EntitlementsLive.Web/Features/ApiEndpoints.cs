@@ -159,6 +159,14 @@ public static class ApiEndpoints
             TypedResults.Ok(await members.ChangeRole(orgId, membershipId, body, ct)))
             .WithSummary("Changes a member's role (the last administrator cannot be demoted).");
 
+        orgAdmin.MapGet("/audit", async (int orgId, int? limit, string? cursor, AuditQueries audit, CancellationToken ct) =>
+            TypedResults.Ok(await audit.Page(orgId, limit, cursor, ct)))
+            .WithSummary("Who did what, when and from where (keys, members, invitations, activation), newest first.");
+
+        orgAdmin.MapGet("/audit/export", async (int orgId, AuditQueries audit, HttpContext http, CancellationToken ct) =>
+            await audit.ExportAsync(http.Response, orgId, ct))
+            .WithSummary("The whole audit trail as CSV, streamed.");
+
         orgAdmin.MapGet("/invitations", async (int orgId, InviteMember invite, CancellationToken ct) =>
             TypedResults.Ok(await invite.Pending(orgId, ct)))
             .WithSummary("Invitations not yet accepted and not expired.");

@@ -21,6 +21,8 @@ public static class FeatureServices
         services.AddMemoryCache(o => o.SizeLimit = 10_000);
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();
+        services.AddScoped<AuditTrail>();
+        services.AddScoped<AuditQueries>();
         services.AddScoped<TransferToEvent>();
         services.AddScoped<RecordPurchase>();
         services.AddScoped<ApplyParticipantChanges>();

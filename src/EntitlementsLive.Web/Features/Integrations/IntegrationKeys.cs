@@ -15,7 +15,7 @@ public sealed record IntegrationKeyDto(int Id, string Name, string Prefix, IRead
 public sealed record CreatedKey(IntegrationKeyDto Key, string Secret);
 
 /// <summary>Integration keys of an organization's registration systems: created and revoked by its admins.</summary>
-public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock)
+public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock, AuditTrail audit)
 {
     public const string Scheme = "elk";
 
@@ -61,6 +61,7 @@ public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock)
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
         db.IntegrationKeys.Add(key);
+        audit.Add(organizationId, AuditAction.IntegrationKeyCreated, key.Name, "scopes: " + string.Join(", ", scopes.Select(Names.Of)));
         await db.SaveChangesAsync(ct);
         return new CreatedKey(ToDto(key), $"{Scheme}_{prefix}_{secret}");
     }
@@ -73,7 +74,12 @@ public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock)
     {
         var key = await db.IntegrationKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.OrganizationId == organizationId, ct)
             ?? throw Validation.NotFound("The key");
-        key.RevokedAt ??= clock.GetUtcNow().UtcDateTime;
+        if (key.RevokedAt is null)
+        {
+            key.RevokedAt = clock.GetUtcNow().UtcDateTime;
+            audit.Add(organizationId, AuditAction.IntegrationKeyRevoked, key.Name);
+        }
+
         await db.SaveChangesAsync(ct);
     }
 

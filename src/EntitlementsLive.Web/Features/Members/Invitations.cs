@@ -50,7 +50,7 @@ public static class InvitationTokens
 /// Invites someone to an organization with a role (Ops for any organization, its administrators for their own),
 /// or to the platform as Ops. The link is mailed when mail is configured and always answered once.
 /// </summary>
-public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer mailer, IOptions<InvitationOptions> options)
+public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer mailer, IOptions<InvitationOptions> options, AuditTrail audit)
 {
     private static readonly Role[] OrganizationRoles = [Role.OrganizationAdministrator, Role.EntitlementManager, Role.EventTeam];
 
@@ -89,6 +89,11 @@ public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer ma
         var (token, hash) = InvitationTokens.New();
         var invitation = Invitation.ToJoin(organizationId, email!, role, request.EventId, hash, actor, now, TimeSpan.FromDays(options.Value.LifetimeDays));
         db.Invitations.Add(invitation);
+        if (organizationId is { } org)
+        {
+            audit.Add(org, AuditAction.InvitationCreated, invitation.Email, Names.Label(role), actor);
+        }
+
         await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
 
         var url = Link(baseUrl, "/Account/Accept", token);
@@ -114,7 +119,7 @@ public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer ma
 /// Accepting a link: an invitation creates the user (or, for an existing account, checks its password) and adds
 /// the membership; a reset link sets a new password. Used, expired or forged links are refused alike.
 /// </summary>
-public sealed class AcceptInvitation(AppDbContext db, UserManager<AppUser> users, TimeProvider clock)
+public sealed class AcceptInvitation(AppDbContext db, UserManager<AppUser> users, TimeProvider clock, AuditTrail audit)
 {
     public async Task<Invitation?> Peek(string? token, CancellationToken ct)
     {
@@ -160,6 +165,11 @@ public sealed class AcceptInvitation(AppDbContext db, UserManager<AppUser> users
         }
 
         invitation.Use(now);
+        if (invitation is { Purpose: InvitationPurpose.Membership, OrganizationId: { } org })
+        {
+            audit.Add(org, AuditAction.InvitationAccepted, invitation.Email, Names.Label(invitation.Role), invitation.Email);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         var memberships = await db.Memberships.AsNoTracking().Where(m => m.UserId == user.Id)
@@ -215,7 +225,7 @@ public sealed class AcceptInvitation(AppDbContext db, UserManager<AppUser> users
 }
 
 /// <summary>A link to choose a new password: issued by an organization's administrator for one of its members, or mailed on request.</summary>
-public sealed class IssuePasswordReset(AppDbContext db, TimeProvider clock, IMailer mailer, InviteMember links)
+public sealed class IssuePasswordReset(AppDbContext db, TimeProvider clock, IMailer mailer, InviteMember links, AuditTrail audit)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
@@ -226,6 +236,7 @@ public sealed class IssuePasswordReset(AppDbContext db, TimeProvider clock, IMai
                            join u in db.Users on m.UserId equals u.Id
                            where m.Id == membershipId && m.OrganizationId == organizationId
                            select u.Email).SingleOrDefaultAsync(ct) ?? throw Validation.NotFound("The membership");
+        audit.Add(organizationId, AuditAction.PasswordResetIssued, email, "", actor);
         return await Issue(email, actor, baseUrl, ct);
     }
 

@@ -11,7 +11,7 @@ public sealed record MemberDto(int Id, string Email, Role Role, int? EventId, st
 /// An organization's memberships. Removing one takes effect at once everywhere: on the next request
 /// (memberships are read per request) and on the user's open live connections.
 /// </summary>
-public sealed class Memberships(AppDbContext db)
+public sealed class Memberships(AppDbContext db, AuditTrail audit)
 {
     public async Task<IReadOnlyList<MemberDto>> List(int organizationId, CancellationToken ct) =>
         (await (from m in db.Memberships.AsNoTracking()
@@ -32,6 +32,7 @@ public sealed class Memberships(AppDbContext db)
 
         // Live pushes are addressed per user from the memberships of the moment: nothing else to revoke.
         db.Memberships.Remove(membership);
+        audit.Add(organizationId, AuditAction.MembershipRemoved, await EmailOf(membership.UserId, ct), Names.Label(membership.Role));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
     }
@@ -57,7 +58,9 @@ public sealed class Memberships(AppDbContext db)
             membership.EnsureNotTheLastAdministrator(await Administrators(organizationId, ct));
         }
 
+        var before = Names.Label(membership.Role);
         membership.ChangeRole(role, role == Role.EventTeam ? request.EventId : null);
+        audit.Add(organizationId, AuditAction.MembershipRoleChanged, await EmailOf(membership.UserId, ct), $"{before} → {Names.Label(role)}");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (await List(organizationId, ct)).Single(m => m.Id == membershipId);
@@ -66,6 +69,9 @@ public sealed class Memberships(AppDbContext db)
     private async Task<Membership> Find(int organizationId, int membershipId, CancellationToken ct) =>
         await db.Memberships.SingleOrDefaultAsync(m => m.Id == membershipId && m.OrganizationId == organizationId, ct)
             ?? throw Validation.NotFound("The membership");
+
+    private async Task<string> EmailOf(string userId, CancellationToken ct) =>
+        await db.Users.Where(u => u.Id == userId).Select(u => u.Email).SingleOrDefaultAsync(ct) ?? userId;
 
     private Task<int> Administrators(int organizationId, CancellationToken ct) =>
         db.Memberships.CountAsync(m => m.OrganizationId == organizationId && m.Role == Role.OrganizationAdministrator, ct);

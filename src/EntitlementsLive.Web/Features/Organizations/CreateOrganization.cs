@@ -59,7 +59,7 @@ public sealed class CreateOrganization(AppDbContext db)
 public sealed record ActivationRequest(bool? Activated);
 
 /// <summary>Ops turn an organization's entitlements on or off (rule 8); every row is kept, and screens follow at their next push.</summary>
-public sealed class SetActivation(AppDbContext db)
+public sealed class SetActivation(AppDbContext db, AuditTrail audit)
 {
     public async Task<OrganizationSummary> Handle(int organizationId, ActivationRequest request, CancellationToken ct)
     {
@@ -69,6 +69,11 @@ public sealed class SetActivation(AppDbContext db)
         }
 
         var organization = await db.Organizations.SingleOrDefaultAsync(o => o.Id == organizationId, ct) ?? throw Validation.NotFound("The organization");
+        if (organization.EntitlementsActivated != activated)
+        {
+            audit.Add(organizationId, activated ? AuditAction.EntitlementsActivated : AuditAction.EntitlementsDeactivated, organization.Name);
+        }
+
         organization.Activate(activated);
         await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
         return CreateOrganization.Summary(organization);

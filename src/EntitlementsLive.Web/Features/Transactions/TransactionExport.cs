@@ -97,7 +97,8 @@ public sealed class TransactionExport(TransactionQueries history, TimeProvider c
         [t.Id, t.Sequence, Names.Of(t.Kind), t.ProductCode, t.ProductName, t.Quantity, t.EventId, t.EventName, t.Actor,
             t.CreatedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), t.Reference, t.BalanceAfter, t.Reason];
 
-    private static string Csv(string value)
+    /// <summary>One CSV field: quoted when needed, spreadsheet formulas defused. Every CSV export writes its fields with it.</summary>
+    public static string Csv(string value)
     {
         // Quote when needed, and defuse spreadsheet formulas in free text.
         if (value.Length > 0 && "=+-@".Contains(value[0], StringComparison.Ordinal) && !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))

@@ -237,6 +237,31 @@ namespace EntitlementsLive.Web.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditEntries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    OrganizationId = table.Column<int>(type: "INTEGER", nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Action = table.Column<int>(type: "INTEGER", nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Details = table.Column<string>(type: "TEXT", maxLength: 500, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEntries", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_AuditEntries_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Events",
                 columns: table => new
                 {
@@ -569,6 +594,11 @@ namespace EntitlementsLive.Web.Data.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEntries_OrganizationId_Id",
+                table: "AuditEntries",
+                columns: new[] { "OrganizationId", "Id" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EventProducts_ProductCode",
                 table: "EventProducts",
                 column: "ProductCode");
@@ -720,7 +750,7 @@ namespace EntitlementsLive.Web.Data.Migrations
                 table: "Pools",
                 column: "ProductCode");
 
-            // Rule 5 in the database: ledger rows are final (the statements live in one SQLite seam).
+            // Rule 5 in the database: ledger rows and audit entries are final (the statements live in one SQLite seam).
             foreach (var statement in SqliteLedgerFinality.CreateTriggers())
             {
                 migrationBuilder.Sql(statement);
@@ -747,6 +777,9 @@ namespace EntitlementsLive.Web.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "AspNetUserTokens");
+
+            migrationBuilder.DropTable(
+                name: "AuditEntries");
 
             migrationBuilder.DropTable(
                 name: "EventProducts");
