@@ -35,6 +35,16 @@ public static class Access
 
     public static bool IsOps(this IEnumerable<Membership> memberships) => memberships.Any(m => m.Role == Role.Ops);
 
+    /// <summary>The roles a person holds within an organization (Ops belong to the platform).</summary>
+    public static readonly IReadOnlyList<Role> OrganizationRoles = [Role.OrganizationAdministrator, Role.EntitlementManager, Role.EventTeam];
+
+    /// <summary>A role spelled exactly as the contract spells it ("EntitlementManager"), among <paramref name="allowed"/>.</summary>
+    public static bool TryParseRole(string? text, IReadOnlyList<Role> allowed, out Role role)
+    {
+        role = allowed.FirstOrDefault(r => r.ToString() == text);
+        return allowed.Any(r => r.ToString() == text);
+    }
+
     /// <summary>The role that says the most: administrator, then entitlement manager, then event team, then Ops.</summary>
     public static Role StrongestRole(this IEnumerable<Membership> memberships) =>
         memberships.Select(m => m.Role).OrderBy(r => r switch

@@ -136,9 +136,6 @@ public sealed class Event
         return Fingerprint() != before;
     }
 
-    /// <summary>The modules the event uses, as the platform last said.</summary>
-    public IReadOnlyList<string> Modules => _products.Where(p => p.InUse).Select(p => p.ProductCode).Order(StringComparer.Ordinal).ToList();
-
     private string Fingerprint() => FormattableString.Invariant(
         $"{ExternalRef}|{Name}|{StartsAt:O}|{EndsAt:O}|{ProductionStatus}|{IsMissing}|{string.Join(",", _products.Select(p => $"{p.ProductCode}:{p.InUse}:{p.Required}"))}");
 

@@ -16,7 +16,7 @@ public sealed class Organization
     public static Organization Create(string name, string creationKey)
     {
         var trimmed = name.Trim();
-        if (trimmed.Length is 0 or > 200 || trimmed.Any(char.IsControl))
+        if (!Text.IsPrintable(trimmed, 200))
         {
             throw DomainException.Validation("name", "Name the organization (1 to 200 printable characters).");
         }

@@ -32,7 +32,7 @@ public sealed class Product
         }
 
         var trimmed = name?.Trim();
-        if (string.IsNullOrEmpty(trimmed) || trimmed.Length > 200 || trimmed.Any(char.IsControl))
+        if (!Text.IsPrintable(trimmed, 200))
         {
             errors["name"] = ["Name the product (1 to 200 printable characters)."];
         }

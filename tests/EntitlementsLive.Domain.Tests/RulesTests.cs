@@ -328,7 +328,7 @@ public class EventSyncTests
         Assert.False(e.Sync("ref-1", "E", Start, Start.AddHours(8), ProductionStatus.Production, [ProductCodes.Gamification]));
 
         Assert.Equal(0, e.Products.Single(p => p.ProductCode == ProductCodes.LeadRetrieval).Required);
-        Assert.Equal([ProductCodes.Gamification], e.Modules);
+        Assert.Equal([ProductCodes.Gamification], e.Products.Where(p => p.InUse).Select(p => p.ProductCode));
     }
 
     [Fact]

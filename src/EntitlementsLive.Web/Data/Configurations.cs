@@ -82,7 +82,6 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.Property(e => e.Name).HasMaxLength(200);
         b.Property(e => e.ExternalRef).HasMaxLength(200);
         b.HasIndex(e => new { e.OrganizationId, e.ExternalRef }).IsUnique();
-        b.Ignore(e => e.Modules);
         b.Ignore(e => e.RequiresEntitlements);
         b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);
         b.HasMany(e => e.Products).WithOne().HasForeignKey(p => p.EventId);

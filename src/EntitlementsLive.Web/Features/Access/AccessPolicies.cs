@@ -54,6 +54,16 @@ public static class Policies
 }
 
 /// <summary>A policy's requirement; <paramref name="KeyScope"/> is set where an integration key may call too.</summary>
+/// <summary>The organization the access handler read for the route, kept for the request so pages do not read it again.</summary>
+public static class RouteOrganization
+{
+    private static readonly object Key = new();
+
+    public static void Remember(HttpContext http, Organization organization) => http.Items[Key] = organization;
+
+    public static Organization? Recall(HttpContext http) => http.Items[Key] as Organization;
+}
+
 public sealed record AccessRequirement(string Policy, IntegrationScope? KeyScope = null) : IAuthorizationRequirement;
 
 /// <summary>Why access was refused: a 404 for what the caller may not know exists, a 403 with a reason otherwise.</summary>
@@ -74,7 +84,12 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
         var ct = http?.RequestAborted ?? CancellationToken.None;
         try
         {
-            await Check(requirement, context.User, RouteInt(http, "orgId"), RouteInt(http, "eventId"), ct);
+            var organization = await Check(requirement, context.User, RouteInt(http, "orgId"), RouteInt(http, "eventId"), ct);
+            if (http is not null && organization is not null)
+            {
+                RouteOrganization.Remember(http, organization);
+            }
+
             context.Succeed(requirement);
         }
         catch (DomainException refusal)
@@ -83,7 +98,8 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
         }
     }
 
-    private async Task Check(AccessRequirement requirement, ClaimsPrincipal user, int? organizationId, int? eventId, CancellationToken ct)
+    /// <summary>Throws the refusal; answers the route's organization when one was read.</summary>
+    private async Task<Organization?> Check(AccessRequirement requirement, ClaimsPrincipal user, int? organizationId, int? eventId, CancellationToken ct)
     {
         var policy = requirement.Policy;
         var memberships = await me.MembershipsAsync(ct);
@@ -95,13 +111,13 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
                 throw new DomainException(ErrorCodes.Forbidden, "Only Ops staff may do this.");
             }
 
-            return;
+            return null;
         }
 
         if (policy == Policies.Inviter && memberships.IsOps())
         {
             // Ops invite an organization's first administrator; the invitation handler answers 404 for an unknown organization.
-            return;
+            return null;
         }
 
         if (organizationId is not { } orgId)
@@ -130,7 +146,7 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
                     throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators manage members.");
                 case Policies.OrgAdmin or Policies.Inviter:
                     // Members are managed whether or not entitlements are activated.
-                    return;
+                    return organization;
                 case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):
                     // Another event of the same organization: say nothing about it.
                     throw Validation.NotFound("The event");
@@ -139,7 +155,7 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
             }
         }
 
-        organization.EnsureEntitlementsActivated();
+        return organization.EnsureEntitlementsActivated();
     }
 
     private Task<Organization?> Organization(int organizationId, CancellationToken ct) =>

@@ -52,13 +52,13 @@ public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifi
         string externalRef, EventSyncRequest request, CancellationToken ct)
     {
         var check = new Validation();
-        if (string.IsNullOrWhiteSpace(externalRef) || externalRef.Length > MaxLength || externalRef.Any(char.IsControl))
+        if (!Text.IsPrintable(externalRef, MaxLength))
         {
             check.Add("externalRef", $"The event's reference must be 1 to {MaxLength} printable characters.");
         }
 
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > MaxLength || name.Any(char.IsControl))
+        if (!Text.IsPrintable(name, MaxLength))
         {
             check.Add("name", $"Name the event (1 to {MaxLength} printable characters).");
         }

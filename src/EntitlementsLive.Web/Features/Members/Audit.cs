@@ -20,25 +20,7 @@ public sealed class AuditQueries(AppDbContext db)
     public async Task<AuditPage> Page(int organizationId, int? limit, string? cursor, CancellationToken ct)
     {
         var check = new Validation();
-        var take = limit ?? DefaultLimit;
-        if (take is < 1 or > TransactionQueries.MaxLimit)
-        {
-            check.Add("limit", $"limit must be between 1 and {TransactionQueries.MaxLimit}.");
-        }
-
-        long? before = null;
-        if (!string.IsNullOrEmpty(cursor))
-        {
-            if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
-            {
-                before = id;
-            }
-            else
-            {
-                check.Add("cursor", "The cursor is not one this API returned.");
-            }
-        }
-
+        var (take, before) = Keyset.Read(check, limit, cursor, DefaultLimit);
         check.ThrowIfInvalid();
         var query = Entries(organizationId);
         if (before is not null)
@@ -46,14 +28,7 @@ public sealed class AuditQueries(AppDbContext db)
             query = query.Where(e => e.Id < before);
         }
 
-        var items = await query.Take(take + 1).ToListAsync(ct);
-        string? next = null;
-        if (items.Count > take)
-        {
-            items.RemoveAt(take);
-            next = items[^1].Id.ToString(CultureInfo.InvariantCulture);
-        }
-
+        var (items, next) = Keyset.Cut(await query.Take(take + 1).ToListAsync(ct), take, e => e.Id);
         return new AuditPage(items, next);
     }
 

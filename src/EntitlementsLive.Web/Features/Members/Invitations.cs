@@ -28,6 +28,8 @@ public sealed record InvitationCreated(int InvitationId, string AcceptUrl, DateT
 
 public sealed record PendingInvitationDto(int Id, string Email, Role Role, int? EventId, DateTime ExpiresAt, string CreatedBy);
 
+public sealed record PasswordResetRequest(string? Email);
+
 public sealed record AcceptRequest(string? Token, string? Name, string? Password);
 
 public sealed record MembershipDto(int? OrganizationId, Role Role, int? EventId);
@@ -52,8 +54,6 @@ public static class InvitationTokens
 /// </summary>
 public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer mailer, IOptions<InvitationOptions> options, AuditTrail audit)
 {
-    private static readonly Role[] OrganizationRoles = [Role.OrganizationAdministrator, Role.EntitlementManager, Role.EventTeam];
-
     public async Task<InvitationCreated> Handle(int? organizationId, InviteRequest request, string actor, string baseUrl, CancellationToken ct)
     {
         var check = new Validation();
@@ -63,9 +63,8 @@ public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer ma
             check.Add("email", "Give the e-mail address of the person to invite.");
         }
 
-        var allowed = organizationId is null ? [Role.Ops] : OrganizationRoles;
-        var role = allowed.FirstOrDefault(r => r.ToString() == request.Role);
-        if (!allowed.Any(r => r.ToString() == request.Role))
+        var allowed = organizationId is null ? [Role.Ops] : EntitlementsLive.Domain.Access.OrganizationRoles;
+        if (!EntitlementsLive.Domain.Access.TryParseRole(request.Role, allowed, out var role))
         {
             check.Add("role", $"role must be {string.Join(", ", allowed)}.");
         }
@@ -181,7 +180,7 @@ public sealed class AcceptInvitation(AppDbContext db, UserManager<AppUser> users
     {
         var check = new Validation();
         var displayName = name?.Trim();
-        if (string.IsNullOrEmpty(displayName) || displayName.Length > 100 || displayName.Any(char.IsControl))
+        if (!Text.IsPrintable(displayName, 100))
         {
             check.Add("name", "Give your name (1 to 100 printable characters).");
         }

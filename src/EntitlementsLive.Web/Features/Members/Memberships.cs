@@ -40,8 +40,7 @@ public sealed class Memberships(AppDbContext db, AuditTrail audit)
     /// <summary>A new role in the same organization; the last administrator cannot be demoted.</summary>
     public async Task<MemberDto> ChangeRole(int organizationId, int membershipId, ChangeRoleRequest request, CancellationToken ct)
     {
-        var role = Enum.GetValues<Role>().FirstOrDefault(r => r.ToString() == request.Role && r != Role.Ops);
-        if (!Enum.GetValues<Role>().Any(r => r.ToString() == request.Role && r != Role.Ops))
+        if (!EntitlementsLive.Domain.Access.TryParseRole(request.Role, EntitlementsLive.Domain.Access.OrganizationRoles, out var role))
         {
             throw DomainException.Validation("role", "role must be OrganizationAdministrator, EntitlementManager or EventTeam.");
         }

@@ -100,7 +100,7 @@ public sealed class SubmitParticipantChanges(AppDbContext db, TimeProvider clock
                 continue;
             }
 
-            if (!StrictInput.IsText(c.ChangeId, MaxFieldLength))
+            if (!Text.IsPrintable(c.ChangeId, MaxFieldLength))
             {
                 Fail($"changeId is required: at most {MaxFieldLength} characters, no control characters");
             }
@@ -113,7 +113,7 @@ public sealed class SubmitParticipantChanges(AppDbContext db, TimeProvider clock
                 seen[c.ChangeId!] = row;
             }
 
-            if (!StrictInput.IsText(c.ParticipantRef, MaxFieldLength))
+            if (!Text.IsPrintable(c.ParticipantRef, MaxFieldLength))
             {
                 Fail($"participantRef is required: at most {MaxFieldLength} characters, no control characters");
             }

@@ -34,13 +34,13 @@ public sealed class RecordAdjustment(AppDbContext db, TimeProvider clock, IChang
         }
 
         var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > 500 || reason.Any(char.IsControl))
+        if (!Text.IsPrintable(reason, 500))
         {
             check.Add("reason", "Say why the purchase is corrected (1 to 500 printable characters).");
         }
 
         var reference = request.Reference?.Trim();
-        if (string.IsNullOrEmpty(reference) || reference.Length > 200 || reference.Any(char.IsControl))
+        if (!Text.IsPrintable(reference, 200))
         {
             check.Add("reference", "Give the contract reference the correction applies to (1 to 200 printable characters).");
         }

@@ -5,7 +5,7 @@ namespace EntitlementsLive.Web.Features.Shared;
 
 /// <summary>
 /// The same strict reading of input for the API, the pages and CSV uploads: instants in ISO 8601 with their
-/// offset and within a sane window, text free of control characters.
+/// offset and within a sane window, text as the domain's <see cref="EntitlementsLive.Domain.Text"/> says.
 /// </summary>
 public static partial class StrictInput
 {
@@ -33,8 +33,6 @@ public static partial class StrictInput
         return null;
     }
 
-    /// <summary>Present, at most <paramref name="max"/> characters, and free of control characters.</summary>
-    public static bool IsText(string? text, int max) => !string.IsNullOrWhiteSpace(text) && text.Length <= max && !text.Any(char.IsControl);
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex OffsetPattern();

@@ -1,7 +1,5 @@
 namespace EntitlementsLive.Web.Features.Shared;
 
-public sealed record PasswordResetRequest(string? Email);
-
 /// <summary>Where links that leave the app (invitations, resets) point, from the request that made them.</summary>
 public static class WebLinks
 {

@@ -14,30 +14,12 @@ public sealed record TransactionPage(IReadOnlyList<TransactionDto> Items, string
 public sealed class TransactionQueries(AppDbContext db)
 {
     public const int DefaultLimit = 50;
-    public const int MaxLimit = 500;
+    public const int MaxLimit = Keyset.MaxLimit;
 
     public async Task<TransactionPage> Page(int organizationId, TransactionFilter filter, int? limit, string? cursor, CancellationToken ct)
     {
         var check = new Validation();
-        var take = limit ?? DefaultLimit;
-        if (take is < 1 or > MaxLimit)
-        {
-            check.Add("limit", $"limit must be between 1 and {MaxLimit}.");
-        }
-
-        long? before = null;
-        if (!string.IsNullOrEmpty(cursor))
-        {
-            if (long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0)
-            {
-                before = id;
-            }
-            else
-            {
-                check.Add("cursor", "The cursor is not one this API returned.");
-            }
-        }
-
+        var (take, before) = Keyset.Read(check, limit, cursor, DefaultLimit);
         var ledger = Filtered(organizationId, filter, check);
         check.ThrowIfInvalid();
         if (before is not null)
@@ -45,14 +27,7 @@ public sealed class TransactionQueries(AppDbContext db)
             ledger = ledger.Where(l => l.Id < before);
         }
 
-        var items = await Snapshots.Transactions(db, ledger).Take(take + 1).ToListAsync(ct);
-        string? next = null;
-        if (items.Count > take)
-        {
-            items.RemoveAt(take);
-            next = items[^1].Id.ToString(CultureInfo.InvariantCulture);
-        }
-
+        var (items, next) = Keyset.Cut(await Snapshots.Transactions(db, ledger).Take(take + 1).ToListAsync(ct), take, t => t.Id);
         return new TransactionPage(items, next);
     }
 

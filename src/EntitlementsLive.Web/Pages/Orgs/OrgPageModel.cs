@@ -1,4 +1,5 @@
 using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Access;
 using EntitlementsLive.Web.Features.Organizations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
@@ -21,8 +22,9 @@ public abstract class OrgPageModel : PageModel
     {
         // Read before the page's figures: live updates resume from this sequence, so nothing committed
         // between this read and the hub connection is missed.
-        var organizations = HttpContext.RequestServices.GetRequiredService<OrganizationQueries>();
-        Organization = await organizations.Get(OrgId, HttpContext.RequestAborted);
+        // The folder's policy read it already; read again only where no policy did.
+        Organization = RouteOrganization.Recall(HttpContext)
+            ?? await HttpContext.RequestServices.GetRequiredService<OrganizationQueries>().Get(OrgId, HttpContext.RequestAborted);
         ViewData["OrgId"] = OrgId;
         ViewData["LastSequence"] = Organization.LastSequence;
         await next();
