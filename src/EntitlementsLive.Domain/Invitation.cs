@@ -13,7 +13,7 @@ public enum InvitationPurpose
 /// A single-use, expiring token that lets its holder join with a role, or reset a password. Only a hash of
 /// the token is kept; the token itself is shown (or mailed) once.
 /// </summary>
-public sealed class Invitation
+public sealed partial class Invitation
 {
     private Invitation() { }
 
@@ -93,7 +93,9 @@ public sealed class Invitation
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
     /// <summary>A plausible address: one @, something on each side, a dot in the domain, no spaces or control characters.</summary>
-    public static bool IsEmail(string? email) =>
-        email is { Length: > 2 and <= 256 } && email.Count(c => c == '@') == 1 && !email.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))
-        && email.Split('@') is [{ Length: > 0 }, { Length: > 2 } domain] && domain.Contains('.', StringComparison.Ordinal) && !domain.StartsWith('.') && !domain.EndsWith('.');
+    /// <summary>An address as people type it: one @, no spaces, brackets or quotes, and a dotted host name.</summary>
+    public static bool IsEmail(string? email) => email is { Length: > 2 and <= 256 } && EmailPattern().IsMatch(email);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[^\s@<>()\[\]\\,;:""\p{C}]+@[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?(?:\.[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)+$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex EmailPattern();
 }

@@ -23,6 +23,10 @@ public static class WebExtensions
             o.Conventions.AllowAnonymousToPage("/Account/Login");
             o.Conventions.AllowAnonymousToPage("/Account/AccessDenied");
             o.Conventions.AllowAnonymousToPage("/Error");
+        }).AddMvcOptions(o =>
+        {
+            o.ModelBinderProviders.Insert(0, new StrictNumberBinderProvider());
+            o.Filters.Add(new RefuseUnreadableForms());
         });
         services.ConfigureHttpJsonOptions(o => JsonContract.Configure(o.SerializerOptions));
         services.AddProblemDetails();

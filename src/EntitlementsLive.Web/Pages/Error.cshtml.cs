@@ -24,7 +24,7 @@ public sealed class ErrorModel : PageModel
         {
             403 => ("You don't have access to this page", reason ?? "Only Organization Administrators and Entitlement Managers can manage entitlements. Ask one of them if you need a change."),
             404 => ("We couldn't find that page", reason ?? "It may have moved, or you may not be a member of that organization or event."),
-            400 => ("That request didn't look right", "Please go back and try again."),
+            400 => ("That request didn't look right", reason ?? "Please go back and try again."),
             _ => ("Something went wrong on our side", "The problem was logged. Please try again in a moment."),
         };
     }

@@ -162,5 +162,5 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
         db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
 
     private static int? RouteInt(HttpContext? http, string name) =>
-        http?.GetRouteValue(name) is { } value && int.TryParse(value.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        http?.GetRouteValue(name) is { } value && int.TryParse(value.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : null;
 }

@@ -19,7 +19,7 @@ public sealed record EventEntitlements(EventDto Event, IReadOnlyList<Transaction
 /// <summary>The Events tab and the event's entitlement details.</summary>
 public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUser me, TransactionQueries history)
 {
-    public static EventFilter ParseFilter(string? status) => status?.ToLowerInvariant() switch
+    public static EventFilter ParseFilter(string? status) => status switch
     {
         null or "" or "all" => EventFilter.All,
         "live" => EventFilter.Live,

@@ -23,9 +23,9 @@ public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock, AuditTr
     {
         var check = new Validation();
         var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100)
+        if (!Text.IsPrintable(name, 100))
         {
-            check.Add("name", "Name the key (at most 100 characters), e.g. the registration system it is for.");
+            check.Add("name", "Name the key (1 to 100 printable characters), e.g. the registration system it is for.");
         }
 
         var scopes = new List<IntegrationScope>();

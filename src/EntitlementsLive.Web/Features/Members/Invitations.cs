@@ -242,9 +242,14 @@ public sealed class IssuePasswordReset(AppDbContext db, TimeProvider clock, IMai
     /// <summary>Self-service: only by mail, and the same answer whether or not the address has an account.</summary>
     public async Task<bool> ByMail(string? email, string baseUrl, CancellationToken ct)
     {
-        if (!mailer.Configured || !Invitation.IsEmail(email?.Trim()))
+        if (!Invitation.IsEmail(email?.Trim()))
         {
-            return mailer.Configured;
+            throw Validation.Invalid("email", "Enter the email address of your account.");
+        }
+
+        if (!mailer.Configured)
+        {
+            return false;
         }
 
         var normalized = Invitation.NormalizeEmail(email!);

@@ -29,6 +29,7 @@ public static class CsvChanges
         }
 
         var rows = new List<ParticipantChangeInput?>();
+        var misshapen = new Dictionary<string, string[]>(StringComparer.Ordinal);
         while (await reader.ReadLineAsync(ct) is { } line)
         {
             if (line.Length == 0)
@@ -36,13 +37,24 @@ public static class CsvChanges
                 continue;
             }
 
+            // Cells are taken as written, like the API's strings: "added " is not a change type.
             var cells = Split(line);
-            string? Cell(int column) => index[column] < cells.Count ? cells[index[column]].Trim() : null;
+            if (cells.Count != names.Count && misshapen.Count < 500)
+            {
+                misshapen[$"changes[{rows.Count}]"] = [$"This row has {cells.Count} cells; the first line names {names.Count} columns."];
+            }
+
+            string? Cell(int column) => index[column] < cells.Count ? cells[index[column]] : null;
             rows.Add(new ParticipantChangeInput(Cell(0), Cell(1), Cell(2), Cell(3)));
             if (rows.Count > SubmitParticipantChanges.MaxChanges)
             {
                 break;
             }
+        }
+
+        if (misshapen.Count > 0)
+        {
+            throw new DomainException(ErrorCodes.Validation, $"{misshapen.Count:N0} rows do not have one cell per column; nothing was stored.", misshapen);
         }
 
         return new ParticipantChangesRequest(rows);

@@ -40,9 +40,9 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
         {
             check.Add("reference", "Give the contract reference of the purchase.");
         }
-        else if (reference.Length > 200)
+        else if (!Text.IsPrintable(reference, 200))
         {
-            check.Add("reference", "The reference must be at most 200 characters.");
+            check.Add("reference", "The reference must be at most 200 printable characters.");
         }
 
         await PoolCredits.OrganizationAsync(db, organizationId, ct);

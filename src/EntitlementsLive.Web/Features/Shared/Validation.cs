@@ -43,9 +43,9 @@ public sealed class Validation
         {
             Add(field, "An idempotency key is required so that a retry never records twice.");
         }
-        else if (key.Length > 200)
+        else if (!Text.IsPrintable(key, 200))
         {
-            Add(field, "The idempotency key must be at most 200 characters.");
+            Add(field, "The idempotency key must be 1 to 200 printable characters.");
         }
     }
 
@@ -60,6 +60,10 @@ public sealed class Validation
         throw new DomainException(ErrorCodes.Validation, first.Value[0],
             _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
     }
+
+    /// <summary>A refusal of one field.</summary>
+    public static DomainException Invalid(string field, string message) =>
+        new(ErrorCodes.Validation, message, new Dictionary<string, string[]>(StringComparer.Ordinal) { [field] = [message] });
 
     public static DomainException NotFound(string what) => new(ErrorCodes.NotFound, what + " was not found.");
 }

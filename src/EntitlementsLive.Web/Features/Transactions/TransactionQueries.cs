@@ -45,11 +45,21 @@ public sealed class TransactionQueries(AppDbContext db)
         var query = db.Ledger.Where(l => l.OrganizationId == organizationId);
         if (!string.IsNullOrEmpty(filter.ProductCode))
         {
+            if (!Text.IsPrintable(filter.ProductCode, 50))
+            {
+                check.Add("productCode", "productCode must be a product code, e.g. SUBSCRIPTION.");
+            }
+
             query = query.Where(l => l.ProductCode == filter.ProductCode);
         }
 
         if (filter.EventId is not null)
         {
+            if (filter.EventId <= 0)
+            {
+                check.Add("eventId", "eventId must be the id of an event.");
+            }
+
             query = query.Where(l => l.EventId == filter.EventId);
         }
 
