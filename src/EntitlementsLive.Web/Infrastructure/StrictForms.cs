@@ -69,7 +69,8 @@ public sealed class RefuseUnreadableForms : IAsyncPageFilter
 
     public async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
-        if (HttpMethods.IsPost(context.HttpContext.Request.Method) && !context.ModelState.IsValid)
+        // The error page itself runs again with the refused form (re-executed): it must still render.
+        if (HttpMethods.IsPost(context.HttpContext.Request.Method) && !context.ModelState.IsValid && context.ActionDescriptor.ViewEnginePath != "/Error")
         {
             var errors = context.ModelState.Where(e => e.Value is { Errors.Count: > 0 })
                 .Select(e => e.Value!.Errors[0].ErrorMessage is { Length: > 0 } message ? message : $"{e.Key} could not be read.");

@@ -25,6 +25,8 @@ public static class WebExtensions
             o.Conventions.AllowAnonymousToPage("/Error");
         }).AddMvcOptions(o =>
         {
+            // The use cases validate (one home per rule); model state only records what could not be read.
+            o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             o.ModelBinderProviders.Insert(0, new StrictNumberBinderProvider());
             o.Filters.Add(new RefuseUnreadableForms());
         });

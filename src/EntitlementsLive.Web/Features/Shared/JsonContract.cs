@@ -19,10 +19,12 @@ public static class JsonContract
 
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)
     {
-        // Strict input: a number is a JSON number (never "5"), and a property given twice is refused rather
-        // than the last one silently winning.
+        // Strict input: a number is a JSON number (never "5"); a property given twice is refused rather than
+        // the last one silently winning; a property the contract does not name is refused rather than ignored
+        // (a misspelt "quantitiy" would otherwise transfer what the event is missing).
         options.NumberHandling = JsonNumberHandling.Strict;
         options.AllowDuplicateProperties = false;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         // The first converter that fits wins: roles keep their names, every other enum is kebab-case.
         options.Converters.Add(new JsonStringEnumConverter<Role>(allowIntegerValues: false));
         options.Converters.Add(new JsonStringEnumConverter(EnumNames, allowIntegerValues: false));

@@ -119,7 +119,9 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
     /// <summary>Early, friendly checks; the handler applies the same rules again when recording.</summary>
     private string? Check() => Selected is not { } pool
         ? "Choose one of your purchased products."
-        : TransferRules.Refusal(ProductOf(pool), Quantity, pool.Available, AllocatedOf(pool.ProductCode), Event.Name);
+        : !Text.IsPrintable(IdempotencyKey, 200)
+            ? "This form is out of date: open the transfer again from the event."
+            : TransferRules.Refusal(ProductOf(pool), Quantity, pool.Available, AllocatedOf(pool.ProductCode), Event.Name);
 
     private static ProductKind KindOf(PoolDto pool) => pool.Kind;
 
