@@ -50,15 +50,30 @@ foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "Miss
     });
 }
 
-connection.Reconnecting += _ => { Console.Error.WriteLine("reconnecting…"); return Task.CompletedTask; };
+// Where each resume starts: the last sequence of a stream known to be complete. Messages that arrive on the new
+// connection before the resume has run do not move it (they would hide what was missed in between); a resume
+// that did not finish keeps its starting point for the next one.
+Dictionary<int, long>? resumeFrom = null;
+connection.Reconnecting += _ =>
+{
+    lock (last)
+    {
+        resumeFrom ??= new Dictionary<int, long>(last);
+    }
+
+    Console.Error.WriteLine("reconnecting…");
+    return Task.CompletedTask;
+};
 connection.Reconnected += async _ =>
 {
     Console.Error.WriteLine("reconnected; resuming");
-    foreach (var (org, sequence) in last.ToList())
+    foreach (var (org, sequence) in resumeFrom ?? [])
     {
         var result = await connection.InvokeAsync<JsonElement>("Resume", org, sequence);
         Console.Error.WriteLine($"resume org={org} after={sequence}: {result.GetRawText()}");
     }
+
+    resumeFrom = null;
 };
 
 await connection.StartAsync();

@@ -232,6 +232,16 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IDisposable
             connection.On<JsonElement>("EventCoverageChanged", m => Apply("event:" + m.GetProperty("eventId").GetInt32(), m, () => Coverage[m.GetProperty("eventId").GetInt32()] = CoverageFigures(m)));
             connection.On<JsonElement>("MissingEntitlementsChanged", m => Apply("missing", m, () => { }));
             connection.On<JsonElement>("TransactionRecorded", OnTransaction);
+            connection.Reconnecting += _ =>
+            {
+                // As live.js: a resume that never finished keeps its starting point; otherwise the stream was complete up to now.
+                lock (_gate)
+                {
+                    _resumeFrom ??= LastSequence;
+                }
+
+                return Task.CompletedTask;
+            };
             connection.Reconnected += async _ =>
             {
                 Interlocked.Increment(ref _reconnects);
@@ -240,6 +250,7 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IDisposable
         }
 
         private int _reconnects;
+        private long? _resumeFrom;
 
         public FlakyLink Link { get; }
 
@@ -299,9 +310,16 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IDisposable
         {
             try
             {
-                var result = await _connection.InvokeAsync<JsonElement>("Resume", _org, after ?? LastSequence);
+                long from;
                 lock (_gate)
                 {
+                    from = after ?? _resumeFrom ?? LastSequence;
+                }
+
+                var result = await _connection.InvokeAsync<JsonElement>("Resume", _org, from);
+                lock (_gate)
+                {
+                    _resumeFrom = null;
                     Replayed += result.GetProperty("replayed").GetInt32();
                     if (after is not null)
                     {

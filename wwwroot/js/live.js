@@ -10,6 +10,9 @@
   const shown = new Set(); // transaction ids already rendered or received: a replay or a duplicate renders nothing
   // The organization's sequence when the page read its figures: whatever commits later is resumed.
   let lastSequence = parseInt(document.body.dataset.lastSequence || "0", 10) || 0;
+  // Where the next resume starts: the last sequence of a stream known to be complete. Messages that arrive on a
+  // new connection before its resume has run must not move it, or what was missed in between would be skipped.
+  let resumeFrom = lastSequence;
   const fmt = new Intl.NumberFormat("en-US");
 
   function setState(state) {
@@ -162,16 +165,20 @@
   async function resume() {
     if (!orgId) return;
     try {
-      const result = await connection.invoke("Resume", orgId, lastSequence);
+      const result = await connection.invoke("Resume", orgId, resumeFrom);
+      resumeFrom = null;
       if (result && result.reloadRequired) location.reload();
     } catch (e) {
       console.warn("resume failed", e);
     }
   }
 
-  connection.onreconnecting(() => setState("reconnecting"));
+  // A resume that never finished keeps its starting point; otherwise the stream was complete up to now.
+  function dropped() { if (resumeFrom === null) resumeFrom = lastSequence; }
+
+  connection.onreconnecting(() => { dropped(); setState("reconnecting"); });
   connection.onreconnected(async () => { setState("live"); await resume(); });
-  connection.onclose(() => { setState("offline"); setTimeout(start, 5000); });
+  connection.onclose(() => { dropped(); setState("offline"); setTimeout(start, 5000); });
 
   async function start() {
     try {
