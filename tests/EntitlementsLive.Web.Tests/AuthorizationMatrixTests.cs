@@ -21,7 +21,7 @@ public class AuthorizationMatrixTests(AppFactory app)
     public static TheoryData<string, string, int> ApiReads()
     {
         var data = new TheoryData<string, string, int>();
-        foreach (var path in new[] { "/api/orgs/{acme}/pools", "/api/orgs/{acme}/events?status=live", "/api/orgs/{acme}/transactions", "/api/orgs/{acme}/transactions/export?format=csv" })
+        foreach (var path in new[] { "/api/orgs/{acme}/pools", "/api/orgs/{acme}/events?status=live", "/api/orgs/{acme}/transactions", "/api/orgs/{acme}/transactions/export?format=csv", "/api/orgs/{acme}/pools/export?format=csv", "/api/orgs/{acme}/events/export?format=xlsx&status=live" })
         {
             data.Add(Anonymous, path, 401);
             data.Add(AcmeAdmin, path, 200);

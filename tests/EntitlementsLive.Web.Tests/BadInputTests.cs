@@ -523,7 +523,7 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
         // Routes: ids that do not exist, belong to another organization, overflow or are not numbers.
         foreach (var org in new[] { "0", "-1", "999999", "2147483648", "abc", w.Globex.ToString(CultureInfo.InvariantCulture) })
         {
-            foreach (var path in new[] { "/pools", "/events", "/transactions", "/transactions/export", "/integration-keys", "/memberships", "/audit", "/invitations" })
+            foreach (var path in new[] { "/pools", "/events", "/transactions", "/transactions/export", "/pools/export", "/events/export", "/integration-keys", "/memberships", "/audit", "/invitations" })
             {
                 yield return new Case($"GET org {org}{path}", "GET", $"/api/orgs/{org}{path}", null);
             }
@@ -570,6 +570,9 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
             ["/transactions"] = ["limit=0", "limit=-1", "limit=100001", "limit=abc", "cursor=garbage", "cursor=eyJ4IjoxfQ", "kind=bogus", "kind=TRANSFER", "eventId=abc", "eventId=-1", "productCode=%00"],
             ["/transactions/export"] = ["format=pdf", "format=CSV%00", "kind=bogus", "eventId=abc"],
             ["/audit"] = ["limit=0", "limit=-1", "limit=abc", "cursor=garbage"],
+            ["/audit/export"] = ["format=pdf", "format=xlsx%00"],
+            ["/pools/export"] = ["format=pdf", "format=XLSX "],
+            ["/events/export"] = ["format=pdf", "status=bogus", "status=LIVE", "missingOnly=maybe", "format=csv&status=past%00"],
         };
         foreach (var (path, list) in queries)
         {

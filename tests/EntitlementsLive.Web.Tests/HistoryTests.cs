@@ -51,6 +51,49 @@ public class HistoryTests(AppFactory app)
     }
 
     [Fact]
+    public async Task PoolsAndEvents_ExportAsTheirTabsShowThem_InCsvAndXlsx()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 50, participants: 12, modules: ProductCodes.LeadRetrieval);
+        await app.Transfer(orgId, eventId, ProductCodes.Subscription, 5);
+        var pastEvent = await app.WithDb(async db =>
+        {
+            var e = new Event(orgId, "=HYPERLINK(\"x\") past", DateTime.UtcNow.AddDays(-10), DateTime.UtcNow.AddDays(-9));
+            db.Events.Add(e);
+            await db.SaveChangesAsync();
+            return e.Id;
+        });
+        using var api = await app.ApiAs(await app.NewUser(u => Membership.Administrator(u, orgId)));
+
+        var pools = await api.GetAsync($"/api/orgs/{orgId}/pools/export?format=csv");
+        Assert.Equal(HttpStatusCode.OK, pools.StatusCode);
+        Assert.StartsWith($"attachment; filename=\"pools-{orgId}-", pools.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
+        var lines = (await pools.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Product code,Product,Kind,Purchased,Transferred,Available,Required by events,Allocated to events,Missing", lines[0]);
+        Assert.Contains("SUBSCRIPTION,Subscription,subscription,50,5,45,12,5,7", lines, StringComparer.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("LEAD_RETRIEVAL,", StringComparison.Ordinal));
+
+        var events = await api.GetAsync($"/api/orgs/{orgId}/events/export?format=xlsx&status=all");
+        Assert.Equal(HttpStatusCode.OK, events.StatusCode);
+        await using var stream = new MemoryStream(await events.Content.ReadAsByteArrayAsync());
+        var rows = stream.Query(useHeaderRow: true).Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(2, rows.Count);
+        var live = rows.Single(r => Convert.ToInt32(r["Id"], System.Globalization.CultureInfo.InvariantCulture) == eventId);
+        Assert.Equal("live", live["Status"]);
+        Assert.Equal("yes", live["Missing entitlements"]);
+        Assert.Equal(12d, Convert.ToDouble(live["Subscription required"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(5d, Convert.ToDouble(live["Subscription allocated"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(7d, Convert.ToDouble(live["Subscription missing"], System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$", Convert.ToString(live["Starts at"], System.Globalization.CultureInfo.InvariantCulture));
+
+        var missingPast = await api.GetStringAsync($"/api/orgs/{orgId}/events/export?format=csv&status=past");
+        var pastLines = missingPast.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, pastLines.Length);
+        Assert.StartsWith($"{pastEvent},\"'=HYPERLINK(\"\"x\"\") past\"", pastLines[1], StringComparison.Ordinal);
+        var missingOnly = await api.GetStringAsync($"/api/orgs/{orgId}/events/export?format=csv&missingOnly=true");
+        Assert.Equal(2, missingOnly.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task History_PagesWithACursor_NewestFirst_WithoutGapsOrRepeats()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 100);

@@ -62,6 +62,14 @@ public static class ApiEndpoints
             TypedResults.Ok(await pools.List(orgId, ct)))
             .WithSummary("Purchased, transferred and available per product.");
 
+        manage.MapGet("/pools/export", async (int orgId, string? format, TabExports exports, HttpContext http, CancellationToken ct) =>
+            await exports.Pools(http.Response, orgId, format, ct))
+            .WithSummary("The pools overview (purchased, transferred, available, required and missing per product) as CSV or XLSX.");
+
+        manage.MapGet("/events/export", async (int orgId, string? format, string? status, bool? missingOnly, TabExports exports, HttpContext http, CancellationToken ct) =>
+            await exports.Events(http.Response, orgId, format, EventQueries.ParseFilter(status), missingOnly ?? false, ct))
+            .WithSummary("The events list (status=live|past|all, missingOnly) with required, allocated and missing per product, as CSV or XLSX.");
+
         manage.MapGet("/events", async (int orgId, string? status, bool? missingOnly, EventQueries events, CancellationToken ct) =>
             TypedResults.Ok(await events.List(orgId, EventQueries.ParseFilter(status), missingOnly ?? false, ct)))
             .WithSummary("Events with required, allocated and missing per product.");
@@ -163,9 +171,9 @@ public static class ApiEndpoints
             TypedResults.Ok(await audit.Page(orgId, limit, cursor, ct)))
             .WithSummary("Who did what, when and from where (keys, members, invitations, activation), newest first.");
 
-        orgAdmin.MapGet("/audit/export", async (int orgId, AuditQueries audit, HttpContext http, CancellationToken ct) =>
-            await audit.ExportAsync(http.Response, orgId, ct))
-            .WithSummary("The whole audit trail as CSV, streamed.");
+        orgAdmin.MapGet("/audit/export", async (int orgId, string? format, AuditQueries audit, HttpContext http, CancellationToken ct) =>
+            await audit.ExportAsync(http.Response, orgId, format, ct))
+            .WithSummary("The whole audit trail as CSV or XLSX (format=csv|xlsx), streamed.");
 
         orgAdmin.MapGet("/invitations", async (int orgId, InviteMember invite, CancellationToken ct) =>
             TypedResults.Ok(await invite.Pending(orgId, ct)))

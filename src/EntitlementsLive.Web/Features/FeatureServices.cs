@@ -32,6 +32,7 @@ public static class FeatureServices
         services.AddScoped<EventQueries>();
         services.AddScoped<TransactionQueries>();
         services.AddScoped<TransactionExport>();
+        services.AddScoped<Organizations.TabExports>();
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<Navigation>();
         services.AddScoped<Memberships>();

@@ -1,9 +1,6 @@
-using System.Globalization;
-using System.Text;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
-using EntitlementsLive.Web.Features.Transactions;
 using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Members;
@@ -13,7 +10,7 @@ public sealed record AuditEntryDto(long Id, DateTime At, string Actor, string Fr
 public sealed record AuditPage(IReadOnlyList<AuditEntryDto> Items, string? NextCursor);
 
 /// <summary>An organization's audit trail for its administrators: newest first, keyset-paged, exportable.</summary>
-public sealed class AuditQueries(AppDbContext db)
+public sealed class AuditQueries(AppDbContext db, TimeProvider clock)
 {
     public const int DefaultLimit = 50;
 
@@ -32,21 +29,15 @@ public sealed class AuditQueries(AppDbContext db)
         return new AuditPage(items, next);
     }
 
-    /// <summary>The whole trail as CSV, streamed from the database.</summary>
-    public async Task ExportAsync(HttpResponse response, int organizationId, CancellationToken ct)
+    private static readonly string[] Header = ["Id", "At", "Actor", "From", "Action", "Subject", "Details"];
+
+    /// <summary>The whole trail as CSV or XLSX, streamed from the database.</summary>
+    public Task ExportAsync(HttpResponse response, int organizationId, string? format, CancellationToken ct)
     {
-        response.ContentType = "text/csv; charset=utf-8";
-        response.Headers.ContentDisposition = $"attachment; filename=\"audit-{organizationId}.csv\"";
-        await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 16 * 1024);
-        await writer.WriteLineAsync("Id,At (UTC),Actor,From,Action,Subject,Details");
-        await foreach (var e in Entries(organizationId).AsAsyncEnumerable().WithCancellation(ct))
-        {
-            await writer.WriteLineAsync(string.Join(',', new[]
-            {
-                e.Id.ToString(CultureInfo.InvariantCulture), e.At.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.Actor, e.From,
-                Names.Of(e.Action), e.Subject, e.Details,
-            }.Select(TransactionExport.Csv)));
-        }
+        var kind = TableExport.Format(format);
+        var rows = Entries(organizationId).AsAsyncEnumerable()
+            .Select(e => new object?[] { e.Id, TableExport.Instant(e.At), e.Actor, e.From, Names.Of(e.Action), e.Subject, e.Details });
+        return TableExport.WriteAsync(response, $"audit-{organizationId}", kind, Header, rows, clock, ct);
     }
 
     private IQueryable<AuditEntryDto> Entries(int organizationId) =>

@@ -1,0 +1,73 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Pools;
+using EntitlementsLive.Web.Features.Shared;
+
+namespace EntitlementsLive.Web.Features.Organizations;
+
+/// <summary>"Export" on the pools overview and on the events list, as the help article's later versions have it.</summary>
+public sealed class TabExports(AppDbContext db, PoolQueries pools, EventQueries events, TimeProvider clock)
+{
+    /// <summary>Events are read this many at a time, so a long list is streamed, not held.</summary>
+    public const int EventChunk = 500;
+
+    private static readonly string[] PoolHeader = ["Product code", "Product", "Kind", "Purchased", "Transferred", "Available", "Required by events", "Allocated to events", "Missing"];
+
+    public async Task Pools(HttpResponse response, int organizationId, string? format, CancellationToken ct)
+    {
+        var kind = TableExport.Format(format);
+        var list = await pools.List(organizationId, ct);
+        var consumption = (await pools.Consumption(organizationId, ct)).ToDictionary(c => c.ProductCode, StringComparer.Ordinal);
+        var rows = list.Select(p =>
+        {
+            var c = consumption.GetValueOrDefault(p.ProductCode);
+            return new object?[] { p.ProductCode, p.ProductName, Names.Of(p.Kind), p.Purchased, p.Transferred, p.Available, c?.Required ?? 0, c?.Allocated ?? 0, c?.Missing ?? 0 };
+        }).ToAsyncEnumerable();
+        await TableExport.WriteAsync(response, $"pools-{organizationId}", kind, PoolHeader, rows, clock, ct);
+    }
+
+    public async Task Events(HttpResponse response, int organizationId, string? format, EventFilter filter, bool missingOnly, CancellationToken ct)
+    {
+        var kind = TableExport.Format(format);
+        var products = await Snapshots.ProductsAsync(db, ct);
+        var codes = (await pools.List(organizationId, ct)).Select(p => p.ProductCode).ToList();
+        var header = new List<string> { "Id", "Event", "External reference", "Status", "Starts at", "Ends at", "Missing entitlements", "Counted participants", "Activated participants" };
+        foreach (var code in codes)
+        {
+            var name = products.GetValueOrDefault(code)?.Name ?? code;
+            header.AddRange([name + " required", name + " allocated", name + " missing"]);
+        }
+
+        await TableExport.WriteAsync(response, $"events-{organizationId}", kind, header, Rows(organizationId, filter, missingOnly, codes, ct), clock, ct);
+    }
+
+    private async IAsyncEnumerable<object?[]> Rows(int organizationId, EventFilter filter, bool missingOnly, List<string> codes,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        for (var skip = 0; ; skip += EventChunk)
+        {
+            var chunk = await events.List(organizationId, filter, missingOnly, ct, EventChunk, skip);
+            foreach (var e in chunk)
+            {
+                var row = new List<object?>
+                {
+                    e.Id, e.Name, e.ExternalRef, Names.Of(e.Status), TableExport.Instant(e.StartsAt), TableExport.Instant(e.EndsAt), e.Missing ? "yes" : "no",
+                    e.CountedParticipants, e.ActivatedParticipants,
+                };
+                foreach (var code in codes)
+                {
+                    var p = e.Products.FirstOrDefault(x => x.ProductCode == code);
+                    row.AddRange([p?.Required, p?.Allocated, p?.Missing]);
+                }
+
+                yield return [.. row];
+            }
+
+            if (chunk.Count < EventChunk)
+            {
+                yield break;
+            }
+        }
+    }
+}
