@@ -84,3 +84,32 @@ public class SecurityTests(AppFactory app)
         protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["SignIn:PermitsPerMinute"] = "3", ["Jobs:Recurring"] = "false" };
     }
 }
+
+/// <summary>The API explorer: Scalar over the OpenAPI document, served by the app itself.</summary>
+[Collection(AppCollection.Name)]
+public class ApiDocsTests(AppFactory app)
+{
+    [Fact]
+    public async Task Explorer_ServesItsOwnScript_OverADocumentThatExplainsTheBearerSignIn_WithExamples()
+    {
+        using var client = app.CreateClient();
+        var html = await client.GetStringAsync("/api/docs");
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        Assert.All(scripts, src => Assert.DoesNotContain("//", src.Replace("http://localhost/", "/", StringComparison.Ordinal), StringComparison.Ordinal));
+        foreach (var src in scripts)
+        {
+            var script = await client.GetAsync(new Uri(new Uri("http://localhost/api/docs/"), src));
+            Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        }
+
+        var document = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var bearer = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
+        Assert.Equal("bearer", bearer.GetProperty("scheme").GetString());
+        Assert.Contains("/api/auth/login", bearer.GetProperty("description").GetString(), StringComparison.Ordinal);
+        var transfer = document.GetProperty("paths").EnumerateObject().Single(p => p.Name.EndsWith("/transfers", StringComparison.Ordinal)).Value.GetProperty("post");
+        Assert.Equal("SUBSCRIPTION", transfer.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example").GetProperty("productCode").GetString());
+        var changes = document.GetProperty("paths").EnumerateObject().Single(p => p.Name.EndsWith("/participant-changes", StringComparison.Ordinal)).Value.GetProperty("post");
+        Assert.Equal(3, changes.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("example").GetProperty("changes").GetArrayLength());
+    }
+}

@@ -20,7 +20,7 @@ public static class SecurityHeaders
 
     /// <summary>
     /// Scripts and styles from the app itself only (no inline script or style anywhere); no framing; no sniffing.
-    /// The Hangfire dashboard (Ops only) ships inline script and style of its own, so it alone gets them.
+    /// The Hangfire dashboard (Ops only) and the API explorer ship inline script and style of their own, so they alone get them.
     /// </summary>
     private const string Strict = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
         "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
@@ -33,7 +33,7 @@ public static class SecurityHeaders
         http.Response.OnStarting(() =>
         {
             var headers = http.Response.Headers;
-            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/hangfire") ? Dashboard : Strict;
+            headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/hangfire") || http.Request.Path.StartsWithSegments(ApiDocs.Path) ? Dashboard : Strict;
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "same-origin";
             headers.XFrameOptions = "DENY";

@@ -34,7 +34,7 @@ public static class WebExtensions
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        services.AddOpenApi(ApiDocs.Configure);
         services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: ["ready"])
             .AddCheck<Jobs.JobServerHealthCheck>("jobs", tags: ["ready"]);
@@ -65,7 +65,8 @@ public static class WebExtensions
     public static WebApplication MapWeb(this WebApplication app)
     {
         app.MapRazorPages();
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapApiDocs();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         return app;
