@@ -16,6 +16,22 @@ namespace EntitlementsLive.Web.Tests;
 public class PagesTests(AppFactory app)
 {
     [Fact]
+    public async Task Home_PointsAtTheLiveEventsMissingEntitlements_AndTheLowestPools_UntilTheyAreCovered()
+    {
+        var (pages, orgId, eventId) = await app.PagesAdminOf(subscriptions: 10, participants: 25);
+        var home = await pages.GetStringAsync("/");
+        Assert.Contains($"data-testid=\"attention-missing-{orgId}\"", home, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/Orgs/{orgId}/Events/{eventId}\"", home, StringComparison.Ordinal);
+        Assert.Matches("Subscription 10 of 10 left", home);
+
+        await app.Purchase(orgId, ProductCodes.Subscription, 15);
+        await app.Transfer(orgId, eventId, ProductCodes.Subscription, 25);
+        home = await pages.GetStringAsync("/");
+        Assert.Contains($"data-testid=\"attention-covered-{orgId}\"", home, StringComparison.Ordinal);
+        Assert.Contains("text-danger fw-semibold\" data-testid=\"attention-pool-SUBSCRIPTION\">Subscription 0 of 25 left", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Choose_Confirm_Records_AndRedirectsToTheEventDetails_OnceEvenIfSubmittedTwice()
     {
         var (client, orgId, eventId) = await app.PagesAdminOf(subscriptions: 20, participants: 12);

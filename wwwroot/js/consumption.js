@@ -1,32 +1,41 @@
-// The consumption chart of the pools tab: purchased vs allocated vs required per product.
+// The consumption charts of the pools tab: purchased vs allocated vs required, subscriptions and modules each on
+// their own scale (hundreds of participants next to a handful of events would make the modules invisible).
 (function () {
   "use strict";
-  const canvas = document.getElementById("consumption-chart");
   const source = document.getElementById("consumption-data");
-  if (!canvas || !source || !window.Chart) return;
+  const canvases = [document.getElementById("consumption-chart"), document.getElementById("consumption-modules-chart")].filter(Boolean);
+  if (!source || canvases.length === 0 || !window.Chart) return;
 
   const orgId = document.body.dataset.orgId;
   let rows = JSON.parse(source.textContent);
-  const chart = new Chart(canvas, {
-    type: "bar",
-    data: { labels: [], datasets: [
-      { label: "Purchased", data: [], backgroundColor: "#c7d2fe", borderRadius: 4 },
-      { label: "Allocated", data: [], backgroundColor: "#4f46e5", borderRadius: 4 },
-      { label: "Required", data: [], backgroundColor: "#f43f5e", borderRadius: 4 },
-    ] },
-    options: {
-      responsive: true, maintainAspectRatio: false, animation: { duration: 250 },
-      plugins: { legend: { position: "bottom" }, tooltip: { mode: "index", intersect: false } },
-      scales: { x: { grid: { display: false } }, y: { beginAtZero: true, ticks: { precision: 0 } } },
-    },
-  });
+  const charts = canvases.map(canvas => ({
+    kind: canvas.dataset.kind,
+    chart: new Chart(canvas, {
+      type: "bar",
+      data: { labels: [], datasets: [
+        { label: "Purchased", data: [], backgroundColor: "#c7d2fe", borderRadius: 4 },
+        { label: "Allocated", data: [], backgroundColor: "#4f46e5", borderRadius: 4 },
+        { label: "Required", data: [], backgroundColor: "#f43f5e", borderRadius: 4 },
+      ] },
+      options: {
+        indexAxis: canvas.dataset.kind === "subscription" ? "y" : "x",
+        responsive: true, maintainAspectRatio: false, animation: { duration: 250 },
+        plugins: { legend: { position: "bottom" }, tooltip: { mode: "index", intersect: false } },
+        scales: { x: { grid: { display: false }, beginAtZero: true, ticks: { precision: 0 } }, y: { beginAtZero: true, ticks: { precision: 0 } } },
+      },
+    }),
+  }));
 
   function render() {
-    chart.data.labels = rows.map(r => r.productName);
-    chart.data.datasets[0].data = rows.map(r => r.purchased);
-    chart.data.datasets[1].data = rows.map(r => r.allocated);
-    chart.data.datasets[2].data = rows.map(r => r.required);
-    chart.update();
+    charts.forEach(({ kind, chart }) => {
+      const mine = rows.filter(r => r.kind === kind);
+      chart.canvas.parentElement.classList.toggle("d-none", mine.length === 0);
+      chart.data.labels = mine.map(r => r.productName);
+      chart.data.datasets[0].data = mine.map(r => r.purchased);
+      chart.data.datasets[1].data = mine.map(r => r.allocated);
+      chart.data.datasets[2].data = mine.map(r => r.required);
+      chart.update();
+    });
   }
 
   let pending = null;

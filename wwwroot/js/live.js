@@ -123,7 +123,7 @@
       table.querySelector(".empty-row")?.remove();
       const tr = document.createElement("tr");
       tr.dataset.txId = t.id;
-      tr.innerHTML = "<td class=\"text-nowrap\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + "</td>" +
+      tr.innerHTML = "<td class=\"text-nowrap\"><time data-local=\"datetime\" datetime=\"" + escapeHtml(t.createdAt) + "\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + " UTC</time></td>" +
         "<td>" + kindLabel(t.kind) + "</td><td>" + escapeHtml(t.productName) + "</td>" +
         "<td class=\"text-end tabular\">" + signed(t.poolChange) + "</td>" +
         "<td>" + escapeHtml(t.eventName ?? "—") + "</td><td>" + escapeHtml(t.actor) + "</td><td>" + escapeHtml(t.reference ?? "—") + "</td>" +

@@ -7,5 +7,11 @@ public sealed class IndexModel(Navigation navigation) : PageModel
 {
     public NavigationModel Nav { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken ct) => Nav = await navigation.GetAsync(ct);
+    public IReadOnlyDictionary<int, Attention> Attention { get; private set; } = new Dictionary<int, Attention>();
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Nav = await navigation.GetAsync(ct);
+        Attention = await navigation.AttentionAsync(Nav.Organizations, ct);
+    }
 }

@@ -9,9 +9,30 @@ public sealed record TeamEvent(int OrganizationId, int EventId, string Name, boo
 
 public sealed record NavigationModel(string DisplayName, string Email, IReadOnlyList<OrganizationDto> Organizations, IReadOnlyList<TeamEvent> Events, bool IsOps);
 
+/// <summary>What needs attention in one organization: its live events short of entitlements, and its lowest pools.</summary>
+public sealed record Attention(int MissingLiveEvents, IReadOnlyList<TeamEvent> FirstMissing, IReadOnlyList<PoolDto> LowestPools);
+
 /// <summary>What the layout and the home page show: the user's organizations, events and roles.</summary>
-public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQueries orgs)
+public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQueries orgs, TimeProvider clock)
 {
+    /// <summary>For each organization whose entitlements the user manages: what the home page points at.</summary>
+    public async Task<IReadOnlyDictionary<int, Attention>> AttentionAsync(IEnumerable<OrganizationDto> organizations, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var result = new Dictionary<int, Attention>();
+        foreach (var org in organizations.Where(o => o.ManagesEntitlements && o.EntitlementsActivated))
+        {
+            var missing = db.Events.AsNoTracking().Where(e => e.OrganizationId == org.Id && e.IsMissing).Where(Event.LiveAt(now));
+            var first = await missing.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(3)
+                .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt)).ToListAsync(ct);
+            var pools = await Snapshots.PoolsAsync(db, org.Id, null, ct);
+            var lowest = pools.OrderBy(p => p.Purchased == 0 ? 1.0 : (double)p.Available / p.Purchased).ThenBy(p => p.Available).Take(2).ToList();
+            result[org.Id] = new Attention(await missing.CountAsync(ct), first, lowest);
+        }
+
+        return result;
+    }
+
     private NavigationModel? _model;
 
     public async Task<NavigationModel> GetAsync(CancellationToken ct)

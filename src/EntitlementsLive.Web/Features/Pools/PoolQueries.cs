@@ -7,7 +7,7 @@ using Microsoft.Extensions.Caching.Memory;
 namespace EntitlementsLive.Web.Features.Pools;
 
 /// <summary>What events need and hold of one product, summed over the organization's events.</summary>
-public sealed record ProductConsumption(string ProductCode, string ProductName, long Purchased, long Allocated, long Required, long Missing);
+public sealed record ProductConsumption(string ProductCode, string ProductName, ProductKind Kind, long Purchased, long Allocated, long Required, long Missing);
 
 /// <summary>The "My Organization Entitlements" tab: each purchased product's pool and its consumption.</summary>
 public sealed class PoolQueries(AppDbContext db, IMemoryCache cache)
@@ -52,7 +52,7 @@ public sealed class PoolQueries(AppDbContext db, IMemoryCache cache)
         return pools.Select(p =>
         {
             var s = sums.GetValueOrDefault(p.ProductCode);
-            return new ProductConsumption(p.ProductCode, p.ProductName, p.Purchased, s?.Allocated ?? 0, s?.Required ?? 0, missing.GetValueOrDefault(p.ProductCode));
+            return new ProductConsumption(p.ProductCode, p.ProductName, p.Kind, p.Purchased, s?.Allocated ?? 0, s?.Required ?? 0, missing.GetValueOrDefault(p.ProductCode));
         }).ToList();
     }
 
