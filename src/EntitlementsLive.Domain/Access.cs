@@ -41,8 +41,17 @@ public static class Access
     /// <summary>A role spelled exactly as the contract spells it ("EntitlementManager"), among <paramref name="allowed"/>.</summary>
     public static bool TryParseRole(string? text, IReadOnlyList<Role> allowed, out Role role)
     {
-        role = allowed.FirstOrDefault(r => r.ToString() == text);
-        return allowed.Any(r => r.ToString() == text);
+        foreach (var candidate in allowed)
+        {
+            if (candidate.ToString() == text)
+            {
+                role = candidate;
+                return true;
+            }
+        }
+
+        role = default;
+        return false;
     }
 
     /// <summary>The role that says the most: administrator, then entitlement manager, then event team, then Ops.</summary>

@@ -92,7 +92,6 @@ public sealed partial class Invitation
 
     public static string NormalizeEmail(string email) => email.Trim().ToLowerInvariant();
 
-    /// <summary>A plausible address: one @, something on each side, a dot in the domain, no spaces or control characters.</summary>
     /// <summary>An address as people type it: one @, no spaces, brackets or quotes, and a dotted host name.</summary>
     public static bool IsEmail(string? email) => email is { Length: > 2 and <= 256 } && EmailPattern().IsMatch(email);
 

@@ -20,7 +20,7 @@ namespace EntitlementsLive.Web.Tests;
 public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 {
     private const int Rounds = 3;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "entitlementslive-crash", Guid.NewGuid().ToString("N"));
+    private readonly ChildApp _child = new();
 
     /// <summary>A transfer as the client sent it, and what it finally heard.</summary>
     private sealed record Transfer(string Key, int EventId)
@@ -37,9 +37,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task KilledUnderLoad_ThreeTimes_EveryAcknowledgedEffectIsRecordedExactlyOnce()
     {
-        Directory.CreateDirectory(_directory);
-        var database = Path.Combine(_directory, "crash.db");
-        var webDll = Path.Combine(AppContext.BaseDirectory, "EntitlementsLive.Web.dll");
+        var database = _child.Database;
         var transfers = new ConcurrentBag<Transfer>();
         var batches = new ConcurrentBag<Batch>();
         var random = new Random(20261129);
@@ -47,22 +45,22 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         long countedBefore;
         var retried = 0;
 
-        var app = await AppProcess.StartAsync(webDll, database, "--Database:SeedDemoData=true");
+        var app = await _child.StartAsync();
         try
         {
-            using (var admin = await Client(app, "admin@acme.test"))
+            using (var admin = await ChildApp.Client(app, "admin@acme.test"))
             {
-                acme = (await admin.GetFromJsonAsync<JsonElement>("/api/orgs")).EnumerateArray().Single(o => o.GetProperty("name").GetString() == "Acme Events").GetProperty("id").GetInt32();
+                acme = await ChildApp.OrganizationId(admin, "Acme Events");
             }
 
-            using (var ops = await Client(app, "ops@platform.test"))
+            using (var ops = await ChildApp.Client(app, "ops@platform.test"))
             {
                 var purchase = await ops.PostAsJsonAsync($"/api/orgs/{acme}/purchases",
                     new { productCode = ProductCodes.Subscription, quantity = 1_000_000, reference = "CRASH-TEST", idempotencyKey = "crash-purchase" });
                 Assert.Equal(HttpStatusCode.Created, purchase.StatusCode);
             }
 
-            using (var admin = await Client(app, "admin@acme.test"))
+            using (var admin = await ChildApp.Client(app, "admin@acme.test"))
             {
                 var events = (await admin.GetFromJsonAsync<JsonElement>($"/api/orgs/{acme}/events?status=live")).EnumerateArray().ToList();
                 var first = events.Single(e => e.GetProperty("name").GetString() == "Acme Summit 2026");
@@ -72,7 +70,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
             for (var round = 1; round <= Rounds; round++)
             {
-                using var admin = await Client(app, "admin@acme.test");
+                using var admin = await ChildApp.Client(app, "admin@acme.test");
                 using var stop = new CancellationTokenSource();
                 var load = Enumerable.Range(0, 10).Select(_ => TransferLoad(admin, acme, summit, transfers, stop.Token))
                     .Concat(Enumerable.Range(0, 2).Select(_ => BatchLoad(admin, acme, summit, batches, stop.Token))).ToList();
@@ -82,13 +80,13 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
                 await Task.WhenAll(load);
                 await app.DisposeAsync();
 
-                app = await AppProcess.StartAsync(webDll, database, "--Database:SeedDemoData=true");
-                using var again = await Client(app, "admin@acme.test");
+                app = await _child.StartAsync();
+                using var again = await ChildApp.Client(app, "admin@acme.test");
                 retried += await RetryUnanswered(again, acme, summit, transfers, batches);
                 output.WriteLine($"round {round}: {transfers.Count} transfers sent so far, {batches.Count(b => b.BatchId is not null)} batches accepted");
             }
 
-            using (var admin = await Client(app, "admin@acme.test"))
+            using (var admin = await ChildApp.Client(app, "admin@acme.test"))
             {
                 foreach (var batch in batches)
                 {
@@ -202,16 +200,6 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         return retried;
     }
 
-    private static async Task<HttpClient> Client(AppProcess app, string email)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password = DemoSeeder.Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
     private static async Task<List<string>> Rows(SqliteConnection db, string sql)
     {
         await using var command = db.CreateCommand();
@@ -228,17 +216,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<string> Single(SqliteConnection db, string sql) => (await Rows(db, sql)).Single();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _child.Dispose();
 }
 
 /// <summary>Suites that run the app as child processes: one at a time, beside the in-process suites.</summary>

@@ -49,7 +49,7 @@ public class InvitationsTests(AppFactory app)
     {
         var (api, orgId, _) = await app.ApiAdminOf(subscriptions: 5);
         var url = await Invite(api, orgId, NewEmail(), "EntitlementManager");
-        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("UPDATE Invitations SET ExpiresAt = '2001-01-01 00:00:00' WHERE TokenHash = {0}", InvitationTokens.Hash(TokenOf(url))));
+        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("UPDATE Invitations SET ExpiresAt = '2001-01-01 00:00:00' WHERE TokenHash = {0}", Features.Shared.Secrets.Hash(TokenOf(url))));
         using var anonymous = app.CreateClient();
 
         foreach (var token in new[] { TokenOf(url), "forged-token", "" })

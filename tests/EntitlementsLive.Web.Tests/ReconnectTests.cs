@@ -24,18 +24,17 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IDisposable
 {
     private const int Screens = 20;
     private const int TeamScreens = 4;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), "entitlementslive-reconnect", Guid.NewGuid().ToString("N"));
+    private readonly ChildApp _child = new();
 
     private static TimeSpan Duration => TimeSpan.FromSeconds(int.TryParse(Environment.GetEnvironmentVariable("RECONNECT_SECONDS"), out var s) ? s : 60);
 
     [Fact]
     public async Task ScreensDroppingAtRandom_ConvergeOnTheDatabase_AndShowEachTransactionOnce()
     {
-        Directory.CreateDirectory(_directory);
-        await using var app = await AppProcess.StartAsync(Path.Combine(AppContext.BaseDirectory, "EntitlementsLive.Web.dll"), Path.Combine(_directory, "live.db"), "--Database:SeedDemoData=true");
-        using var admin = await Client(app, "admin@acme.test");
-        using var ops = await Client(app, "ops@platform.test");
-        var acme = (await admin.GetFromJsonAsync<JsonElement>("/api/orgs")).EnumerateArray().Single(o => o.GetProperty("name").GetString() == "Acme Events").GetProperty("id").GetInt32();
+        await using var app = await _child.StartAsync();
+        using var admin = await ChildApp.Client(app, "admin@acme.test");
+        using var ops = await ChildApp.Client(app, "ops@platform.test");
+        var acme = await ChildApp.OrganizationId(admin, "Acme Events");
         var events = (await admin.GetFromJsonAsync<JsonElement>($"/api/orgs/{acme}/events?status=live")).EnumerateArray().Select(e => e.GetProperty("id").GetInt32()).ToList();
         var summit = (await admin.GetFromJsonAsync<JsonElement>($"/api/orgs/{acme}/events?status=live")).EnumerateArray()
             .Single(e => e.GetProperty("name").GetString() == "Acme Summit 2026").GetProperty("id").GetInt32();
@@ -186,32 +185,7 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IDisposable
         return probe.LastSequence;
     }
 
-    internal static async Task<string> Token(string baseUrl, string email)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = DemoSeeder.Password });
-        login.EnsureSuccessStatusCode();
-        return (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private static async Task<HttpClient> Client(AppProcess app, string email)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await Token(app.BaseUrl, email));
-        return client;
-    }
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _child.Dispose();
 
     /// <summary>A screen as live.js keeps it: newest figures per key, its last sequence, each transaction rendered once.</summary>
     private sealed class Screen : IAsyncDisposable
@@ -288,7 +262,7 @@ public sealed class ReconnectTests(ITestOutputHelper output) : IDisposable
 
         public static async Task<Screen> Open(AppProcess app, string email, int org, Dictionary<string, string>? pools)
         {
-            var token = await Token(app.BaseUrl, email);
+            var token = await ChildApp.Token(app.BaseUrl, email);
             var link = FlakyLink.To(new Uri(app.BaseUrl).Port);
             var connection = new HubConnectionBuilder()
                 .WithUrl($"http://127.0.0.1:{link.Port}/hubs/entitlements", o =>

@@ -2,8 +2,6 @@ using EntitlementsLive.Domain;
 
 namespace EntitlementsLive.Web.Data;
 
-
-
 /// <summary>
 /// A participant-change batch, stored durably before it is acknowledged: the source of truth for the
 /// jobs, so a restart (with in-memory Hangfire storage) loses nothing.

@@ -76,4 +76,3 @@ public static class PersistenceExtensions
             .RunAsync(app.Configuration["Bootstrap:OpsEmail"], urls ?? "http://127.0.0.1:5080", CancellationToken.None);
     }
 }
-

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Html;
+using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc.Rendering;
 
 namespace EntitlementsLive.Web.Infrastructure;
@@ -13,7 +14,7 @@ public static class Times
     public static IHtmlContent Activity(this IHtmlHelper html, DateTime utc, bool dateOnly = false)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var iso = utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        var iso = TableExport.Instant(utc);
         var text = utc.ToString(dateOnly ? "d MMM yyyy" : "d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + (dateOnly ? "" : " UTC");
         return new HtmlString($"<time datetime=\"{iso}\" data-local=\"{(dateOnly ? "date" : "datetime")}\" title=\"{text}\">{text}</time>");
     }

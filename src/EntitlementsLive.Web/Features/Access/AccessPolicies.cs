@@ -53,7 +53,6 @@ public static class Policies
     }
 }
 
-/// <summary>A policy's requirement; <paramref name="KeyScope"/> is set where an integration key may call too.</summary>
 /// <summary>The organization the access handler read for the route, kept for the request so pages do not read it again.</summary>
 public static class RouteOrganization
 {
@@ -64,6 +63,7 @@ public static class RouteOrganization
     public static Organization? Recall(HttpContext http) => http.Items[Key] as Organization;
 }
 
+/// <summary>A policy's requirement; <paramref name="KeyScope"/> is set where an integration key may call too.</summary>
 public sealed record AccessRequirement(string Policy, IntegrationScope? KeyScope = null) : IAuthorizationRequirement;
 
 /// <summary>Why access was refused: a 404 for what the caller may not know exists, a 403 with a reason otherwise.</summary>

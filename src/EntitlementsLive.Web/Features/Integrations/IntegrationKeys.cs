@@ -49,14 +49,14 @@ public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock, AuditTr
         check.ThrowIfInvalid();
 
         var prefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secret = Secrets.New();
         var key = new IntegrationKey
         {
             OrganizationId = organizationId,
             Name = name!,
             Prefix = prefix,
             Scopes = scopes,
-            SecretHash = Hash(secret),
+            SecretHash = Secrets.Hash(secret),
             CreatedBy = actor,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
         };
@@ -94,15 +94,13 @@ public sealed class IntegrationKeys(AppDbContext db, TimeProvider clock, AuditTr
 
         var key = await db.IntegrationKeys.SingleOrDefaultAsync(k => k.Prefix == parts[1], ct);
         if (key is null || key.RevokedAt is not null
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(Hash(parts[2]))))
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(key.SecretHash), Encoding.ASCII.GetBytes(Secrets.Hash(parts[2]))))
         {
             return null;
         }
 
         return key;
     }
-
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     private static IntegrationKeyDto ToDto(IntegrationKey k) => new(k.Id, k.Name, k.Prefix, k.Scopes, k.CreatedBy, k.CreatedAt, k.RevokedAt, k.LastUsedAt);
 }

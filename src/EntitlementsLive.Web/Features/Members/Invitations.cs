@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
-using System.Text;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
@@ -34,19 +32,9 @@ public sealed record AcceptRequest(string? Token, string? Name, string? Password
 
 public sealed record MembershipDto(int? OrganizationId, Role Role, int? EventId);
 
+public sealed record PendingLink(Invitation Invitation, bool HasAccount, string? OrganizationName);
+
 public sealed record AcceptedInvitation(string Email, IReadOnlyList<MembershipDto> Memberships, string UserId);
-
-/// <summary>Single-use links: random, hashed at rest, expiring.</summary>
-public static class InvitationTokens
-{
-    public static (string Token, string Hash) New()
-    {
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        return (token, Hash(token));
-    }
-
-    public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-}
 
 /// <summary>
 /// Invites someone to an organization with a role (Ops for any organization, its administrators for their own),
@@ -64,19 +52,7 @@ public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer ma
         }
 
         var allowed = organizationId is null ? [Role.Ops] : EntitlementsLive.Domain.Access.OrganizationRoles;
-        if (!EntitlementsLive.Domain.Access.TryParseRole(request.Role, allowed, out var role))
-        {
-            check.Add("role", $"role must be {string.Join(", ", allowed)}.");
-        }
-        else if (role == Role.EventTeam && (request.EventId is not { } eventId
-            || !await db.Events.AnyAsync(e => e.Id == eventId && e.OrganizationId == organizationId, ct)))
-        {
-            check.Add("eventId", "An event team member is invited to one of the organization's events: give its id.");
-        }
-        else if (role != Role.EventTeam && request.EventId is not null)
-        {
-            check.Add("eventId", "Only an event team member is invited to an event.");
-        }
+        var role = await RoleChoices.ReadAsync(db, check, organizationId, request.Role, request.EventId, allowed, ct);
 
         if (organizationId is { } id && !await db.Organizations.AnyAsync(o => o.Id == id, ct))
         {
@@ -85,7 +61,8 @@ public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer ma
 
         check.ThrowIfInvalid();
         var now = clock.GetUtcNow().UtcDateTime;
-        var (token, hash) = InvitationTokens.New();
+        var token = Secrets.New();
+        var hash = Secrets.Hash(token);
         var invitation = Invitation.ToJoin(organizationId, email!, role, request.EventId, hash, actor, now, TimeSpan.FromDays(options.Value.LifetimeDays));
         db.Invitations.Add(invitation);
         if (organizationId is { } org)
@@ -120,21 +97,28 @@ public sealed class InviteMember(AppDbContext db, TimeProvider clock, IMailer ma
 /// </summary>
 public sealed class AcceptInvitation(AppDbContext db, UserManager<AppUser> users, TimeProvider clock, AuditTrail audit)
 {
-    public async Task<Invitation?> Peek(string? token, CancellationToken ct)
+    /// <summary>What the link's page shows before it is used: whom it is for, whether they have an account, which organization; null when not usable.</summary>
+    public async Task<PendingLink?> Describe(string? token, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var invitation = string.IsNullOrEmpty(token) ? null : await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == InvitationTokens.Hash(token), ct);
-        return invitation is not null && invitation.UsableAt(now) ? invitation : null;
-    }
+        var invitation = string.IsNullOrEmpty(token) ? null : await db.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == Secrets.Hash(token), ct);
+        if (invitation is null || !invitation.UsableAt(now))
+        {
+            return null;
+        }
 
-    public async Task<bool> HasAccount(string email) => await users.FindByEmailAsync(email) is not null;
+        var organization = invitation.OrganizationId is { } id
+            ? await db.Organizations.Where(o => o.Id == id).Select(o => o.Name).SingleOrDefaultAsync(ct)
+            : null;
+        return new PendingLink(invitation, await users.FindByEmailAsync(invitation.Email) is not null, organization);
+    }
 
     public async Task<AcceptedInvitation> Handle(AcceptRequest request, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginWriteAsync(ct);
         var invitation = string.IsNullOrEmpty(request.Token) ? null
-            : await db.Invitations.SingleOrDefaultAsync(i => i.TokenHash == InvitationTokens.Hash(request.Token), ct);
+            : await db.Invitations.SingleOrDefaultAsync(i => i.TokenHash == Secrets.Hash(request.Token), ct);
         if (invitation is null || !invitation.UsableAt(now))
         {
             throw Invitation.Invalid();
@@ -265,7 +249,8 @@ public sealed class IssuePasswordReset(AppDbContext db, TimeProvider clock, IMai
     private async Task<InvitationCreated> Issue(string email, string actor, string baseUrl, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var (token, hash) = InvitationTokens.New();
+        var token = Secrets.New();
+        var hash = Secrets.Hash(token);
         var reset = Invitation.ToResetPassword(email, hash, actor, now, Lifetime);
         db.Invitations.Add(reset);
         await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);

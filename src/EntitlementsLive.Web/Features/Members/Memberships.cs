@@ -13,12 +13,15 @@ public sealed record MemberDto(int Id, string Email, Role Role, int? EventId, st
 /// </summary>
 public sealed class Memberships(AppDbContext db, AuditTrail audit)
 {
-    public async Task<IReadOnlyList<MemberDto>> List(int organizationId, CancellationToken ct) =>
+    public Task<IReadOnlyList<MemberDto>> List(int organizationId, CancellationToken ct) => Members(organizationId, null, ct);
+
+    /// <summary>The organization's members, or the one <paramref name="membershipId"/> names.</summary>
+    private async Task<IReadOnlyList<MemberDto>> Members(int organizationId, int? membershipId, CancellationToken ct) =>
         (await (from m in db.Memberships.AsNoTracking()
                join u in db.Users on m.UserId equals u.Id
                join e in db.Events on m.EventId equals e.Id into es
                from e in es.DefaultIfEmpty()
-               where m.OrganizationId == organizationId
+               where m.OrganizationId == organizationId && (membershipId == null || m.Id == membershipId)
                orderby m.Role, u.Email
                select new { m.Id, u.Email, m.Role, m.EventId, EventName = e == null ? null : e.Name })
             .ToListAsync(ct))
@@ -40,15 +43,9 @@ public sealed class Memberships(AppDbContext db, AuditTrail audit)
     /// <summary>A new role in the same organization; the last administrator cannot be demoted.</summary>
     public async Task<MemberDto> ChangeRole(int organizationId, int membershipId, ChangeRoleRequest request, CancellationToken ct)
     {
-        if (!EntitlementsLive.Domain.Access.TryParseRole(request.Role, EntitlementsLive.Domain.Access.OrganizationRoles, out var role))
-        {
-            throw DomainException.Validation("role", "role must be OrganizationAdministrator, EntitlementManager or EventTeam.");
-        }
-
-        if (role == Role.EventTeam && (request.EventId is not { } eventId || !await db.Events.AnyAsync(e => e.Id == eventId && e.OrganizationId == organizationId, ct)))
-        {
-            throw DomainException.Validation("eventId", "An event team member belongs to one of the organization's events: give its id.");
-        }
+        var check = new Validation();
+        var role = await RoleChoices.ReadAsync(db, check, organizationId, request.Role, request.EventId, EntitlementsLive.Domain.Access.OrganizationRoles, ct);
+        check.ThrowIfInvalid();
 
         await using var tx = await db.Database.BeginWriteAsync(ct);
         var membership = await Find(organizationId, membershipId, ct);
@@ -58,11 +55,11 @@ public sealed class Memberships(AppDbContext db, AuditTrail audit)
         }
 
         var before = Names.Label(membership.Role);
-        membership.ChangeRole(role, role == Role.EventTeam ? request.EventId : null);
+        membership.ChangeRole(role, request.EventId);
         audit.Add(organizationId, AuditAction.MembershipRoleChanged, await EmailOf(membership.UserId, ct), $"{before} → {Names.Label(role)}");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return (await List(organizationId, ct)).Single(m => m.Id == membershipId);
+        return (await Members(organizationId, membershipId, ct)).Single();
     }
 
     private async Task<Membership> Find(int organizationId, int membershipId, CancellationToken ct) =>
@@ -77,3 +74,25 @@ public sealed class Memberships(AppDbContext db, AuditTrail audit)
 }
 
 public sealed record ChangeRoleRequest(string? Role, int? EventId);
+
+/// <summary>A role as invitations and role changes read it: one of the allowed roles, with an event of the organization for its team, and only then.</summary>
+internal static class RoleChoices
+{
+    public static async Task<Role> ReadAsync(AppDbContext db, Validation check, int? organizationId, string? text, int? eventId, IReadOnlyList<Role> allowed, CancellationToken ct)
+    {
+        if (!EntitlementsLive.Domain.Access.TryParseRole(text, allowed, out var role))
+        {
+            check.Add("role", $"role must be {string.Join(", ", allowed)}.");
+        }
+        else if (role == Role.EventTeam && (eventId is not { } id || !await db.Events.AnyAsync(e => e.Id == id && e.OrganizationId == organizationId, ct)))
+        {
+            check.Add("eventId", "An event team member belongs to one of the organization's events: give its id.");
+        }
+        else if (role != Role.EventTeam && eventId is not null)
+        {
+            check.Add("eventId", "Only an event team member belongs to an event.");
+        }
+
+        return role;
+    }
+}

@@ -15,6 +15,9 @@ public sealed record Attention(int MissingLiveEvents, IReadOnlyList<TeamEvent> F
 /// <summary>What the layout and the home page show: the user's organizations, events and roles.</summary>
 public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQueries orgs, TimeProvider clock)
 {
+    /// <summary>The home page names this many of an organization's live events missing entitlements, soonest first.</summary>
+    public const int FirstMissing = 3;
+
     /// <summary>For each organization whose entitlements the user manages: what the home page points at.</summary>
     public async Task<IReadOnlyDictionary<int, Attention>> AttentionAsync(IEnumerable<OrganizationDto> organizations, CancellationToken ct)
     {
@@ -23,11 +26,12 @@ public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQuer
         foreach (var org in organizations.Where(o => o.ManagesEntitlements && o.EntitlementsActivated))
         {
             var missing = db.Events.AsNoTracking().Where(e => e.OrganizationId == org.Id && e.IsMissing).Where(Event.LiveAt(now));
-            var first = await missing.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(3)
+            var first = await missing.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(FirstMissing)
                 .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt)).ToListAsync(ct);
+            var count = first.Count < FirstMissing ? first.Count : await missing.CountAsync(ct);
             var pools = await Snapshots.PoolsAsync(db, org.Id, null, ct);
             var lowest = pools.OrderBy(p => p.Purchased == 0 ? 1.0 : (double)p.Available / p.Purchased).ThenBy(p => p.Available).Take(2).ToList();
-            result[org.Id] = new Attention(await missing.CountAsync(ct), first, lowest);
+            result[org.Id] = new Attention(count, first, lowest);
         }
 
         return result;

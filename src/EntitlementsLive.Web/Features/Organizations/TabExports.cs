@@ -1,5 +1,4 @@
 using EntitlementsLive.Domain;
-using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Events;
 using EntitlementsLive.Web.Features.Pools;
 using EntitlementsLive.Web.Features.Shared;
@@ -7,7 +6,7 @@ using EntitlementsLive.Web.Features.Shared;
 namespace EntitlementsLive.Web.Features.Organizations;
 
 /// <summary>"Export" on the pools overview and on the events list, as the help article's later versions have it.</summary>
-public sealed class TabExports(AppDbContext db, PoolQueries pools, EventQueries events, TimeProvider clock)
+public sealed class TabExports(PoolQueries pools, EventQueries events, TimeProvider clock)
 {
     /// <summary>Events are read this many at a time, so a long list is streamed, not held.</summary>
     public const int EventChunk = 500;
@@ -30,15 +29,15 @@ public sealed class TabExports(AppDbContext db, PoolQueries pools, EventQueries 
     public async Task Events(HttpResponse response, int organizationId, string? format, EventFilter filter, bool missingOnly, CancellationToken ct)
     {
         var kind = TableExport.Format(format);
-        var products = await Snapshots.ProductsAsync(db, ct);
-        var codes = (await pools.List(organizationId, ct)).Select(p => p.ProductCode).ToList();
+        // One column group per product the organization has a pool of, named as its pools tab names them.
+        var products = await pools.List(organizationId, ct);
         var header = new List<string> { "Id", "Event", "External reference", "Status", "Starts at", "Ends at", "Missing entitlements", "Counted participants", "Activated participants" };
-        foreach (var code in codes)
+        foreach (var product in products)
         {
-            var name = products.GetValueOrDefault(code)?.Name ?? code;
-            header.AddRange([name + " required", name + " allocated", name + " missing"]);
+            header.AddRange([product.ProductName + " required", product.ProductName + " allocated", product.ProductName + " missing"]);
         }
 
+        var codes = products.Select(p => p.ProductCode).ToList();
         await TableExport.WriteAsync(response, $"events-{organizationId}", kind, header, Rows(organizationId, filter, missingOnly, codes, ct), clock, ct);
     }
 

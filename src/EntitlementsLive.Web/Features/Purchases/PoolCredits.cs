@@ -11,6 +11,39 @@ namespace EntitlementsLive.Web.Features.Purchases;
 /// </summary>
 public static class PoolCredits
 {
+    /// <summary>The most one purchase or one correction may move.</summary>
+    public const long MaxQuantity = 10_000_000;
+
+    /// <summary>The product the request names, from the catalog; why not, into <paramref name="check"/>.</summary>
+    public static async Task<Product?> ProductAsync(AppDbContext db, Validation check, string? code, string whenMissing, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(code))
+        {
+            check.Add("productCode", whenMissing);
+            return null;
+        }
+
+        var product = (await Snapshots.ProductsAsync(db, ct, code)).GetValueOrDefault(code);
+        if (product is null)
+        {
+            check.Add("productCode", $"There is no product {code}.");
+        }
+
+        return product;
+    }
+
+    /// <summary>The contract reference both carry: printable, at most 200 characters.</summary>
+    public static string? Reference(Validation check, string? text, string whenInvalid)
+    {
+        var reference = text?.Trim();
+        if (!Text.IsPrintable(reference, 200))
+        {
+            check.Add("reference", whenInvalid);
+        }
+
+        return reference;
+    }
+
     public static async Task<Organization> OrganizationAsync(AppDbContext db, int organizationId, CancellationToken ct) =>
         (await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct) ?? throw Validation.NotFound("The organization"))
         .EnsureEntitlementsActivated();

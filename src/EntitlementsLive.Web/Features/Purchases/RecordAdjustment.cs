@@ -12,25 +12,14 @@ public sealed record AdjustmentRequest(string? ProductCode, long? Quantity, stri
 /// </summary>
 public sealed class RecordAdjustment(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
 {
-    public const long MaxQuantity = 10_000_000;
-
     public async Task<PurchaseResult> Handle(int organizationId, AdjustmentRequest request, string actor, CancellationToken ct)
     {
         var check = new Validation();
         check.RequireKey(request.IdempotencyKey);
-        Product? product = null;
-        if (string.IsNullOrWhiteSpace(request.ProductCode))
+        var product = await PoolCredits.ProductAsync(db, check, request.ProductCode, "Choose the product to correct.", ct);
+        if (request.Quantity is not { } quantity || quantity == 0 || Math.Abs(quantity) > PoolCredits.MaxQuantity)
         {
-            check.Add("productCode", "Choose the product to correct.");
-        }
-        else if ((product = (await Snapshots.ProductsAsync(db, ct, request.ProductCode)).GetValueOrDefault(request.ProductCode)) is null)
-        {
-            check.Add("productCode", $"There is no product {request.ProductCode}.");
-        }
-
-        if (request.Quantity is not { } quantity || quantity == 0 || Math.Abs(quantity) > MaxQuantity)
-        {
-            check.Add("quantity", $"The correction is a whole number between -{MaxQuantity:N0} and {MaxQuantity:N0}, not zero (negative lowers the pool).");
+            check.Add("quantity", $"The correction is a whole number between -{PoolCredits.MaxQuantity:N0} and {PoolCredits.MaxQuantity:N0}, not zero (negative lowers the pool).");
         }
 
         var reason = request.Reason?.Trim();
@@ -39,11 +28,7 @@ public sealed class RecordAdjustment(AppDbContext db, TimeProvider clock, IChang
             check.Add("reason", "Say why the purchase is corrected (1 to 500 printable characters).");
         }
 
-        var reference = request.Reference?.Trim();
-        if (!Text.IsPrintable(reference, 200))
-        {
-            check.Add("reference", "Give the contract reference the correction applies to (1 to 200 printable characters).");
-        }
+        var reference = PoolCredits.Reference(check, request.Reference, "Give the contract reference the correction applies to (1 to 200 printable characters).");
 
         await PoolCredits.OrganizationAsync(db, organizationId, ct);
         check.ThrowIfInvalid();

@@ -16,34 +16,17 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
     {
         var check = new Validation();
         check.RequireKey(request.IdempotencyKey);
-        Product? product = null;
-        if (string.IsNullOrWhiteSpace(request.ProductCode))
-        {
-            check.Add("productCode", "Choose the product purchased.");
-        }
-        else if ((product = await db.Products.AsNoTracking().SingleOrDefaultAsync(p => p.Code == request.ProductCode, ct)) is null)
-        {
-            check.Add("productCode", $"There is no product {request.ProductCode}.");
-        }
-
+        var product = await PoolCredits.ProductAsync(db, check, request.ProductCode, "Choose the product purchased.", ct);
         if (request.Quantity is null or <= 0)
         {
             check.Add("quantity", "The quantity must be a positive whole number.");
         }
-        else if (request.Quantity > 10_000_000)
+        else if (request.Quantity > PoolCredits.MaxQuantity)
         {
-            check.Add("quantity", "A purchase is at most 10,000,000 entitlements.");
+            check.Add("quantity", $"A purchase is at most {PoolCredits.MaxQuantity:N0} entitlements.");
         }
 
-        var reference = request.Reference?.Trim();
-        if (string.IsNullOrEmpty(reference))
-        {
-            check.Add("reference", "Give the contract reference of the purchase.");
-        }
-        else if (!Text.IsPrintable(reference, 200))
-        {
-            check.Add("reference", "The reference must be at most 200 printable characters.");
-        }
+        var reference = PoolCredits.Reference(check, request.Reference, "Give the contract reference of the purchase (1 to 200 printable characters).");
 
         await PoolCredits.OrganizationAsync(db, organizationId, ct);
 

@@ -46,7 +46,7 @@ public sealed record MissingCounts(int LiveEventsMissing, int PastEventsMissing)
 public static class Names
 {
     /// <summary>An enum as the JSON contract spells it (see <see cref="JsonContract"/>), for pages and exports.</summary>
-    public static string Of<T>(T value) where T : struct, Enum => JsonContract.EnumNames.ConvertName(value.ToString());
+    public static string Of<T>(T value) where T : struct, Enum => Spelling<T>.Names.TryGetValue(value, out var name) ? name : Spell(value);
 
     /// <summary>A ledger entry's kind as people read it.</summary>
     public static string Label(LedgerKind kind) => kind switch
@@ -71,16 +71,17 @@ public static class Names
     /// <summary>Reads an enum spelled exactly as the contract spells it; numbers, other cases and unknown names are refused.</summary>
     public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
     {
-        foreach (var candidate in Enum.GetValues<T>())
-        {
-            if (string.Equals(Of(candidate), text, StringComparison.Ordinal))
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
         value = default;
-        return false;
+        return text is not null && Spelling<T>.Values.TryGetValue(text, out value);
+    }
+
+    private static string Spell<T>(T value) where T : struct, Enum => JsonContract.EnumNames.ConvertName(value.ToString());
+
+    /// <summary>Each enum's spellings, computed once: parsing runs for every row of a participant batch.</summary>
+    private static class Spelling<T> where T : struct, Enum
+    {
+        public static readonly Dictionary<T, string> Names = Enum.GetValues<T>().Distinct().ToDictionary(v => v, Spell);
+
+        public static readonly Dictionary<string, T> Values = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
     }
 }

@@ -33,7 +33,6 @@ public static partial class StrictInput
         return null;
     }
 
-
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex OffsetPattern();
 }

@@ -35,7 +35,7 @@ public static class TableExport
         }
     }
 
-    /// <summary>An instant as exports and the API write it: ISO 8601 in UTC, with its offset (Z).</summary>
+    /// <summary>An instant as exports and pages write it: ISO 8601 in UTC, with its offset (Z).</summary>
     public static string Instant(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>One CSV field: quoted when needed, spreadsheet formulas defused.</summary>

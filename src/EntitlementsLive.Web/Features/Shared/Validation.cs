@@ -43,11 +43,16 @@ public sealed class Validation
         {
             Add(field, "An idempotency key is required so that a retry never records twice.");
         }
-        else if (!Text.IsPrintable(key, 200))
+        else if (!IsKey(key))
         {
-            Add(field, "The idempotency key must be 1 to 200 printable characters.");
+            Add(field, $"The idempotency key must be 1 to {MaxKeyLength} printable characters.");
         }
     }
+
+    public const int MaxKeyLength = 200;
+
+    /// <summary>What an idempotency key may be: printable, at most <see cref="MaxKeyLength"/> characters.</summary>
+    public static bool IsKey(string? key) => Text.IsPrintable(key, MaxKeyLength);
 
     public void ThrowIfInvalid()
     {

@@ -1,7 +1,6 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Members;
-using EntitlementsLive.Web.Features.Organizations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -9,7 +8,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace EntitlementsLive.Web.Pages.Account;
 
 /// <summary>Where an invitation or a reset link lands: name and password, then signed in. A bad link gets a clear page.</summary>
-public sealed class AcceptModel(AcceptInvitation accept, OrganizationQueries organizations, SignInManager<AppUser> signIn) : PageModel
+public sealed class AcceptModel(AcceptInvitation accept, SignInManager<AppUser> signIn) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
@@ -63,11 +62,7 @@ public sealed class AcceptModel(AcceptInvitation accept, OrganizationQueries org
 
     private async Task Load(CancellationToken ct)
     {
-        Invitation = await accept.Peek(Token, ct);
-        if (Invitation is not null)
-        {
-            HasAccount = await accept.HasAccount(Invitation.Email);
-            OrganizationName = Invitation.OrganizationId is { } id ? (await organizations.Get(id, ct)).Name : null;
-        }
+        var link = await accept.Describe(Token, ct);
+        (Invitation, HasAccount, OrganizationName) = (link?.Invitation, link?.HasAccount ?? false, link?.OrganizationName);
     }
 }

@@ -38,7 +38,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
     public long AllocatedOf(string productCode) => Event.Products.FirstOrDefault(p => p.ProductCode == productCode)?.Allocated ?? 0;
 
     /// <summary>Rule 6 as the domain states it: a module the event already holds cannot be chosen.</summary>
-    public bool EventHolds(PoolDto pool) => !EventProduct.AcceptsAllocation(KindOf(pool), AllocatedOf(pool.ProductCode));
+    public bool EventHolds(PoolDto pool) => !EventProduct.AcceptsAllocation(pool.Kind, AllocatedOf(pool.ProductCode));
 
     /// <summary>The quantity the form proposes for a product, computed here so the script only shows it.</summary>
     public long DefaultQuantity(PoolDto pool) => TransferRules.DefaultQuantity(ProductOf(pool), MissingOf(pool.ProductCode), pool.Available);
@@ -56,7 +56,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
             ProductCode = Pools.FirstOrDefault(p => MissingOf(p.ProductCode) > 0)?.ProductCode ?? (Pools.Count > 0 ? Pools[0].ProductCode : null);
         }
 
-        if (Selected is { } pool && KindOf(pool) == ProductKind.Subscription)
+        if (Selected is { Kind: ProductKind.Subscription } pool)
         {
             Quantity = (int)DefaultQuantity(pool);
         }
@@ -119,11 +119,9 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
     /// <summary>Early, friendly checks; the handler applies the same rules again when recording.</summary>
     private string? Check() => Selected is not { } pool
         ? "Choose one of your purchased products."
-        : !Text.IsPrintable(IdempotencyKey, 200)
+        : !Validation.IsKey(IdempotencyKey)
             ? "This form is out of date: open the transfer again from the event."
             : TransferRules.Refusal(ProductOf(pool), Quantity, pool.Available, AllocatedOf(pool.ProductCode), Event.Name);
 
-    private static ProductKind KindOf(PoolDto pool) => pool.Kind;
-
-    private static Product ProductOf(PoolDto pool) => new(pool.ProductCode, pool.ProductName, KindOf(pool));
+    private static Product ProductOf(PoolDto pool) => new(pool.ProductCode, pool.ProductName, pool.Kind);
 }
