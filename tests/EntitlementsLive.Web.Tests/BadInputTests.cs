@@ -347,14 +347,12 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
 
     /// <summary>
     /// The state once the background work other tests started (participant batches, their pushes) is over, so
-    /// that any change seen later is the doing of a case here. Events that other tests left ended but not yet
-    /// announced are announced now, rather than by the minutely job in the middle of the cases.
+    /// that any change seen later is the doing of a case here.
     /// </summary>
     private async Task<string> Settled()
     {
         for (var i = 0; i < 100; i++)
         {
-            await app.With<Features.Events.AnnouncePastEvents, int>(h => h.Handle(CancellationToken.None));
             var pending = await app.WithDb(db => db.ParticipantBatches.CountAsync(b => b.Status == BatchStatus.Accepted || b.Status == BatchStatus.Processing));
             var first = await State();
             await Task.Delay(200);

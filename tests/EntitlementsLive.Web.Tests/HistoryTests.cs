@@ -58,6 +58,7 @@ public class HistoryTests(AppFactory app)
         var pastEvent = await app.WithDb(async db =>
         {
             var e = new Event(orgId, "=HYPERLINK(\"x\") past", DateTime.UtcNow.AddDays(-10), DateTime.UtcNow.AddDays(-9));
+            e.AnnouncePast(); // created past: there is no move from Live to Past to announce
             db.Events.Add(e);
             await db.SaveChangesAsync();
             return e.Id;
