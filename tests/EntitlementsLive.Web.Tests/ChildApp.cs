@@ -4,6 +4,10 @@ using System.Text.Json;
 using EntitlementsLive.Bench;
 using EntitlementsLive.Web.Demo;
 
+// The crash and reconnect suites load both cores on purpose; the in-process suites bound live pushes in time.
+// They run one after the other rather than side by side, so neither is a noisy neighbour of the other.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
 namespace EntitlementsLive.Web.Tests;
 
 /// <summary>

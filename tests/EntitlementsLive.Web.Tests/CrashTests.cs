@@ -219,7 +219,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _child.Dispose();
 }
 
-/// <summary>Suites that run the app as child processes: one at a time, beside the in-process suites.</summary>
+/// <summary>Suites that run the app as child processes: one at a time (the assembly runs its collections in turn).</summary>
 [CollectionDefinition(Name)]
 public sealed class ProcessCollection
 {
