@@ -80,6 +80,43 @@ public class CountingTests
 
     [Fact]
     public void UnknownParticipant_DoesNotCount_UntilAdded() => Assert.False(new Participant(1, "P1").Counted);
+
+    /// <summary>Every path to every state: the stored state, the reason in words and the list filter agree with rule 1.</summary>
+    [Theory]
+    [InlineData(new[] { ParticipantChangeType.Added }, ParticipantState.Added, true)]
+    [InlineData(new[] { ParticipantChangeType.Added, ParticipantChangeType.Activated }, ParticipantState.Added, true)]
+    [InlineData(new[] { ParticipantChangeType.Added, ParticipantChangeType.Cancelled }, ParticipantState.Cancelled, false)]
+    [InlineData(new[] { ParticipantChangeType.Added, ParticipantChangeType.Activated, ParticipantChangeType.Cancelled }, ParticipantState.Cancelled, true)]
+    [InlineData(new[] { ParticipantChangeType.Added, ParticipantChangeType.Cancelled, ParticipantChangeType.Reinstated }, ParticipantState.Reinstated, true)]
+    [InlineData(new[] { ParticipantChangeType.Cancelled, ParticipantChangeType.Reinstated, ParticipantChangeType.Activated }, ParticipantState.Reinstated, true)]
+    [InlineData(new[] { ParticipantChangeType.Activated }, ParticipantState.Unregistered, true)]
+    [InlineData(new[] { ParticipantChangeType.Cancelled }, ParticipantState.Cancelled, false)]
+    public void State_AndReason_FollowTheChanges(ParticipantChangeType[] changes, ParticipantState state, bool counted)
+    {
+        var p = new Participant(1, "P1");
+        for (var i = 0; i < changes.Length; i++)
+        {
+            p.Apply(changes[i], T0.AddMinutes(i));
+        }
+
+        Assert.Equal(state, p.State);
+        Assert.Equal(counted, p.Counted);
+        Assert.Equal(counted, Participant.CountsIn(p.State, p.AppActivated));
+        Assert.StartsWith(counted ? "Counted:" : "Not counted:", p.Reason, StringComparison.Ordinal);
+        Assert.Equal(T0.AddMinutes(changes.Length - 1), p.LastChangeAt);
+    }
+
+    [Fact]
+    public void LateChange_KeepsTheLatestTimes()
+    {
+        var p = new Participant(1, "P1");
+        p.Apply(ParticipantChangeType.Cancelled, T0.AddMinutes(5));
+        p.Apply(ParticipantChangeType.Reinstated, T0);
+
+        Assert.Equal(ParticipantState.Cancelled, p.State);
+        Assert.Equal(T0.AddMinutes(5), p.LastChangeAt);
+        Assert.Equal("Not counted: cancelled before activating the app.", p.Reason);
+    }
 }
 
 /// <summary>Rules 2, 3 and 9: what an event requires, what it misses, Live or Past.</summary>

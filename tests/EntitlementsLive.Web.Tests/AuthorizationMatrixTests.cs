@@ -62,6 +62,23 @@ public class AuthorizationMatrixTests(AppFactory app)
             data.Add(Ops, audit, 404);
         }
 
+        // Who counts and why: the administrators' and managers', never the event team's, nor another organization's.
+        foreach (var path in new[] { "/api/orgs/{acme}/events/{summit}/participants", "/api/orgs/{acme}/events/{summit}/participants/counts",
+                     "/api/orgs/{acme}/events/{summit}/participants/history?participantRef=P-{summit}-0001", "/api/orgs/{acme}/events/{summit}/participants/export?format=xlsx" })
+        {
+            data.Add(Anonymous, path, 401);
+            data.Add(AcmeAdmin, path, 200);
+            data.Add(Manager, path, 200);
+            data.Add(Team, path, 403);
+            data.Add(GlobexAdmin, path, 404);
+            data.Add(Ops, path, 404);
+            data.Add(InitechAdmin, path, 404);
+            data.Add(InitechAdmin, path.Replace("{acme}", "{initech}", StringComparison.Ordinal), 403);
+        }
+
+        data.Add(AcmeAdmin, "/api/orgs/{acme}/events/999999/participants", 404);
+        data.Add(AcmeAdmin, "/api/orgs/{acme}/events/999999/participants/export?format=csv", 404);
+
         const string keys = "/api/orgs/{acme}/integration-keys";
         data.Add(Anonymous, keys, 401);
         data.Add(AcmeAdmin, keys, 200);
@@ -122,6 +139,19 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements", 403);
         data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements/Events", 403);
         data.Add(AcmeAdmin, "/Orgs/{acme}/Entitlements/Transfer?eventId=999999", 404);
+
+        const string participantsPage = "/Orgs/{acme}/Events/{summit}/Participants";
+        data.Add(Anonymous, participantsPage, 302);
+        data.Add(AcmeAdmin, participantsPage, 200);
+        data.Add(AcmeAdmin, participantsPage + "?show=not-counted&q=P-", 200);
+        data.Add(AcmeAdmin, participantsPage + "?handler=History&participantRef=P-{summit}-0001", 200);
+        data.Add(Manager, participantsPage, 200);
+        data.Add(Team, participantsPage, 403);
+        data.Add(Team, participantsPage + "?handler=History&participantRef=P-{summit}-0001", 403);
+        data.Add(GlobexAdmin, participantsPage, 404);
+        data.Add(Ops, participantsPage, 404);
+        data.Add(InitechAdmin, participantsPage, 404);
+        data.Add(AcmeAdmin, "/Orgs/{acme}/Events/999999/Participants", 404);
 
         const string eventPage = "/Orgs/{acme}/Events/{summit}";
         data.Add(Anonymous, eventPage, 302);

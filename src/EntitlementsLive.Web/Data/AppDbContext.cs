@@ -71,6 +71,15 @@ public sealed class AppliedChange
 
     /// <summary>The batch that applied it, so a batch's figures stay exact across retries.</summary>
     public string? BatchId { get; set; }
+
+    // What the change was, so each participant's history can be shown (empty on rows applied before it was kept).
+    public string? ParticipantRef { get; set; }
+
+    public ParticipantChangeType? Type { get; set; }
+
+    public DateTime? OccurredAt { get; set; }
+
+    public DateTime? AppliedAt { get; set; }
 }
 
 /// <summary>How far the notifier has pushed each organization's outbox, so a restart drains the rest.</summary>

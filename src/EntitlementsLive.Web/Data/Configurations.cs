@@ -113,9 +113,13 @@ internal sealed class ParticipantConfiguration : IEntityTypeConfiguration<Partic
     public void Configure(EntityTypeBuilder<Participant> b)
     {
         b.HasIndex(p => new { p.EventId, p.Reference }).IsUnique();
+
+        // The participants list reads one (state, activated) range at a time, in reference order: see ParticipantQueries.
+        b.HasIndex(p => new { p.EventId, p.State, p.AppActivated, p.Reference });
         b.Property(p => p.Reference).HasMaxLength(200);
         b.HasOne<Event>().WithMany().HasForeignKey(p => p.EventId);
         b.Ignore(p => p.Counted);
+        b.Ignore(p => p.Reason);
     }
 }
 
@@ -127,6 +131,8 @@ internal sealed class AppliedChangeConfiguration : IEntityTypeConfiguration<Appl
         b.Property(c => c.ChangeId).HasMaxLength(200);
         b.Property(c => c.BatchId).HasMaxLength(32);
         b.HasIndex(c => c.BatchId);
+        b.Property(c => c.ParticipantRef).HasMaxLength(200);
+        b.HasIndex(c => new { c.EventId, c.ParticipantRef });
     }
 }
 

@@ -28,6 +28,7 @@ public static class FeatureServices
         services.AddScoped<ApplyParticipantChanges>();
         services.AddScoped<SubmitParticipantChanges>();
         services.AddScoped<BatchQueries>();
+        services.AddScoped<ParticipantQueries>();
         services.AddScoped<PoolQueries>();
         services.AddScoped<EventQueries>();
         services.AddScoped<TransactionQueries>();

@@ -407,10 +407,16 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<int>("EventId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime>("LastChangeAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Reference")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("StatusAt")
                         .HasColumnType("TEXT");
@@ -419,6 +425,8 @@ namespace EntitlementsLive.Web.Data.Migrations
 
                     b.HasIndex("EventId", "Reference")
                         .IsUnique();
+
+                    b.HasIndex("EventId", "State", "AppActivated", "Reference");
 
                     b.ToTable("Participants");
                 });
@@ -574,6 +582,9 @@ namespace EntitlementsLive.Web.Data.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("AppliedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("BatchId")
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
@@ -581,9 +592,21 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<int>("EventId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("OccurredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParticipantRef")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Type")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("OrganizationId", "ChangeId");
 
                     b.HasIndex("BatchId");
+
+                    b.HasIndex("EventId", "ParticipantRef");
 
                     b.ToTable("AppliedChanges");
                 });

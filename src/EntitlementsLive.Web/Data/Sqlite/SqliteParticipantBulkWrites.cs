@@ -15,32 +15,69 @@ public sealed class SqliteParticipantBulkWrites : IParticipantBulkWrites
     /// <summary>How EF Core stores a DateTime in SQLite, so these rows read back like any other.</summary>
     private const string SqliteDateTime = "yyyy-MM-dd HH:mm:ss.FFFFFFF";
 
-    public async Task WriteAsync(AppDbContext db, int organizationId, int eventId, string? batchId,
-        IReadOnlyList<Participant> created, IReadOnlyList<Participant> updated, IReadOnlyList<string> appliedIds, CancellationToken ct)
+    public async Task WriteAsync(AppDbContext db, IReadOnlyList<Participant> created, IReadOnlyList<Participant> updated, IReadOnlyList<AppliedChange> applied,
+        CancellationToken ct)
     {
         if (created.Count > 0)
         {
             await Sql.ExecuteAsync(db, """
-                INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt)
-                SELECT @event, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]')
+                INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt, State, LastChangeAt)
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+                       json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]')
                 FROM json_each(@rows)
-                """, ct, ("@event", eventId), ("@rows", Json(created, (w, p) => { w.WriteStringValue(p.Reference); Flags(w, p); })));
+                """, ct, ("@rows", Json(created, (w, p) => { w.WriteNumberValue(p.EventId); w.WriteStringValue(p.Reference); Flags(w, p); })));
         }
 
         if (updated.Count > 0)
         {
             await Sql.ExecuteAsync(db, """
                 UPDATE Participants
-                SET Cancelled = json_extract(v.value, '$[1]'), AppActivated = json_extract(v.value, '$[2]'), StatusAt = json_extract(v.value, '$[3]')
+                SET Cancelled = json_extract(v.value, '$[1]'), AppActivated = json_extract(v.value, '$[2]'), StatusAt = json_extract(v.value, '$[3]'),
+                    State = json_extract(v.value, '$[4]'), LastChangeAt = json_extract(v.value, '$[5]')
                 FROM json_each(@rows) AS v
                 WHERE Participants.Id = json_extract(v.value, '$[0]')
                 """, ct, ("@rows", Json(updated, (w, p) => { w.WriteNumberValue(p.Id); Flags(w, p); })));
         }
 
-        await Sql.ExecuteAsync(db, """
-            INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId, BatchId)
-            SELECT @org, value, @event, @batch FROM json_each(@ids)
-            """, ct, ("@org", organizationId), ("@event", eventId), ("@batch", (object?)batchId ?? DBNull.Value), ("@ids", Json(appliedIds, null)));
+        if (applied.Count > 0)
+        {
+            await Sql.ExecuteAsync(db, """
+                INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId, BatchId, ParticipantRef, Type, OccurredAt, AppliedAt)
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+                       json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
+                FROM json_each(@rows)
+                """, ct, ("@rows", Json(applied, (w, c) =>
+                {
+                    w.WriteNumberValue(c.OrganizationId);
+                    w.WriteStringValue(c.ChangeId);
+                    w.WriteNumberValue(c.EventId);
+                    Nullable(w, c.BatchId);
+                    Nullable(w, c.ParticipantRef);
+                    if (c.Type is { } type)
+                    {
+                        w.WriteNumberValue((int)type);
+                    }
+                    else
+                    {
+                        w.WriteNullValue();
+                    }
+
+                    Nullable(w, c.OccurredAt?.ToString(SqliteDateTime, CultureInfo.InvariantCulture));
+                    Nullable(w, c.AppliedAt?.ToString(SqliteDateTime, CultureInfo.InvariantCulture));
+                })));
+        }
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNullValue();
+        }
+        else
+        {
+            w.WriteStringValue(value);
+        }
     }
 
     private static void Flags(Utf8JsonWriter w, Participant p)
@@ -48,10 +85,12 @@ public sealed class SqliteParticipantBulkWrites : IParticipantBulkWrites
         w.WriteBooleanValue(p.Cancelled);
         w.WriteBooleanValue(p.AppActivated);
         w.WriteStringValue(p.StatusAt.ToString(SqliteDateTime, CultureInfo.InvariantCulture));
+        w.WriteNumberValue((int)p.State);
+        w.WriteStringValue(p.LastChangeAt.ToString(SqliteDateTime, CultureInfo.InvariantCulture));
     }
 
-    /// <summary>A JSON array of rows (each an array written by <paramref name="row"/>), or of plain strings.</summary>
-    private static string Json<T>(IReadOnlyList<T> rows, Action<Utf8JsonWriter, T>? row)
+    /// <summary>A JSON array of rows, each an array written by <paramref name="row"/>.</summary>
+    private static string Json<T>(IReadOnlyList<T> rows, Action<Utf8JsonWriter, T> row)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(rows.Count * 48);
         using (var w = new Utf8JsonWriter(buffer))
@@ -59,12 +98,6 @@ public sealed class SqliteParticipantBulkWrites : IParticipantBulkWrites
             w.WriteStartArray();
             foreach (var item in rows)
             {
-                if (row is null)
-                {
-                    w.WriteStringValue(item?.ToString());
-                    continue;
-                }
-
                 w.WriteStartArray();
                 row(w, item);
                 w.WriteEndArray();

@@ -1,13 +1,16 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Participants;
 using EntitlementsLive.Web.Features.Pools;
 using EntitlementsLive.Web.Features.Shared;
 
 namespace EntitlementsLive.Web.Features.Organizations;
 
 /// <summary>"Export" on the pools overview and on the events list, as the help article's later versions have it.</summary>
-public sealed class TabExports(PoolQueries pools, EventQueries events, TimeProvider clock)
+public sealed class TabExports(PoolQueries pools, EventQueries events, ParticipantQueries participants, TimeProvider clock)
 {
+    private static readonly string[] ParticipantHeader = ["Participant reference", "State", "Activated the app", "Counted", "Why", "Last change at"];
+
     /// <summary>Events are read this many at a time, so a long list is streamed, not held.</summary>
     public const int EventChunk = 500;
 
@@ -39,6 +42,27 @@ public sealed class TabExports(PoolQueries pools, EventQueries events, TimeProvi
 
         var codes = products.Select(p => p.ProductCode).ToList();
         await TableExport.WriteAsync(response, $"events-{organizationId}", kind, header, Rows(organizationId, filter, missingOnly, codes, ct), clock, ct);
+    }
+
+    public async Task Participants(HttpResponse response, int organizationId, int eventId, string? format, ParticipantFilter filter, CancellationToken ct)
+    {
+        var kind = TableExport.Format(format);
+
+        // The first page is read before the response starts, so a bad filter or another organization's event is a clear error, not a broken file.
+        var rows = participants.All(organizationId, eventId, filter, ct).GetAsyncEnumerator(ct);
+        var any = await rows.MoveNextAsync();
+        await TableExport.WriteAsync(response, $"participants-{eventId}", kind, ParticipantHeader, Rest(rows, any), clock, ct);
+
+        static async IAsyncEnumerable<object?[]> Rest(IAsyncEnumerator<ParticipantDto> rows, bool any)
+        {
+            await using var _ = rows;
+            for (var more = any; more; more = await rows.MoveNextAsync())
+            {
+                var p = rows.Current;
+                yield return [p.ParticipantRef, Names.Of(p.State), p.Activated ? "yes" : "no", p.Counted ? "yes" : "no", p.Reason,
+                    p.LastChangedAt is { } at ? TableExport.Instant(at) : null];
+            }
+        }
     }
 
     private async IAsyncEnumerable<object?[]> Rows(int organizationId, EventFilter filter, bool missingOnly, List<string> codes,

@@ -72,7 +72,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         var delta = default(CounterDelta);
         var created = new List<Participant>();
         var touched = new HashSet<Participant>(ReferenceEqualityComparer.Instance);
-        var appliedIds = new List<string>(chunk.Length);
+        var applied = new List<AppliedChange>(chunk.Length);
         var duplicates = 0;
         foreach (var change in chunk)
         {
@@ -91,15 +91,19 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
 
             delta += participant.Apply(change.Type, change.OccurredAt);
             touched.Add(participant);
-            appliedIds.Add(change.ChangeId);
+            applied.Add(new AppliedChange
+            {
+                OrganizationId = organizationId, ChangeId = change.ChangeId, EventId = eventId, BatchId = batchId,
+                ParticipantRef = change.ParticipantRef, Type = change.Type, OccurredAt = change.OccurredAt, AppliedAt = now,
+            });
         }
 
-        if (appliedIds.Count == 0)
+        if (applied.Count == 0)
         {
             return (0, duplicates);
         }
 
-        await bulk.WriteAsync(db, organizationId, eventId, batchId, created, touched.Where(p => p.Id != 0).ToList(), appliedIds, ct);
+        await bulk.WriteAsync(db, created, touched.Where(p => p.Id != 0).ToList(), applied, ct);
         if (delta != default)
         {
             var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, e => e.ApplyCounters(delta), ct);
@@ -112,7 +116,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         }
 
         await tx.CommitAsync(ct);
-        return (appliedIds.Count, duplicates);
+        return (applied.Count, duplicates);
     }
 
     /// <summary>

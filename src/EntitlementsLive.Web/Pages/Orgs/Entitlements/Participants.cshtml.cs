@@ -1,0 +1,124 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Participants;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
+
+/// <summary>
+/// Who counts and why: an event's participants for its organization's administrators (the folder's policy; the event
+/// team does not see it). The figures follow the event's coverage live; a row's history opens in place.
+/// </summary>
+public sealed class ParticipantsModel(EventQueries events, ParticipantQueries participants) : OrgPageModel
+{
+    /// <summary>The list's filters, as the page names them, and the API filter each one is.</summary>
+    public static readonly IReadOnlyList<(string Show, string Label, ParticipantFilter Filter)> Views =
+    [
+        ("all", "All", new ParticipantFilter()),
+        ("counted", "Counted", new ParticipantFilter(Counted: true)),
+        ("not-counted", "Not counted", new ParticipantFilter(Counted: false)),
+        ("cancelled-after-activation", "Cancelled after activation", new ParticipantFilter(State: "cancelled", Activated: true)),
+    ];
+
+    [FromRoute]
+    public int EventId { get; set; }
+
+    [FromQuery(Name = "show")]
+    public string Show { get; set; } = "all";
+
+    [FromQuery(Name = "q")]
+    public string? Q { get; set; }
+
+    [FromQuery(Name = "cursor")]
+    public string? Cursor { get; set; }
+
+    /// <summary>The participant whose history is open (without script, the row's link opens it here).</summary>
+    [FromQuery(Name = "open")]
+    public string? Open { get; set; }
+
+    public EventDto Event { get; private set; } = null!;
+
+    public ParticipantCounts Counts { get; private set; } = new(0, 0, 0, 0, 0);
+
+    public ParticipantPage Result { get; private set; } = new([], null);
+
+    public ParticipantHistoryDto? History { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Event = await events.Coverage(OrgId, EventId, ct);
+        Counts = await participants.Counts(OrgId, EventId, ct);
+        Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
+        var view = Views.FirstOrDefault(v => v.Show == Show);
+        if (view.Show is null)
+        {
+            Error = $"Show {string.Join(", ", Views.Select(v => v.Label.ToLowerInvariant()))} participants.";
+            Show = "all";
+            return;
+        }
+
+        try
+        {
+            Result = await participants.Page(OrgId, EventId, view.Filter with { Q = Q }, ParticipantQueries.DefaultLimit, Cursor, ct);
+            History = Open is null ? null : await participants.History(OrgId, EventId, Open, ct);
+        }
+        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.NotFound)
+        {
+            Error = ex.Message;
+        }
+    }
+
+    /// <summary>One participant's history, as the row shows it, for the page's script to open in place.</summary>
+    public async Task<IActionResult> OnGetHistoryAsync(string? participantRef, CancellationToken ct) =>
+        Partial("_ParticipantHistory", await participants.History(OrgId, EventId, participantRef, ct));
+
+    /// <summary>This page's address with the given changes to its query.</summary>
+    public string Link(string? show = null, string? cursor = null, string? open = null, bool keepCursor = false)
+    {
+        var parts = new List<string>();
+        void Add(string name, string? value)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                parts.Add(name + "=" + Uri.EscapeDataString(value));
+            }
+        }
+
+        Add("show", (show ?? Show) == "all" ? null : show ?? Show);
+        Add("q", Q);
+        Add("cursor", keepCursor ? Cursor : cursor);
+        Add("open", open);
+        return $"/Orgs/{OrgId}/Events/{EventId}/Participants" + (parts.Count == 0 ? "" : "?" + string.Join("&", parts));
+    }
+
+    /// <summary>The API query of the current filter, for the export links.</summary>
+    public string ExportQuery(string format)
+    {
+        var filter = Views.First(v => v.Show == Show).Filter;
+        var parts = new List<string> { "format=" + format };
+        if (Q is not null)
+        {
+            parts.Add("q=" + Uri.EscapeDataString(Q));
+        }
+
+        if (filter.Counted is { } counted)
+        {
+            parts.Add("counted=" + (counted ? "true" : "false"));
+        }
+
+        if (filter.State is { } state)
+        {
+            parts.Add("state=" + state);
+        }
+
+        if (filter.Activated is { } activated)
+        {
+            parts.Add("activated=" + (activated ? "true" : "false"));
+        }
+
+        return string.Join("&", parts);
+    }
+}
