@@ -535,6 +535,11 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
         {
             yield return new Case($"GET event {ev}", "GET", $"{acme}/events/{ev}/entitlements", null);
             yield return new Case($"transfer to event {ev}", "POST", $"{acme}/events/{ev}/transfers", TransferBody());
+            foreach (var read in new[] { "/participants", "/participants/counts", "/participants/history?participantRef=P-1", "/participants/export?format=csv" })
+            {
+                yield return new Case($"GET event {ev}{read}", "GET", $"{acme}/events/{ev}{read}", null);
+            }
+
             yield return new Case($"changes to event {ev}", "POST", $"{acme}/events/{ev}/participant-changes",
                 "{\"changes\":[{\"changeId\":\"x1\",\"participantRef\":\"p1\",\"type\":\"added\",\"occurredAt\":\"2026-11-01T10:00:00Z\"}]}");
         }
@@ -572,6 +577,10 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
             ["/audit"] = ["limit=0", "limit=-1", "limit=abc", "cursor=garbage"],
             ["/audit/export"] = ["format=pdf", "format=xlsx%00"],
             ["/pools/export"] = ["format=pdf", "format=XLSX "],
+            [$"/events/{w.Summit}/participants"] = ["limit=0", "limit=-1", "limit=501", "limit=abc", "cursor=garbage!", "cursor=%00", "cursor=" + new string('A', 2000),
+                "counted=maybe", "activated=2", "state=gone", "state=Cancelled", "state=cancelled%00", "q=%00", "q=" + new string('q', 201)],
+            [$"/events/{w.Summit}/participants/history"] = ["participantRef=", "participantRef=%00", "participantRef=" + new string('r', 201), "participantRef=no-such-participant"],
+            [$"/events/{w.Summit}/participants/export"] = ["format=pdf", "format=csv&state=gone", "format=xlsx&counted=maybe", "format=csv&q=%01"],
             ["/events/export"] = ["format=pdf", "status=bogus", "status=LIVE", "missingOnly=maybe", "format=csv&status=past%00"],
         };
         foreach (var (path, list) in queries)
