@@ -48,6 +48,13 @@ public sealed class Event
 
     public DateTime EndsAt { get; private set; }
 
+    /// <summary>Where the event takes place, as an IANA time zone name: its dates are shown in it. UTC when the platform did not say.</summary>
+    public string TimeZone { get; private set; } = Utc;
+
+    public const string Utc = "UTC";
+
+    public const int TimeZoneMaxLength = 64;
+
     /// <summary>The platform's own id of the event, for its idempotent sync (unique per organization).</summary>
     public string? ExternalRef { get; private set; }
 
@@ -89,6 +96,9 @@ public sealed class Event
 
     public void AnnouncePast() => PastAnnounced = true;
 
+    /// <summary>Where the event takes place (an IANA name, checked by the caller), for events not created by the platform's sync.</summary>
+    public void PlaceIn(string timeZone) => TimeZone = timeZone;
+
     /// <summary>Rule 2: one entitlement of each module product for each Advanced Module the event uses.</summary>
     public void UseModule(string moduleCode)
     {
@@ -115,11 +125,12 @@ public sealed class Event
     /// The platform's view of the event (its sync). Dropping a module lowers what is required, never what was
     /// allocated (rule 5); a test or cancelled event requires nothing (rule 11). Returns whether anything changed.
     /// </summary>
-    public bool Sync(string externalRef, string name, DateTime startsAt, DateTime endsAt, ProductionStatus status, IReadOnlyCollection<string> modules)
+    public bool Sync(string externalRef, string name, DateTime startsAt, DateTime endsAt, ProductionStatus status, IReadOnlyCollection<string> modules,
+        string? timeZone = null)
     {
         var before = Fingerprint();
         ValidateSchedule(name, startsAt, endsAt);
-        (ExternalRef, Name, StartsAt, EndsAt, ProductionStatus) = (externalRef, name, startsAt, endsAt, status);
+        (ExternalRef, Name, StartsAt, EndsAt, ProductionStatus, TimeZone) = (externalRef, name, startsAt, endsAt, status, timeZone ?? Utc);
         foreach (var row in _products.Where(p => p.ProductCode != ProductCodes.Subscription))
         {
             row.Use(modules.Contains(row.ProductCode));
@@ -137,7 +148,7 @@ public sealed class Event
     }
 
     private string Fingerprint() => FormattableString.Invariant(
-        $"{ExternalRef}|{Name}|{StartsAt:O}|{EndsAt:O}|{ProductionStatus}|{IsMissing}|{string.Join(",", _products.Select(p => $"{p.ProductCode}:{p.InUse}:{p.Required}"))}");
+        $"{ExternalRef}|{Name}|{StartsAt:O}|{EndsAt:O}|{TimeZone}|{ProductionStatus}|{IsMissing}|{string.Join(",", _products.Select(p => $"{p.ProductCode}:{p.InUse}:{p.Required}"))}");
 
     /// <summary>Rules 2 and 11: what each product requires now.</summary>
     private void Recompute()

@@ -363,6 +363,9 @@ public class EventSyncTests
 
         Assert.True(e.Sync("ref-1", "E", Start, Start.AddHours(8), ProductionStatus.Production, [ProductCodes.Gamification]));
         Assert.False(e.Sync("ref-1", "E", Start, Start.AddHours(8), ProductionStatus.Production, [ProductCodes.Gamification]));
+        Assert.Equal(Event.Utc, e.TimeZone);
+        Assert.True(e.Sync("ref-1", "E", Start, Start.AddHours(8), ProductionStatus.Production, [ProductCodes.Gamification], "Asia/Singapore"));
+        Assert.Equal("Asia/Singapore", e.TimeZone);
 
         Assert.Equal(0, e.Products.Single(p => p.ProductCode == ProductCodes.LeadRetrieval).Required);
         Assert.Equal([ProductCodes.Gamification], e.Products.Where(p => p.InUse).Select(p => p.ProductCode));

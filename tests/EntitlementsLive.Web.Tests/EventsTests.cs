@@ -11,7 +11,7 @@ namespace EntitlementsLive.Web.Tests;
 public class EventsTests(AppFactory app)
 {
     private static object Body(string status = "production", string[]? modules = null, string name = "Platform Expo", string startsAt = "2027-03-01T09:00:00+01:00",
-        string endsAt = "2027-03-02T18:00:00+01:00") => new { name, startsAt, endsAt, status, modules = modules ?? [ProductCodes.LeadRetrieval] };
+        string endsAt = "2027-03-02T18:00:00+01:00", string? timeZone = null) => new { name, startsAt, endsAt, status, modules = modules ?? [ProductCodes.LeadRetrieval], timeZone };
 
     private async Task<HttpClient> KeyOf(int orgId, HttpClient admin, params string[] scopes)
     {
@@ -92,7 +92,43 @@ public class EventsTests(AppFactory app)
         { "name", Body(name: "") },
         { "name", Body(name: new string('x', 201)) },
         { "name", Body(name: "Expo\u0000") },
+        { "timeZone", Body(timeZone: "Mars/Olympus_Mons") },
+        { "timeZone", Body(timeZone: "Romance Standard Time") },
+        { "timeZone", Body(timeZone: "europe/paris") },
+        { "timeZone", Body(timeZone: "") },
+        { "timeZone", Body(timeZone: "Europe/Paris\u0000") },
+        { "timeZone", Body(timeZone: new string('A', 65)) },
     };
+
+    [Fact]
+    public async Task EventDates_AreShownWhereTheEventTakesPlace()
+    {
+        var (api, orgId, _) = await app.ApiAdminOf(subscriptions: 10);
+        var created = await api.PutAsJsonAsync($"/api/orgs/{orgId}/events/by-ref/sg-2027", Body(timeZone: "Asia/Singapore"));
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var eventId = body.GetProperty("id").GetInt32();
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("Asia/Singapore", body.GetProperty("timeZone").GetString());
+        Assert.Equal("2027-03-01T08:00:00Z", body.GetProperty("startsAt").GetString());
+        var details = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/events/{eventId}/entitlements");
+        Assert.Equal("Asia/Singapore", details.GetProperty("timeZone").GetString());
+
+        // 09:00 in Paris is 16:00 in Singapore: the page and the export say what Singapore reads.
+        var userId = await app.WithDb(db => db.Users.Where(u => u.Email == "admin@globex.test").Select(u => u.Id).SingleAsync());
+        await app.WithDb(async db => { db.Memberships.Add(Membership.Administrator(userId, orgId)); return await db.SaveChangesAsync(); });
+        using var pages = await app.PagesAs("admin@globex.test");
+        var page = await pages.GetStringAsync($"/Orgs/{orgId}/Events/{eventId}");
+        Assert.Contains("Monday 1 March 2027, 16:00 – 3 March 2027, 01:00 Asia/Singapore (UTC+08:00)", page, StringComparison.Ordinal);
+        Assert.Contains("datetime=\"2027-03-01T16:00:00+08:00\"", page, StringComparison.Ordinal);
+        var csv = await api.GetStringAsync($"/api/orgs/{orgId}/events/export?format=csv&status=all");
+        Assert.Contains($"{eventId},Platform Expo,sg-2027,live,Asia/Singapore,2027-03-01T16:00:00+08:00,2027-03-03T01:00:00+08:00,", csv, StringComparison.Ordinal);
+
+        // A sync that no longer names the zone puts the event back on UTC, and that is a change.
+        var again = await (await api.PutAsJsonAsync($"/api/orgs/{orgId}/events/by-ref/sg-2027", Body())).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("UTC", again.GetProperty("timeZone").GetString());
+        Assert.Contains("Monday 1 March 2027, 08:00 – 2 March 2027, 17:00 UTC", await pages.GetStringAsync($"/Orgs/{orgId}/Events/{eventId}"), StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(BadBodies))]

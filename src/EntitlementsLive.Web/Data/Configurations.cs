@@ -81,6 +81,7 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
     {
         b.Property(e => e.Name).HasMaxLength(200);
         b.Property(e => e.ExternalRef).HasMaxLength(200);
+        b.Property(e => e.TimeZone).HasMaxLength(Event.TimeZoneMaxLength);
         b.HasIndex(e => new { e.OrganizationId, e.ExternalRef }).IsUnique();
         b.Ignore(e => e.RequiresEntitlements);
         b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);

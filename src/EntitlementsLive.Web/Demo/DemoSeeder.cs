@@ -45,12 +45,12 @@ public sealed partial class DemoSeeder(
         db.Organizations.AddRange(acme, globex, initech);
         await db.SaveChangesAsync(ct);
 
-        var summit = Event(acme, SummitName, today.AddDays(10), 3, ProductCodes.LeadRetrieval);
+        var summit = EventIn("Europe/Paris", acme, SummitName, today.AddDays(10), 3, ProductCodes.LeadRetrieval);
         var launch = Event(acme, "Acme Product Launch", today.AddDays(24), 1, ProductCodes.LiveStreaming);
         var partner = Event(acme, "Acme Partner Day", today.AddDays(40), 1, ProductCodes.Gamification);
         var winter = Event(acme, "Acme Winter Meetup 2025", today.AddDays(-300), 2);
         var roadshow = Event(acme, "Acme Roadshow Spring 2026", today.AddDays(-200), 2, ProductCodes.LeadRetrieval);
-        var tour = Event(globex, "Globex Live Tour", today.AddDays(15), 5, ProductCodes.LiveStreaming);
+        var tour = EventIn("Asia/Singapore", globex, "Globex Live Tour", today.AddDays(15), 5, ProductCodes.LiveStreaming);
         var expo = Event(globex, "Globex Expo", today.AddDays(60), 2);
         var kickoff = Event(globex, "Globex Kickoff 2026", today.AddDays(-120), 1);
         var initechEvent = Event(initech, "Initech TPS Reports Meetup", today.AddDays(20), 1);
@@ -94,9 +94,16 @@ public sealed partial class DemoSeeder(
         LogSeeded(log, Password);
     }
 
-    private Event Event(Organization org, string name, DateTime start, int days, params string[] modules)
+    private Event Event(Organization org, string name, DateTime start, int days, params string[] modules) =>
+        EventIn(global::EntitlementsLive.Domain.Event.Utc, org, name, start, days, modules);
+
+    /// <summary>An event from 09:00 on its first day to 18:00 on its last, in the zone where it takes place.</summary>
+    private Event EventIn(string zone, Organization org, string name, DateTime start, int days, params string[] modules)
     {
-        var e = new Event(org.Id, name, start.AddHours(9), start.AddDays(days - 1).AddHours(18));
+        var info = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        DateTime Utc(DateTime local) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), info);
+        var e = new Event(org.Id, name, Utc(start.AddHours(9)), Utc(start.AddDays(days - 1).AddHours(18)));
+        e.PlaceIn(zone);
         foreach (var module in modules)
         {
             e.UseModule(module);

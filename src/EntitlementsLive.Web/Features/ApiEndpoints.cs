@@ -81,7 +81,7 @@ public static class ApiEndpoints
             return TypedResults.Ok(new
             {
                 e.Id, e.Name, e.StartsAt, e.EndsAt, e.Status, e.Missing, e.CountedParticipants, e.ActivatedParticipants, e.Products,
-                e.ExternalRef, e.ProductionStatus, details.Transactions, details.NextCursor,
+                e.ExternalRef, e.ProductionStatus, e.TimeZone, details.Transactions, details.NextCursor,
             });
         }).WithSummary("One event's coverage, and a page of the transfers it received (limit, cursor) when the caller manages entitlements.");
 

@@ -7,10 +7,39 @@ namespace EntitlementsLive.Web.Infrastructure;
 
 /// <summary>
 /// Activity times (when something was recorded) in the viewer's own time zone: the server writes the instant in
-/// UTC, labelled as such, and site.js shows it in the browser's zone with the UTC time on hover.
+/// UTC, labelled as such, and site.js shows it in the browser's zone with the UTC time on hover. An event's dates
+/// are in the event's own zone instead (where its participants are), with the zone named and UTC on hover.
 /// </summary>
 public static class Times
 {
+    /// <summary>An event's start and end in its zone: long on the event's own page, dates only in lists.</summary>
+    public static IHtmlContent EventDates(this IHtmlHelper html, DateTime startsUtc, DateTime endsUtc, string? timeZone, bool full = false)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        var (start, end) = (EventTimes.Local(startsUtc, timeZone), EventTimes.Local(endsUtc, timeZone));
+        var zone = EventTimes.Find(timeZone)?.Id ?? "UTC";
+        var utc = $"{TableExport.Instant(startsUtc)} – {TableExport.Instant(endsUtc)} in UTC";
+        string text;
+        if (full)
+        {
+            var offset = EventTimes.Offset(startsUtc, timeZone);
+            var label = zone == "UTC" ? "UTC" : offset == "UTC" ? zone + " (UTC)" : $"{zone} ({offset})";
+            text = start.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " – "
+                + end.ToString(start.Date == end.Date ? "HH:mm" : "d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + label;
+        }
+        else
+        {
+            text = start.ToString("d MMM yyyy", CultureInfo.InvariantCulture) + " – " + end.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+        }
+
+        var title = Escape(zone == "UTC" ? utc : $"{zone} time; {utc}");
+        return new HtmlString($"<time datetime=\"{EventTimes.Iso(startsUtc, timeZone)}\" title=\"{title}\" data-event-zone=\"{Escape(zone)}\">{Escape(text)}</time>");
+    }
+
+    /// <summary>Markup characters escaped, the rest (dashes, a zone's name) left readable.</summary>
+    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+        .Replace(">", "&gt;", StringComparison.Ordinal).Replace("\"", "&quot;", StringComparison.Ordinal);
+
     public static IHtmlContent Activity(this IHtmlHelper html, DateTime utc, bool dateOnly = false)
     {
         ArgumentNullException.ThrowIfNull(html);

@@ -103,6 +103,11 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<DateTime>("StartsAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("OrganizationId", "EndsAt");

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Events;
 
-public sealed record EventSyncRequest(string? Name, string? StartsAt, string? EndsAt, string? Status, IReadOnlyList<string?>? Modules);
+public sealed record EventSyncRequest(string? Name, string? StartsAt, string? EndsAt, string? Status, IReadOnlyList<string?>? Modules, string? TimeZone = null);
 
 /// <summary>The event as synced, and whether this call created it.</summary>
 public sealed record EventSyncResult(EventDto Event, bool Created);
@@ -21,7 +21,7 @@ public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifi
 
     public async Task<EventSyncResult> Handle(int organizationId, string externalRef, EventSyncRequest request, CancellationToken ct)
     {
-        var (name, startsAt, endsAt, status, modules) = await Validate(externalRef, request, ct);
+        var (name, startsAt, endsAt, status, modules, timeZone) = await Validate(externalRef, request, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         await using var tx = await db.Database.BeginWriteAsync(ct);
         var e = await db.Events.Include(x => x.Products)
@@ -34,7 +34,7 @@ public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifi
         }
 
         var wasMissing = !created && e.IsMissing;
-        if (!e.Sync(externalRef, name, startsAt, endsAt, status, modules) && !created)
+        if (!e.Sync(externalRef, name, startsAt, endsAt, status, modules, timeZone) && !created)
         {
             // The same body again: nothing written, nothing pushed.
             return new EventSyncResult(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), Created: false);
@@ -48,7 +48,7 @@ public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifi
         return new EventSyncResult(coverage.Coverage, created);
     }
 
-    private async Task<(string Name, DateTime StartsAt, DateTime EndsAt, ProductionStatus Status, IReadOnlyList<string> Modules)> Validate(
+    private async Task<(string Name, DateTime StartsAt, DateTime EndsAt, ProductionStatus Status, IReadOnlyList<string> Modules, string? TimeZone)> Validate(
         string externalRef, EventSyncRequest request, CancellationToken ct)
     {
         var check = new Validation();
@@ -89,8 +89,14 @@ public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifi
             }
         }
 
+        var timeZone = EventTimes.Find(request.TimeZone);
+        if (request.TimeZone is not null && timeZone is null)
+        {
+            check.Add("timeZone", "timeZone must be an IANA time zone name, such as Europe/Paris or Asia/Singapore.");
+        }
+
         check.ThrowIfInvalid();
-        return (name!, startsAt!.Value, endsAt!.Value, status, modules);
+        return (name!, startsAt!.Value, endsAt!.Value, status, modules, timeZone?.Id);
     }
 
     private static DateTime? Instant(Validation check, string field, string? text)

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Organizations;
 
-public sealed record TeamEvent(int OrganizationId, int EventId, string Name, bool Missing, DateTime StartsAt, DateTime EndsAt);
+public sealed record TeamEvent(int OrganizationId, int EventId, string Name, bool Missing, DateTime StartsAt, DateTime EndsAt, string TimeZone);
 
 public sealed record NavigationModel(string DisplayName, string Email, IReadOnlyList<OrganizationDto> Organizations, IReadOnlyList<TeamEvent> Events, bool IsOps);
 
@@ -27,7 +27,7 @@ public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQuer
         {
             var missing = db.Events.AsNoTracking().Where(e => e.OrganizationId == org.Id && e.IsMissing).Where(Event.LiveAt(now));
             var first = await missing.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(FirstMissing)
-                .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt)).ToListAsync(ct);
+                .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt, e.TimeZone)).ToListAsync(ct);
             var count = first.Count < FirstMissing ? first.Count : await missing.CountAsync(ct);
             var pools = await Snapshots.PoolsAsync(db, org.Id, null, ct);
             var lowest = pools.OrderBy(p => p.Purchased == 0 ? 1.0 : (double)p.Available / p.Purchased).ThenBy(p => p.Available).Take(2).ToList();
@@ -51,7 +51,7 @@ public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQuer
         var user = userId is null ? null : await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).SingleOrDefaultAsync(ct);
         var eventIds = memberships.TeamEvents();
         var events = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id)).OrderBy(e => e.StartsAt)
-            .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt)).ToListAsync(ct);
+            .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt, e.TimeZone)).ToListAsync(ct);
         _model = new NavigationModel(
             user?.DisplayName ?? me.Actor,
             user?.Email ?? me.Actor,

@@ -34,7 +34,7 @@ public sealed class TabExports(PoolQueries pools, EventQueries events, Participa
         var kind = TableExport.Format(format);
         // One column group per product the organization has a pool of, named as its pools tab names them.
         var products = await pools.List(organizationId, ct);
-        var header = new List<string> { "Id", "Event", "External reference", "Status", "Starts at", "Ends at", "Missing entitlements", "Counted participants", "Activated participants" };
+        var header = new List<string> { "Id", "Event", "External reference", "Status", "Time zone", "Starts at", "Ends at", "Missing entitlements", "Counted participants", "Activated participants" };
         foreach (var product in products)
         {
             header.AddRange([product.ProductName + " required", product.ProductName + " allocated", product.ProductName + " missing"]);
@@ -75,7 +75,7 @@ public sealed class TabExports(PoolQueries pools, EventQueries events, Participa
             {
                 var row = new List<object?>
                 {
-                    e.Id, e.Name, e.ExternalRef, Names.Of(e.Status), TableExport.Instant(e.StartsAt), TableExport.Instant(e.EndsAt), e.Missing ? "yes" : "no",
+                    e.Id, e.Name, e.ExternalRef, Names.Of(e.Status), e.TimeZone, EventTimes.Iso(e.StartsAt, e.TimeZone), EventTimes.Iso(e.EndsAt, e.TimeZone), e.Missing ? "yes" : "no",
                     e.CountedParticipants, e.ActivatedParticipants,
                 };
                 foreach (var code in codes)

@@ -20,7 +20,8 @@ public sealed record EventDto(
     int ActivatedParticipants,
     IReadOnlyList<EventProductDto> Products,
     string? ExternalRef,
-    ProductionStatus ProductionStatus);
+    ProductionStatus ProductionStatus,
+    string TimeZone);
 
 public sealed record TransactionDto(
     long Id,

@@ -52,7 +52,7 @@ public static class Snapshots
 
     public static EventDto ToDto(Event e, IEnumerable<EventProduct> products, IReadOnlyDictionary<string, Product> catalog, DateTime now) =>
         new(e.Id, e.Name, e.StartsAt, e.EndsAt, e.StatusAt(now), e.IsMissing, e.CountedParticipants,
-            e.ActivatedParticipants, Products(products, catalog), e.ExternalRef, e.ProductionStatus);
+            e.ActivatedParticipants, Products(products, catalog), e.ExternalRef, e.ProductionStatus, e.TimeZone);
 
     public static IReadOnlyList<EventProductDto> Products(IEnumerable<EventProduct> products, IReadOnlyDictionary<string, Product> catalog) =>
         products
