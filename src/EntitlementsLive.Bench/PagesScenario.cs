@@ -4,13 +4,18 @@ using Microsoft.Data.Sqlite;
 
 namespace EntitlementsLive.Bench;
 
-/// <summary>The dashboard's tabs and the export, with a million ledger rows, ten thousand events and two million participants.</summary>
+/// <summary>
+/// The dashboard's tabs and the export, with a million ledger rows, ten thousand events and two million participants;
+/// and one event of 100,000 participants (with their histories) listed, filtered, searched and exported.
+/// </summary>
 public static class PagesScenario
 {
+    public const int BigEventParticipants = 100_000;
+
     public static async Task Run(BenchOptions o, Report report, string workDir, string webDll)
     {
         var file = Path.Combine(workDir, "size.db");
-        int org, sampleEvent;
+        int org, sampleEvent, bigEvent;
         long lastLedgerId;
         var generate = Stopwatch.StartNew();
         await using (var data = await InProcess.CreateAsync(file))
@@ -18,6 +23,7 @@ public static class PagesScenario
             org = await data.Organization("Size org", 1);
             await data.User("admin@size.test", u => Membership.Administrator(u, org));
             (sampleEvent, lastLedgerId) = Generate(file, org, o.SizeEvents, o.SizeParticipants, o.SizeLedgerRows);
+            bigEvent = GenerateBigEvent(file, org);
         }
 
         report.Add("pages", "data generated (ledger rows / events / participants)", o.SizeLedgerRows, $"/ {o.SizeEvents:N0} / {o.SizeParticipants:N0}");
@@ -38,6 +44,15 @@ public static class PagesScenario
             ("History · filtered by event", $"/Orgs/{org}/Entitlements/History?eventId={sampleEvent}"),
             ("Event page", $"/Orgs/{org}/Events/{sampleEvent}"),
             ("API events (live, missing only)", $"/api/orgs/{org}/events?status=live&missingOnly=true"),
+            ("Participants tab (100,000)", $"/Orgs/{org}/Events/{bigEvent}/Participants"),
+            ("Participants · not counted", $"/Orgs/{org}/Events/{bigEvent}/Participants?show=not-counted"),
+            ("Participants · cancelled after activation", $"/Orgs/{org}/Events/{bigEvent}/Participants?show=cancelled-after-activation"),
+            ("Participants · counted, deep page", $"/Orgs/{org}/Events/{bigEvent}/Participants?show=counted&cursor={Cursor("Q070000")}"),
+            ("Participants · search by reference", $"/Orgs/{org}/Events/{bigEvent}/Participants?q=Q0777"),
+            ("Participants · one history open", $"/Orgs/{org}/Events/{bigEvent}/Participants?q=Q05000&open=Q050001"),
+            ("API participants (counted, deep page)", $"/api/orgs/{org}/events/{bigEvent}/participants?counted=true&cursor={Cursor("Q090000")}"),
+            ("API participants (not counted)", $"/api/orgs/{org}/events/{bigEvent}/participants?counted=false"),
+            ("API participant history", $"/api/orgs/{org}/events/{bigEvent}/participants/history?participantRef=Q012345"),
         };
         var samples = o.Quick ? 10 : 30;
         foreach (var (name, url) in tabs)
@@ -99,7 +114,142 @@ public static class PagesScenario
             report.Add("pages", "export CSV: rows per second", rows / seconds, "per s");
             report.Add("pages", "export CSV: server memory growth at peak", (peak - before) / 1024.0 / 1024.0, "MiB");
         }
+
+        // Every participant of the big event, both formats.
+        foreach (var format in new[] { "csv", "xlsx" })
+        {
+            var started = Stopwatch.StartNew();
+            using var response = await http.GetAsync($"/api/orgs/{org}/events/{bigEvent}/participants/export?format={format}", HttpCompletionOption.ResponseHeadersRead);
+            response.EnsureSuccessStatusCode();
+            var bytes = (await response.Content.ReadAsByteArrayAsync()).LongLength;
+            var seconds = started.Elapsed.TotalSeconds;
+            if (format == "csv")
+            {
+                report.Add("pages", "export of 100,000 participants, CSV: rows per second", BigEventParticipants / seconds, "per s");
+            }
+
+            report.Add("pages", $"export of 100,000 participants, {format.ToUpperInvariant()}: whole file", seconds, "s");
+            report.Add("pages", $"export of 100,000 participants, {format.ToUpperInvariant()}: file size", bytes / 1024.0 / 1024.0, "MiB");
+        }
     }
+
+    private static string Cursor(string reference) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(reference));
+
+    /// <summary>
+    /// One event with <see cref="BigEventParticipants"/> participants in every state the rules know, each with the
+    /// changes that put it there (so histories are real), and counters that agree with them.
+    /// </summary>
+    private static int GenerateBigEvent(string file, int org)
+    {
+        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
+        connection.Open();
+        using var tx = connection.BeginTransaction();
+        SqliteCommand Command(string sql)
+        {
+            var c = connection.CreateCommand();
+            c.Transaction = tx;
+            c.CommandText = sql;
+            return c;
+        }
+
+        static string Stored(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
+        var now = Clock.UtcNow;
+        int counted = 0, activated = 0;
+        using var insertEvent = Command("""
+            INSERT INTO Events (OrganizationId, Name, StartsAt, EndsAt, CountedParticipants, ActivatedParticipants, IsMissing, PastAnnounced, ProductionStatus, TimeZone)
+            VALUES ($o, 'Size event with 100,000 participants', $s, $e, 0, 0, 0, 0, 0, 'Europe/Paris') RETURNING Id
+            """);
+        insertEvent.Parameters.AddWithValue("$o", org);
+        insertEvent.Parameters.AddWithValue("$s", now.AddDays(30));
+        insertEvent.Parameters.AddWithValue("$e", now.AddDays(32));
+        var id = Convert.ToInt32(insertEvent.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+
+        using var participant = Command("INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt, State, LastChangeAt) VALUES ($e, $r, $c, $a, $s, $st, $l)");
+        using var change = Command("INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId, BatchId, ParticipantRef, Type, OccurredAt, AppliedAt) VALUES ($o, $id, $e, NULL, $r, $t, $at, $at)");
+        participant.Parameters.AddWithValue("$e", id);
+        change.Parameters.AddWithValue("$o", org);
+        change.Parameters.AddWithValue("$e", id);
+        var reference = participant.Parameters.Add("$r", SqliteType.Text);
+        var cancelled = participant.Parameters.Add("$c", SqliteType.Integer);
+        var isActivated = participant.Parameters.Add("$a", SqliteType.Integer);
+        var statusAt = participant.Parameters.Add("$s", SqliteType.Text);
+        var state = participant.Parameters.Add("$st", SqliteType.Integer);
+        var last = participant.Parameters.Add("$l", SqliteType.Text);
+        var changeId = change.Parameters.Add("$id", SqliteType.Text);
+        var changeRef = change.Parameters.Add("$r", SqliteType.Text);
+        var type = change.Parameters.Add("$t", SqliteType.Integer);
+        var at = change.Parameters.Add("$at", SqliteType.Text);
+        for (var i = 0; i < BigEventParticipants; i++)
+        {
+            // 80 % registered (half of them activated the app), 8 % cancelled, 7 % cancelled after activating the app, 5 % reinstated.
+            var bucket = i % 100;
+            var added = now.AddDays(-20).AddSeconds(i);
+            var changes = new List<(ParticipantChangeType Type, DateTime At)> { (ParticipantChangeType.Added, added) };
+            if (bucket < 80 && i % 2 == 0)
+            {
+                changes.Add((ParticipantChangeType.Activated, added.AddDays(1)));
+            }
+            else if (bucket is >= 80 and < 88)
+            {
+                changes.Add((ParticipantChangeType.Cancelled, added.AddDays(1)));
+            }
+            else if (bucket is >= 88 and < 95)
+            {
+                changes.Add((ParticipantChangeType.Activated, added.AddDays(1)));
+                changes.Add((ParticipantChangeType.Cancelled, added.AddDays(2)));
+            }
+            else if (bucket >= 95)
+            {
+                changes.Add((ParticipantChangeType.Cancelled, added.AddDays(1)));
+                changes.Add((ParticipantChangeType.Reinstated, added.AddDays(2)));
+            }
+
+            // The domain applies them, so the stored state is exactly what ingestion would store.
+            var p = new Participant(id, "Q" + i.ToString("000000", System.Globalization.CultureInfo.InvariantCulture));
+            foreach (var (t, when) in changes)
+            {
+                p.Apply(t, when);
+            }
+
+            counted += p.Counted ? 1 : 0;
+            activated += p.AppActivated ? 1 : 0;
+            reference.Value = p.Reference;
+            cancelled.Value = p.Cancelled;
+            isActivated.Value = p.AppActivated;
+            statusAt.Value = Stored(p.StatusAt);
+            state.Value = (int)p.State;
+            last.Value = Stored(p.LastChangeAt);
+            participant.ExecuteNonQuery();
+            for (var c = 0; c < changes.Count; c++)
+            {
+                changeId.Value = $"{p.Reference}-{c}";
+                changeRef.Value = p.Reference;
+                type.Value = (int)changes[c].Type;
+                at.Value = Stored(changes[c].At);
+                change.ExecuteNonQuery();
+            }
+        }
+
+        // Nothing was transferred to it (the ledger stays the generated one): it is missing its subscriptions.
+        using (var counters = Command("UPDATE Events SET CountedParticipants = $c, ActivatedParticipants = $a, IsMissing = 1 WHERE Id = $e"))
+        {
+            counters.Parameters.AddWithValue("$c", counted);
+            counters.Parameters.AddWithValue("$a", activated);
+            counters.Parameters.AddWithValue("$e", id);
+            counters.ExecuteNonQuery();
+        }
+
+        using (var product = Command("INSERT INTO EventProducts (EventId, ProductCode, Required, Allocated, InUse) VALUES ($e, 'SUBSCRIPTION', $c, 0, 0)"))
+        {
+            product.Parameters.AddWithValue("$e", id);
+            product.Parameters.AddWithValue("$c", counted);
+            product.ExecuteNonQuery();
+        }
+
+        tx.Commit();
+        return id;
+    }
+
 
     private static double ServerTime(HttpResponseMessage response)
     {
@@ -168,7 +318,7 @@ public static class PagesScenario
             }
         }
 
-        using (var insert = Command("INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt) VALUES ($e, $r, 0, $a, $s)"))
+        using (var insert = Command("INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt, State, LastChangeAt) VALUES ($e, $r, 0, $a, $s, 1, $s)"))
         {
             var e = insert.Parameters.Add("$e", SqliteType.Integer);
             var r = insert.Parameters.Add("$r", SqliteType.Text);
