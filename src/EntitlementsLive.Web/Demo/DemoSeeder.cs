@@ -1,6 +1,7 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Participants;
+using EntitlementsLive.Web.Features.Shared;
 using EntitlementsLive.Web.Features.Purchases;
 using EntitlementsLive.Web.Features.Transfers;
 using Microsoft.AspNetCore.Identity;
@@ -100,7 +101,9 @@ public sealed partial class DemoSeeder(
     /// <summary>An event from 09:00 on its first day to 18:00 on its last, in the zone where it takes place.</summary>
     private Event EventIn(string zone, Organization org, string name, DateTime start, int days, params string[] modules)
     {
-        var info = TimeZoneInfo.FindSystemTimeZoneById(zone);
+        // A machine without the time zone database seeds in UTC rather than not at all.
+        var info = EventTimes.Find(zone) ?? TimeZoneInfo.Utc;
+        zone = info == TimeZoneInfo.Utc ? global::EntitlementsLive.Domain.Event.Utc : zone;
         DateTime Utc(DateTime local) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), info);
         var e = new Event(org.Id, name, Utc(start.AddHours(9)), Utc(start.AddDays(days - 1).AddHours(18)));
         e.PlaceIn(zone);
