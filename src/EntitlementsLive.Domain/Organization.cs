@@ -47,6 +47,13 @@ public sealed class Organization
 
     public void SetAutoCover(bool enabled) => AutoCoverEnabled = enabled;
 
+    /// <summary>Rule 13: how many days before its start a live event that is missing entitlements raises an alert.</summary>
+    public int UncoveredSoonDays { get; private set; } = Alert.DefaultWindowDays;
+
+    public void WarnUncoveredWithin(int days) => UncoveredSoonDays = days is >= Alert.MinWindowDays and <= Alert.MaxWindowDays
+        ? days
+        : throw DomainException.Validation("uncoveredSoonDays", $"uncoveredSoonDays must be between {Alert.MinWindowDays} and {Alert.MaxWindowDays}.");
+
     /// <summary>Rule 8: the one check that an organization's entitlements may be used.</summary>
     public Organization EnsureEntitlementsActivated() =>
         EntitlementsWorkCompiled(this)

@@ -45,4 +45,9 @@ public static class MessageTypes
     public const string EventCoverageChanged = nameof(EventCoverageChanged);
     public const string MissingEntitlementsChanged = nameof(MissingEntitlementsChanged);
     public const string TransactionRecorded = nameof(TransactionRecorded);
+    public const string AlertRaised = nameof(AlertRaised);
+    public const string AlertResolved = nameof(AlertResolved);
+
+    /// <summary>Messages that are appended and never coalesced: each one tells something a screen must not miss.</summary>
+    public static bool IsAppend(string type) => type is TransactionRecorded or AlertRaised or AlertResolved;
 }

@@ -157,6 +157,7 @@ public class AppFactory : WebApplicationFactory<Program>
     public async Task<string> Fingerprint()
     {
         await With<Features.Events.AnnouncePastEvents, int>(h => h.Handle(CancellationToken.None));
+        await With<Features.Alerts.SweepUncoveredSoon, int>(h => h.Handle(CancellationToken.None));
         return await Figures();
     }
 
@@ -165,9 +166,11 @@ public class AppFactory : WebApplicationFactory<Program>
         var pools = string.Join(";", (await db.Pools.AsNoTracking().ToListAsync()).Select(p => $"{p.OrganizationId}/{p.ProductCode}={p.Purchased},{p.Transferred},{p.Available}"));
         var allocations = string.Join(";", (await db.EventProducts.AsNoTracking().ToListAsync()).Select(p => $"{p.EventId}/{p.ProductCode}={p.Required},{p.Allocated}"));
         var events = string.Join(";", (await db.Events.AsNoTracking().ToListAsync()).Select(e => $"{e.Id}={e.CountedParticipants},{e.ActivatedParticipants},{e.IsMissing}"));
-        var sequences = string.Join(";", await db.Organizations.Select(o => o.LastSequence).ToListAsync());
+        var sequences = string.Join(";", await db.Organizations.Select(o => o.LastSequence + "/" + o.UncoveredSoonDays).ToListAsync());
+        var levels = string.Join(";", (await db.PoolThresholds.AsNoTracking().ToListAsync()).Select(t => $"{t.Id}={t.OrganizationId}/{t.ProductCode}/{t.Kind}/{t.Value}"));
         return $"ledger={await db.Ledger.CountAsync()} outbox={await db.Outbox.CountAsync()} participants={await db.Participants.CountAsync()} " +
-               $"changes={await db.AppliedChanges.CountAsync()} seq={sequences} pools={pools} alloc={allocations} events={events}";
+               $"changes={await db.AppliedChanges.CountAsync()} seq={sequences} pools={pools} alloc={allocations} events={events} " +
+               $"levels={levels} alerts={await db.Alerts.CountAsync()}/{await db.Alerts.CountAsync(a => a.OpenKey != null)}";
     });
 
     protected override void Dispose(bool disposing)

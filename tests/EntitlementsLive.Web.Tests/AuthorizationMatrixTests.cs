@@ -77,6 +77,17 @@ public class AuthorizationMatrixTests(AppFactory app)
         }
 
         data.Add(AcmeAdmin, "/api/orgs/{acme}/events/999999/participants", 404);
+
+        // Alerts and their settings: the administrators' and managers'.
+        foreach (var path in new[] { "/api/orgs/{acme}/alerts?state=all", "/api/orgs/{acme}/alert-settings", "/api/orgs/{acme}/pools/SUBSCRIPTION/thresholds" })
+        {
+            data.Add(Anonymous, path, 401);
+            data.Add(AcmeAdmin, path, 200);
+            data.Add(Manager, path, 200);
+            data.Add(Team, path, 403);
+            data.Add(GlobexAdmin, path, 404);
+            data.Add(Ops, path, 404);
+        }
         data.Add(AcmeAdmin, "/api/orgs/{acme}/events/999999/participants/export?format=csv", 404);
 
         const string keys = "/api/orgs/{acme}/integration-keys";
@@ -139,6 +150,14 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements", 403);
         data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements/Events", 403);
         data.Add(AcmeAdmin, "/Orgs/{acme}/Entitlements/Transfer?eventId=999999", 404);
+
+        const string alertsPage = "/Orgs/{acme}/Entitlements/Alerts";
+        data.Add(Anonymous, alertsPage, 302);
+        data.Add(AcmeAdmin, alertsPage, 200);
+        data.Add(AcmeAdmin, alertsPage + "?state=all", 200);
+        data.Add(Manager, alertsPage, 200);
+        data.Add(Team, alertsPage, 403);
+        data.Add(GlobexAdmin, alertsPage, 404);
 
         const string participantsPage = "/Orgs/{acme}/Events/{summit}/Participants";
         data.Add(Anonymous, participantsPage, 302);

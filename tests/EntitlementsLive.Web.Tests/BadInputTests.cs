@@ -575,6 +575,7 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
             ["/transactions"] = ["limit=0", "limit=-1", "limit=100001", "limit=abc", "cursor=garbage", "cursor=eyJ4IjoxfQ", "kind=bogus", "kind=TRANSFER", "eventId=abc", "eventId=-1", "productCode=%00"],
             ["/transactions/export"] = ["format=pdf", "format=CSV%00", "kind=bogus", "eventId=abc"],
             ["/audit"] = ["limit=0", "limit=-1", "limit=abc", "cursor=garbage"],
+            ["/alerts"] = ["state=bogus", "state=OPEN", "state=open%00"],
             ["/audit/export"] = ["format=pdf", "format=xlsx%00"],
             ["/pools/export"] = ["format=pdf", "format=XLSX "],
             [$"/events/{w.Summit}/participants"] = ["limit=0", "limit=-1", "limit=501", "limit=abc", "cursor=garbage!", "cursor=%00", "cursor=" + new string('A', 2000),

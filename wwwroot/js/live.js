@@ -13,6 +13,10 @@
   // Where the next resume starts: the last sequence of a stream known to be complete. Messages that arrive on a
   // new connection before its resume has run must not move it, or what was missed in between would be skipped.
   let resumeFrom = lastSequence;
+  // Alerts raised after the page was read get a toast (once per alert); a replay of older ones does not.
+  const pageSequence = lastSequence;
+  const toasted = new Set();
+  let alertRefresh = null;
   const fmt = new Intl.NumberFormat("en-US");
 
   function setState(state) {
@@ -144,6 +148,50 @@
     });
   }
 
+  // Rule 13 on screen: the bell shows the organization's open alerts (read afresh after each burst of alert messages,
+  // so a replay or a duplicate can never make it drift), a raised alert pops a toast, and pages listening to
+  // "el:alert" (the Alerts list) refresh themselves.
+  function onAlert(m) {
+    if (m.sequence > lastSequence) lastSequence = m.sequence;
+    const a = m.alert;
+    if (a.resolvedAt === null && m.sequence > pageSequence && !toasted.has(a.id)) {
+      toasted.add(a.id);
+      toast(a);
+    }
+    if (alertRefresh === null) alertRefresh = setTimeout(refreshBell, 150);
+    document.dispatchEvent(new CustomEvent("el:alert", { detail: m }));
+  }
+
+  async function refreshBell() {
+    alertRefresh = null;
+    const bell = document.querySelector('[data-testid="alert-bell"]');
+    if (!bell) return;
+    const response = await fetch("/api/orgs/" + orgId + "/alerts?state=open", { headers: { Accept: "application/json" } });
+    if (!response.ok) return;
+    const count = (await response.json()).length;
+    bell.dataset.alertCount = String(count);
+    bell.setAttribute("aria-label", count + " open alert" + (count === 1 ? "" : "s"));
+    const badge = bell.querySelector(".alert-count");
+    badge.textContent = String(count);
+    badge.classList.toggle("d-none", count === 0);
+    flash(bell);
+  }
+
+  function toast(a) {
+    const box = document.getElementById("alert-toasts");
+    if (!box || !window.bootstrap) return;
+    const el = document.createElement("div");
+    el.className = "toast align-items-center text-bg-warning border-0";
+    el.setAttribute("role", "status");
+    el.dataset.testid = "alert-toast";
+    el.innerHTML = '<div class="d-flex"><div class="toast-body"><strong>Alert</strong> ' + escapeHtml(a.message) +
+      ' <a class="link-dark" href="/Orgs/' + orgId + '/Entitlements/Alerts">See alerts</a></div>' +
+      '<button type="button" class="btn-close me-2 m-auto" data-bs-dismiss="toast" aria-label="Close"></button></div>';
+    box.append(el);
+    el.addEventListener("hidden.bs.toast", () => el.remove());
+    new window.bootstrap.Toast(el, { delay: 8000 }).show();
+  }
+
   function flash(el) {
     el.classList.remove("flash");
     void el.offsetWidth;
@@ -161,6 +209,8 @@
   connection.on("EventCoverageChanged", onCoverage);
   connection.on("MissingEntitlementsChanged", onMissing);
   connection.on("TransactionRecorded", onTransaction);
+  connection.on("AlertRaised", onAlert);
+  connection.on("AlertResolved", onAlert);
 
   async function resume() {
     if (!orgId) return;

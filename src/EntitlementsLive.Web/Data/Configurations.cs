@@ -233,3 +233,56 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);
     }
 }
+
+internal sealed class PoolThresholdConfiguration : IEntityTypeConfiguration<PoolThreshold>
+{
+    public void Configure(EntityTypeBuilder<PoolThreshold> b)
+    {
+        b.Property(t => t.ProductCode).HasMaxLength(64);
+        b.HasIndex(t => new { t.OrganizationId, t.ProductCode });
+        b.HasOne<Organization>().WithMany().HasForeignKey(t => t.OrganizationId);
+        b.HasOne<Product>().WithMany().HasForeignKey(t => t.ProductCode);
+    }
+}
+
+internal sealed class AlertConfiguration : IEntityTypeConfiguration<Alert>
+{
+    public void Configure(EntityTypeBuilder<Alert> b)
+    {
+        b.Property(a => a.ProductCode).HasMaxLength(64);
+        b.Property(a => a.Message).HasMaxLength(500);
+        b.Property(a => a.OpenKey).HasMaxLength(64);
+        b.Ignore(a => a.IsOpen);
+
+        // One open alert per threshold or event, whatever runs at the same time; resolved ones free their key.
+        b.HasIndex(a => new { a.OrganizationId, a.OpenKey }).IsUnique();
+        b.HasIndex(a => new { a.OrganizationId, a.Id });
+        b.HasOne<Organization>().WithMany().HasForeignKey(a => a.OrganizationId);
+    }
+}
+
+internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<WebhookEndpoint>
+{
+    public void Configure(EntityTypeBuilder<WebhookEndpoint> b)
+    {
+        b.Property(w => w.Url).HasMaxLength(2000);
+        b.Property(w => w.Events).HasMaxLength(200);
+        b.Property(w => w.ProtectedSecret).HasMaxLength(1000);
+        b.Property(w => w.CreatedBy).HasMaxLength(256);
+        b.HasIndex(w => w.OrganizationId);
+        b.HasOne<Organization>().WithMany().HasForeignKey(w => w.OrganizationId);
+    }
+}
+
+internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
+{
+    public void Configure(EntityTypeBuilder<WebhookDelivery> b)
+    {
+        b.Property(d => d.EventType).HasMaxLength(64);
+        b.Property(d => d.LastError).HasMaxLength(500);
+        b.Property(d => d.JobId).HasMaxLength(64);
+        b.HasIndex(d => new { d.EndpointId, d.Sequence }).IsUnique();
+        b.HasIndex(d => new { d.Status, d.NextAttemptAt });
+        b.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId);
+    }
+}

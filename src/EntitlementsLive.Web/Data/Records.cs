@@ -64,3 +64,73 @@ public sealed class IntegrationKey
     /// <summary>What the key may do.</summary>
     public List<IntegrationScope> Scopes { get; set; } = [IntegrationScope.ParticipantChanges];
 }
+
+/// <summary>
+/// An organization's webhook: where to send which events. The signing secret is kept protected by the app's data
+/// protection keys (it must be readable to sign), and shown to the administrator once.
+/// </summary>
+public sealed class WebhookEndpoint
+{
+    public int Id { get; set; }
+
+    public int OrganizationId { get; set; }
+
+    public string Url { get; set; } = "";
+
+    /// <summary>The event types it subscribes to, comma-separated (alert.raised, alert.resolved, …).</summary>
+    public string Events { get; set; } = "";
+
+    public string ProtectedSecret { get; set; } = "";
+
+    public string CreatedBy { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? DeletedAt { get; set; }
+}
+
+public enum DeliveryStatus
+{
+    Pending = 0,
+    Succeeded = 1,
+    Failed = 2,
+}
+
+/// <summary>
+/// One event for one webhook, created from the outbox (once: unique per endpoint and outbox sequence) and sent by a job
+/// with back-off until it succeeds or its 24 hours run out. Redelivering starts it again with the same id.
+/// </summary>
+public sealed class WebhookDelivery
+{
+    public long Id { get; set; }
+
+    public int OrganizationId { get; set; }
+
+    public int EndpointId { get; set; }
+
+    /// <summary>The outbox message it carries: the Standard Webhooks message id is derived from it.</summary>
+    public long Sequence { get; set; }
+
+    public string EventType { get; set; } = "";
+
+    public string Payload { get; set; } = "";
+
+    public DeliveryStatus Status { get; set; }
+
+    public int Attempts { get; set; }
+
+    public int? LastStatusCode { get; set; }
+
+    public string? LastError { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>Retries stop after this instant (24 hours from creation or from a redelivery).</summary>
+    public DateTime GiveUpAt { get; set; }
+
+    public DateTime? NextAttemptAt { get; set; }
+
+    public DateTime? DeliveredAt { get; set; }
+
+    public string? JobId { get; set; }
+}

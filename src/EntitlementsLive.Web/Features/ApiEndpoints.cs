@@ -70,6 +70,25 @@ public static class ApiEndpoints
             await exports.Events(http.Response, orgId, format, EventQueries.ParseFilter(status), missingOnly ?? false, ct))
             .WithSummary("The events list (status=live|past|all, missingOnly) with required, allocated and missing per product, as CSV or XLSX.");
 
+        manage.MapGet("/pools/{productCode}/thresholds", async (int orgId, string productCode, Alerts.AlertQueries alerts, CancellationToken ct) =>
+            TypedResults.Ok((await alerts.Thresholds(orgId, ct)).FirstOrDefault(t => t.ProductCode == productCode) ?? new Alerts.ThresholdsDto(productCode, [])))
+            .WithSummary("The pool's alert levels, each with what it means in entitlements today.");
+
+        manage.MapPut("/pools/{productCode}/thresholds", async (int orgId, string productCode, Alerts.ThresholdsRequest body, Alerts.SetThresholds set, CancellationToken ct) =>
+            TypedResults.Ok(await set.Handle(orgId, productCode, body, ct)))
+            .WithSummary("Sets the pool's alert levels ({ available } or { percentOfPurchased }); the pool is checked against them at once.");
+
+        manage.MapGet("/alerts", async (int orgId, string? state, Alerts.AlertQueries alerts, CancellationToken ct) =>
+            TypedResults.Ok(await alerts.List(orgId, state, ct)))
+            .WithSummary("The organization's alerts, newest first: state=open (default) or all.");
+
+        manage.MapGet("/alert-settings", async (int orgId, Alerts.AlertQueries alerts, CancellationToken ct) => TypedResults.Ok(await alerts.Settings(orgId, ct)))
+            .WithSummary("How many days before its start a live event missing entitlements raises an alert.");
+
+        manage.MapPut("/alert-settings", async (int orgId, Alerts.AlertSettingsRequest body, Alerts.SetAlertSettings set, CancellationToken ct) =>
+            TypedResults.Ok(await set.Handle(orgId, body, ct)))
+            .WithSummary("Sets the warning window (uncoveredSoonDays, 1 to 365); the organization's events are checked against it at once.");
+
         manage.MapGet("/events", async (int orgId, string? status, bool? missingOnly, EventQueries events, CancellationToken ct) =>
             TypedResults.Ok(await events.List(orgId, EventQueries.ParseFilter(status), missingOnly ?? false, ct)))
             .WithSummary("Events with required, allocated and missing per product.");

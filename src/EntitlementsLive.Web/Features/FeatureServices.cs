@@ -29,6 +29,10 @@ public static class FeatureServices
         services.AddScoped<SubmitParticipantChanges>();
         services.AddScoped<BatchQueries>();
         services.AddScoped<ParticipantQueries>();
+        services.AddScoped<Alerts.AlertQueries>();
+        services.AddScoped<Alerts.SetThresholds>();
+        services.AddScoped<Alerts.SweepUncoveredSoon>();
+        services.AddScoped<Alerts.SetAlertSettings>();
         services.AddScoped<PoolQueries>();
         services.AddScoped<EventQueries>();
         services.AddScoped<TransactionQueries>();

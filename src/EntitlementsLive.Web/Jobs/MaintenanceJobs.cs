@@ -1,3 +1,4 @@
+using EntitlementsLive.Web.Features.Alerts;
 using EntitlementsLive.Web.Features.Events;
 using EntitlementsLive.Web.Features.Participants;
 using EntitlementsLive.Web.Features.Shared;
@@ -15,8 +16,11 @@ public sealed class MaintenanceJobs(
     ReconcileCounters reconcile,
     AnnouncePastEvents past,
     PruneOutbox prune,
+    SweepUncoveredSoon uncovered,
     IOptions<JobsOptions> options)
 {
+    public const string UncoveredId = "alerts-uncovered-soon";
+
     public const string RequeueId = "participant-batches-requeue";
     public const string ReconcileId = "counters-reconcile";
     public const string PastId = "events-live-to-past";
@@ -33,6 +37,10 @@ public sealed class MaintenanceJobs(
     [AutomaticRetry(Attempts = 1)]
     [DisableConcurrentExecution(60)]
     public Task<int> AnnouncePastEvents() => past.Handle(CancellationToken.None);
+
+    [AutomaticRetry(Attempts = 1)]
+    [DisableConcurrentExecution(60)]
+    public Task<int> SweepUncoveredSoon() => uncovered.Handle(CancellationToken.None);
 
     [AutomaticRetry(Attempts = 1)]
     [DisableConcurrentExecution(600)]

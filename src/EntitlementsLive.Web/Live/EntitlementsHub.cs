@@ -14,6 +14,10 @@ public interface IEntitlementsClient
     Task MissingEntitlementsChanged(MissingEntitlementsChangedMessage message);
 
     Task TransactionRecorded(TransactionRecordedMessage message);
+
+    Task AlertRaised(AlertMessage message);
+
+    Task AlertResolved(AlertMessage message);
 }
 
 /// <summary>

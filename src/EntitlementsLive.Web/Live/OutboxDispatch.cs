@@ -13,6 +13,8 @@ public static class OutboxDispatch
         MessageTypes.EventCoverageChanged => client.EventCoverageChanged(Read<EventCoverageChangedMessage>(row)),
         MessageTypes.MissingEntitlementsChanged => client.MissingEntitlementsChanged(Read<MissingEntitlementsChangedMessage>(row)),
         MessageTypes.TransactionRecorded => client.TransactionRecorded(Read<TransactionRecordedMessage>(row)),
+        MessageTypes.AlertRaised => client.AlertRaised(Read<AlertMessage>(row)),
+        MessageTypes.AlertResolved => client.AlertResolved(Read<AlertMessage>(row)),
         _ => Task.CompletedTask,
     };
 
@@ -25,13 +27,13 @@ public static class OutboxDispatch
         var newest = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            if (row.Type != MessageTypes.TransactionRecorded)
+            if (!MessageTypes.IsAppend(row.Type))
             {
                 newest[row.Key] = row.Sequence;
             }
         }
 
-        return rows.Where(r => r.Type == MessageTypes.TransactionRecorded || newest[r.Key] == r.Sequence).ToList();
+        return rows.Where(r => MessageTypes.IsAppend(r.Type) || newest[r.Key] == r.Sequence).ToList();
     }
 
     private static T Read<T>(OutboxMessage row) =>

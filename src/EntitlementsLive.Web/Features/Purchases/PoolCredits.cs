@@ -79,14 +79,16 @@ public static class PoolCredits
         }
 
         var after = new PoolDto(product.Code, product.Name, product.Kind, figures[0], figures[1], figures[2]);
-        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2, ct);
+        var alerts = await Alerts.AlertChanges.ForPoolAsync(db, organizationId, product.Code, product.Name, after.Purchased, after.Available, now, ct);
+        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2 + alerts.MessageCount, ct);
         var row = entry(sequence, after.Available);
         db.Ledger.Add(row);
         await db.SaveChangesAsync(ct);
 
         var dto = new TransactionDto(row.Id, sequence, row.Kind, product.Code, product.Name, row.Quantity, null, null, row.Actor, now,
             row.Reference, after.Available, row.Reason);
-        await OutboxWriter.InsertAsync(db, [LiveMessages.Transaction(organizationId, sequence, dto, now), LiveMessages.Pool(organizationId, sequence + 1, after, now)], ct);
+        await OutboxWriter.InsertAsync(db,
+            [LiveMessages.Transaction(organizationId, sequence, dto, now), LiveMessages.Pool(organizationId, sequence + 1, after, now), .. alerts.Messages(organizationId, sequence + 2, now)], ct);
         return dto;
     }
 }

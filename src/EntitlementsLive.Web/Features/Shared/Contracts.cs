@@ -86,3 +86,8 @@ public static class Names
         public static readonly Dictionary<string, T> Values = Names.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal);
     }
 }
+
+public sealed record AlertDto(long Id, AlertKind Kind, string? ProductCode, int? EventId, long? Level, DateTime RaisedAt, DateTime? ResolvedAt, string Message)
+{
+    public static AlertDto Of(Alert a) => new(a.Id, a.Kind, a.ProductCode, a.EventId, a.Level, a.RaisedAt, a.ResolvedAt, a.Message);
+}

@@ -12,18 +12,22 @@ namespace EntitlementsLive.Web.Features.Shared;
 /// </summary>
 public sealed class CoverageChanges
 {
-    private CoverageChanges(EventDto coverage, MissingCounts? counts)
+    private CoverageChanges(EventDto coverage, MissingCounts? counts, Alerts.AlertChanges alerts)
     {
         Coverage = coverage;
         Counts = counts;
+        Alerts = alerts;
     }
+
+    /// <summary>The event's warning raised or resolved by this change (rule 13).</summary>
+    public Alerts.AlertChanges Alerts { get; }
 
     public EventDto Coverage { get; }
 
     /// <summary>Set when the event turned red or back, so the organization's counts changed.</summary>
     public MissingCounts? Counts { get; }
 
-    public int MessageCount => Counts is null ? 1 : 2;
+    public int MessageCount => (Counts is null ? 1 : 2) + Alerts.MessageCount;
 
     public static async Task<CoverageChanges> ApplyAsync(AppDbContext db, int organizationId, int eventId, DateTime now,
         Action<Event>? change, CancellationToken ct)
@@ -53,7 +57,8 @@ public sealed class CoverageChanges
     public static async Task<CoverageChanges> ForAsync(AppDbContext db, Event e, bool wasMissing, DateTime now, CancellationToken ct)
     {
         var counts = e.IsMissing != wasMissing ? await Snapshots.MissingCountsAsync(db, e.OrganizationId, now, ct) : null;
-        return new CoverageChanges(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), counts);
+        var alerts = await Features.Alerts.AlertChanges.ForEventAsync(db, e, wasMissing, now, ct);
+        return new CoverageChanges(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), counts, alerts);
     }
 
     public IEnumerable<OutboxMessage> Messages(int organizationId, long firstSequence, DateTime now)
@@ -62,6 +67,11 @@ public sealed class CoverageChanges
         if (Counts is not null)
         {
             yield return LiveMessages.Missing(organizationId, firstSequence + 1, Counts, now);
+        }
+
+        foreach (var alert in Alerts.Messages(organizationId, firstSequence + (Counts is null ? 1 : 2), now))
+        {
+            yield return alert;
         }
     }
 

@@ -17,6 +17,10 @@ public static class LiveMessages
         OutboxWriter.Message(organizationId, sequence, MessageTypes.EventCoverageChanged, OutboxWriter.EventKey(c.Id), c.Id,
             new EventCoverageChangedMessage(organizationId, sequence, c.Id, c.Name, c.Status, c.Missing, c.CountedParticipants, c.ActivatedParticipants, c.Products, c.ExternalRef, c.ProductionStatus), now);
 
+    public static OutboxMessage Alert(int organizationId, long sequence, AlertDto alert, DateTime now) =>
+        OutboxWriter.Message(organizationId, sequence, alert.ResolvedAt is null ? MessageTypes.AlertRaised : MessageTypes.AlertResolved,
+            OutboxWriter.AlertKey, alert.EventId, new AlertMessage(organizationId, sequence, alert), now);
+
     public static OutboxMessage Missing(int organizationId, long sequence, MissingCounts counts, DateTime now) =>
         OutboxWriter.Message(organizationId, sequence, MessageTypes.MissingEntitlementsChanged, OutboxWriter.OrganizationKey, null,
             new MissingEntitlementsChangedMessage(organizationId, sequence, counts.LiveEventsMissing, counts.PastEventsMissing), now);

@@ -29,3 +29,6 @@ public sealed record EventCoverageChangedMessage(
 public sealed record MissingEntitlementsChangedMessage(int OrgId, long Sequence, int LiveEventsMissing, int PastEventsMissing) : LiveMessage;
 
 public sealed record TransactionRecordedMessage(int OrgId, long Sequence, TransactionDto Transaction) : LiveMessage;
+
+/// <summary>AlertRaised and AlertResolved: the alert as the Alerts list shows it.</summary>
+public sealed record AlertMessage(int OrgId, long Sequence, AlertDto Alert) : LiveMessage;

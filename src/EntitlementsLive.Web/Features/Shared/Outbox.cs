@@ -55,4 +55,7 @@ public static class OutboxWriter
 
     /// <summary>Transactions are appended, never replaced; their key is never coalesced.</summary>
     public const string TransactionKey = "tx";
+
+    /// <summary>Alerts are appended too: a raise and its resolution both reach the screen.</summary>
+    public const string AlertKey = "alert";
 }

@@ -1,5 +1,6 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Features.Alerts;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.EntityFrameworkCore;
 
@@ -53,7 +54,8 @@ public static class LedgerWrites
 
         var (purchased, transferred, balance) = (pool[0], pool[1], pool[2]);
         var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, change: null, ct);
-        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2 + coverage.MessageCount, ct);
+        var alerts = await AlertChanges.ForPoolAsync(db, organizationId, product.Code, product.Name, purchased, balance, now, ct);
+        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2 + coverage.MessageCount + alerts.MessageCount, ct);
         var entry = LedgerEntry.Transfer(organizationId, eventId, product.Code, quantity, actor, now, balance, key, sequence);
         var id = (await Sql.ReturningAsync(db, """
             INSERT INTO LedgerEntries (OrganizationId, Sequence, Kind, ProductCode, Quantity, EventId, Actor, CreatedAt, Reference, BalanceAfter, IdempotencyKey, RequestFingerprint)
@@ -69,6 +71,7 @@ public static class LedgerWrites
             LiveMessages.Transaction(organizationId, sequence, dto, now),
             LiveMessages.Pool(organizationId, sequence + 1, new PoolDto(product.Code, product.Name, product.Kind, purchased, transferred, balance), now),
             .. coverage.Messages(organizationId, sequence + 2, now),
+            .. alerts.Messages(organizationId, sequence + 2 + coverage.MessageCount, now),
         ];
         await OutboxWriter.InsertAsync(db, messages, ct);
         return dto;

@@ -1,0 +1,48 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Alerts;
+using EntitlementsLive.Web.Features.Events;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
+
+/// <summary>The organization's alerts (open, or all), the warning window for events, and where pool levels are set.</summary>
+public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings, EventQueries events) : OrgPageModel
+{
+    public const string Saved = "AlertSettingsSaved";
+
+    [FromQuery(Name = "state")]
+    public string State { get; set; } = "open";
+
+    public IReadOnlyList<AlertDto> Alerts { get; private set; } = [];
+
+    public IReadOnlyDictionary<int, string> EventNames { get; private set; } = new Dictionary<int, string>();
+
+    public int UncoveredSoonDays { get; private set; }
+
+    public string? Error { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        State = State == "all" ? "all" : "open";
+        Alerts = await alerts.List(OrgId, State, ct);
+        UncoveredSoonDays = (await alerts.Settings(OrgId, ct)).UncoveredSoonDays;
+        EventNames = (await events.Names(OrgId, 10_000, ct)).ToDictionary(e => e.Id, e => e.Name);
+    }
+
+    public async Task<IActionResult> OnPostWindowAsync(int? uncoveredSoonDays, CancellationToken ct)
+    {
+        try
+        {
+            var saved = await settings.Handle(OrgId, new AlertSettingsRequest(uncoveredSoonDays), ct);
+            TempData[Saved] = $"Live events missing entitlements now raise an alert {saved.UncoveredSoonDays} days before they start.";
+            return RedirectToPage(new { orgId = OrgId });
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
+        {
+            Error = ex.Message + " Nothing was changed.";
+            await OnGetAsync(ct);
+            return Page();
+        }
+    }
+}
