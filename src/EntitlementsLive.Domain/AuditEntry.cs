@@ -13,6 +13,9 @@ public enum AuditAction
     EntitlementsActivated = 7,
     EntitlementsDeactivated = 8,
     AutoCoverChanged = 9,
+    WebhookCreated = 10,
+    WebhookDeleted = 11,
+    WebhookRedelivered = 12,
 }
 
 /// <summary>

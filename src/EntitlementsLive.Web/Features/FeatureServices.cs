@@ -30,6 +30,26 @@ public static class FeatureServices
         services.AddScoped<BatchQueries>();
         services.AddScoped<ParticipantQueries>();
         services.AddScoped<Alerts.AlertQueries>();
+        services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddScoped<Webhooks.ManageWebhooks>();
+        services.AddScoped<IOutboxObserver, Webhooks.WebhookFanout>();
+        services.AddScoped<Webhooks.DeliverWebhook>();
+        services.AddScoped<Webhooks.RequeueWebhookDeliveries>();
+        services.AddHttpClient(Webhooks.WebhookTargets.ClientName, (sp, client) =>
+            {
+                client.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Webhooks.WebhookOptions>>().Value.TimeoutSeconds);
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("EntitlementsLive-Webhooks/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var allowPrivate = sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Webhooks.WebhookOptions>>().Value.AllowPrivateNetworks;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseProxy = false,
+                    ConnectCallback = (context, ct) => Webhooks.WebhookTargets.ConnectAsync(context, allowPrivate, ct),
+                };
+            });
         services.AddScoped<Alerts.SetThresholds>();
         services.AddScoped<Alerts.SweepUncoveredSoon>();
         services.AddScoped<Alerts.SetAlertSettings>();

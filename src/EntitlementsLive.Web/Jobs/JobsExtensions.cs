@@ -70,6 +70,8 @@ public static class JobsExtensions
         services.AddScoped<ParticipantBatchJob>();
         services.AddScoped<MaintenanceJobs>();
         services.AddSingleton<IBatchScheduler, HangfireBatchScheduler>();
+        services.AddScoped<WebhookDeliveryJob>();
+        services.AddSingleton<Features.Webhooks.IWebhookScheduler, HangfireWebhookScheduler>();
         return services;
     }
 
@@ -92,6 +94,7 @@ public static class JobsExtensions
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.ReconcileId, j => j.ReconcileCounters(), "*/15 * * * *");
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PastId, j => j.AnnouncePastEvents(), Cron.Minutely());
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.UncoveredId, j => j.SweepUncoveredSoon(), Cron.Minutely());
+            recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.WebhooksId, j => j.RequeueWebhooks(), Cron.Minutely());
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PruneId, j => j.PruneOutbox(), Cron.Hourly());
         }
 

@@ -17,8 +17,11 @@ public sealed class MaintenanceJobs(
     AnnouncePastEvents past,
     PruneOutbox prune,
     SweepUncoveredSoon uncovered,
+    Features.Webhooks.RequeueWebhookDeliveries webhooks,
     IOptions<JobsOptions> options)
 {
+    public const string WebhooksId = "webhooks-requeue";
+
     public const string UncoveredId = "alerts-uncovered-soon";
 
     public const string RequeueId = "participant-batches-requeue";
@@ -41,6 +44,10 @@ public sealed class MaintenanceJobs(
     [AutomaticRetry(Attempts = 1)]
     [DisableConcurrentExecution(60)]
     public Task<int> SweepUncoveredSoon() => uncovered.Handle(CancellationToken.None);
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(60)]
+    public Task<int> RequeueWebhooks() => webhooks.Handle(CancellationToken.None);
 
     [AutomaticRetry(Attempts = 1)]
     [DisableConcurrentExecution(600)]

@@ -22,7 +22,10 @@ public sealed class HangfireBatchScheduler(IBackgroundJobClient jobs, JobStorage
 
     public string Schedule(string batchId) => jobs.Enqueue<ParticipantBatchJob>(j => j.Run(batchId, CancellationToken.None));
 
-    public bool IsHeld(string? jobId)
+    public bool IsHeld(string? jobId) => IsHeldIn(storage, jobId);
+
+    /// <summary>Whether a job still holds its work (enqueued, scheduled, awaiting or running).</summary>
+    public static bool IsHeldIn(JobStorage storage, string? jobId)
     {
         if (jobId is null)
         {
@@ -32,4 +35,22 @@ public sealed class HangfireBatchScheduler(IBackgroundJobClient jobs, JobStorage
         using var connection = storage.GetConnection();
         return connection.GetStateData(jobId)?.Name is { } state && Held.Contains(state);
     }
+}
+
+/// <summary>A shell: one attempt of one webhook delivery (the feature schedules the next one itself).</summary>
+public sealed class WebhookDeliveryJob(Features.Webhooks.DeliverWebhook deliver)
+{
+    [AutomaticRetry(Attempts = 0)]
+    [JobDisplayName("Deliver webhook {0}")]
+    public Task Run(long deliveryId, CancellationToken ct) => deliver.Handle(deliveryId, ct);
+}
+
+/// <summary>Schedules webhook attempts on Hangfire.</summary>
+public sealed class HangfireWebhookScheduler(IBackgroundJobClient jobs, JobStorage storage) : Features.Webhooks.IWebhookScheduler
+{
+    public string Schedule(long deliveryId, TimeSpan delay) => delay <= TimeSpan.Zero
+        ? jobs.Enqueue<WebhookDeliveryJob>(j => j.Run(deliveryId, CancellationToken.None))
+        : jobs.Schedule<WebhookDeliveryJob>(j => j.Run(deliveryId, CancellationToken.None), delay);
+
+    public bool IsHeld(string? jobId) => HangfireBatchScheduler.IsHeldIn(storage, jobId);
 }

@@ -159,6 +159,11 @@ public sealed partial class OutboxNotifier(
                 }
             }
 
+            foreach (var observer in scope.ServiceProvider.GetServices<IOutboxObserver>())
+            {
+                await observer.ObserveAsync(organizationId, rows, ct);
+            }
+
             _pushed[organizationId] = rows[^1].Sequence;
             if (rows.Count < DrainBatch)
             {

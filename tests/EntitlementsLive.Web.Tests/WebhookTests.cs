@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using EntitlementsLive.Domain;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using StandardWebhooks;
+
+namespace EntitlementsLive.Web.Tests;
+
+/// <summary>Webhooks: queued from the outbox, signed per Standard Webhooks, retried with back-off, redelivered on demand, never to private targets by default.</summary>
+[Collection(AppCollection.Name)]
+public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposable
+{
+    private static readonly string[] AlertRaised = ["alert.raised"];
+    private static readonly string[] Everything = ["alert.everything"];
+    private readonly HookedApp _app = new();
+    private readonly Receiver _receiver = new();
+
+    public Task InitializeAsync() => _receiver.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        await _app.DisposeAsync();
+    }
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<(HttpClient Api, int OrgId, int EventId, string Secret, int WebhookId)> Subscribed(string path, params string[] events)
+    {
+        var (api, orgId, eventId) = await _app.ApiAdminOf(subscriptions: 100);
+        var created = await api.PostAsJsonAsync($"/api/orgs/{orgId}/webhooks", new { url = _receiver.Url + path, events });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        return (api, orgId, eventId, body.GetProperty("secret").GetString()!, body.GetProperty("id").GetInt32());
+    }
+
+    [Fact]
+    public async Task TheReceiver_GetsEachEventOnce_WithAValidSignature()
+    {
+        var (api, orgId, eventId, secret, webhookId) = await Subscribed("/ok", "alert.raised", "alert.resolved", "transaction.recorded");
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        await _app.WithDb(async db =>
+        {
+            var e = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Events, x => x.Id == eventId);
+            e.ApplyCounters(new CounterDelta(50, 0));
+            return await db.SaveChangesAsync();
+        });
+        await api.PutAsJsonAsync($"/api/orgs/{orgId}/pools/{ProductCodes.Subscription}/thresholds", new { levels = new object[] { new { available = 95 } } });
+
+        await _app.Transfer(orgId, eventId, ProductCodes.Subscription, 10); // a transaction, and the pool falls to 90: raised
+        await _app.Purchase(orgId, ProductCodes.Subscription, 20);          // a transaction, and the pool rises to 110: resolved
+
+        var received = await _receiver.WaitFor("/ok", 4);
+        await Task.Delay(1_500);
+        Assert.Equal(4, _receiver.At("/ok").Count);
+        var verifier = new StandardWebhook(secret);
+        foreach (var request in received)
+        {
+            verifier.Verify(request.Body, request.Headers);
+        }
+
+        Assert.Equal(4, received.Select(r => r.Headers["webhook-id"].ToString()).Distinct().Count());
+        var types = received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("type").GetString()).Order().ToList();
+        Assert.Equal(["alert.raised", "alert.resolved", "transaction.recorded", "transaction.recorded"], types);
+        var raised = received.Select(r => JsonDocument.Parse(r.Body).RootElement).Single(r => r.GetProperty("type").GetString() == "alert.raised");
+        Assert.Equal("pool-low", raised.GetProperty("data").GetProperty("alert").GetProperty("kind").GetString());
+
+        // A forged signature does not verify.
+        var forged = received[0];
+        Assert.ThrowsAny<Exception>(() => new StandardWebhook("whsec_" + Convert.ToBase64String(new byte[32])).Verify(forged.Body, forged.Headers));
+
+        var deliveries = (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries")).EnumerateArray().ToList();
+        Assert.Equal(4, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal(("succeeded", 200, 1), (d.GetProperty("status").GetString(), d.GetProperty("lastStatusCode").GetInt32(), d.GetProperty("attempts").GetInt32())));
+    }
+
+    [Fact]
+    public async Task AReceiverThatFailsThreeTimes_GetsItOnTheFourthTry_AndRedeliverSendsItAgain()
+    {
+        _receiver.FailFirst("/flaky", 3);
+        var (api, orgId, _, secret, webhookId) = await Subscribed("/flaky", "transaction.recorded");
+
+        await _app.Purchase(orgId, ProductCodes.Subscription, 5);
+
+        var attempts = await _receiver.WaitFor("/flaky", 4);
+        Assert.Single(attempts.Select(a => a.Headers["webhook-id"].ToString()).Distinct());
+        Assert.Equal([500, 500, 500, 200], attempts.Select(a => a.Answered));
+        var delivery = await WaitForStatus(api, orgId, webhookId, "succeeded");
+        Assert.Equal(4, delivery.GetProperty("attempts").GetInt32());
+
+        var redelivered = await api.PostAsync($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries/{delivery.GetProperty("id").GetInt64()}/redeliver", null);
+        Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+        var again = await _receiver.WaitFor("/flaky", 5);
+        Assert.Equal(attempts[0].Headers["webhook-id"].ToString(), again[4].Headers["webhook-id"].ToString());
+        new StandardWebhook(secret).Verify(again[4].Body, again[4].Headers);
+        Assert.Equal(5, (await WaitForStatus(api, orgId, webhookId, "succeeded", attempts: 5)).GetProperty("attempts").GetInt32());
+    }
+
+    [Fact]
+    public async Task PrivateAndLoopbackTargets_AreRefused_AndAnotherOrganizationSeesNothing()
+    {
+        var (api, orgId, _) = await shared.ApiAdminOf(subscriptions: 1);
+        foreach (var url in new[] { "http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.1.2.3/hook", "http://192.168.1.10/hook", "http://169.254.169.254/latest",
+                     "http://[::1]/hook", "http://[fd00::1]/hook", "ftp://example.com/hook", "http://user:pw@example.com/hook", "not a url" })
+        {
+            var response = await api.PostAsJsonAsync($"/api/orgs/{orgId}/webhooks", new { url, events = AlertRaised });
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+            Assert.True((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("url", out _), url);
+        }
+
+        var badEvents = await api.PostAsJsonAsync($"/api/orgs/{orgId}/webhooks", new { url = "https://example.com/hook", events = Everything });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, badEvents.StatusCode);
+        Assert.Empty((await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/webhooks")).EnumerateArray());
+
+        var (_, hookedOrg, _, _, webhookId) = await Subscribed("/ok", "alert.raised");
+        var (other, _, _) = await _app.ApiAdminOf(subscriptions: 1);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/orgs/{hookedOrg}/webhooks")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/orgs/{hookedOrg}/webhooks/{webhookId}/deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.DeleteAsync($"/api/orgs/{hookedOrg}/webhooks/{webhookId}")).StatusCode);
+    }
+
+    private static async Task<JsonElement> WaitForStatus(HttpClient api, int orgId, int webhookId, string status, int attempts = 0)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var delivery = (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries")).EnumerateArray().First();
+            if (delivery.GetProperty("status").GetString() == status && delivery.GetProperty("attempts").GetInt32() >= attempts)
+            {
+                return delivery;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"The delivery stayed {delivery}");
+            await Task.Delay(100);
+        }
+    }
+
+    private sealed class HookedApp : AppFactory
+    {
+        protected override IDictionary<string, string> Settings => new Dictionary<string, string>
+        {
+            ["Webhooks:AllowPrivateNetworks"] = "true",
+            ["Webhooks:RetryBaseSeconds"] = "0.2",
+        };
+    }
+
+    /// <summary>A local webhook receiver: records every request, and can answer 500 to the first N on a path.</summary>
+    private sealed class Receiver : IAsyncDisposable
+    {
+        private readonly ConcurrentDictionary<string, ConcurrentQueue<Received>> _byPath = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, int> _failures = new(StringComparer.Ordinal);
+        private WebApplication? _web;
+
+        public string Url { get; private set; } = "";
+
+        public void FailFirst(string path, int times) => _failures[path] = times;
+
+        public List<Received> At(string path) => [.. _byPath.GetOrAdd(path, _ => new())];
+
+        public async Task<List<Received>> WaitFor(string path, int count)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (At(path).Count < count)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{path} received {At(path).Count} of {count} requests");
+                await Task.Delay(50);
+            }
+
+            return At(path);
+        }
+
+        public async Task StartAsync()
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            _web = builder.Build();
+            _web.MapPost("/{name}", async (string name, HttpRequest request) =>
+            {
+                var path = "/" + name;
+                using var reader = new StreamReader(request.Body);
+                var body = await reader.ReadToEndAsync();
+                var left = _failures.GetValueOrDefault(path);
+                var failing = left > 0;
+                _failures[path] = Math.Max(0, left - 1);
+                var headers = new HeaderDictionary();
+                foreach (var (key, value) in request.Headers)
+                {
+                    headers[key] = value;
+                }
+
+                var answered = failing ? 500 : 200;
+                _byPath.GetOrAdd(path, _ => new()).Enqueue(new Received(body, headers, answered));
+                return Results.StatusCode(answered);
+            });
+            await _web.StartAsync();
+            Url = _web.Urls.First();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_web is not null)
+            {
+                await _web.DisposeAsync();
+            }
+        }
+    }
+
+    private sealed record Received(string Body, IHeaderDictionary Headers, int Answered);
+}
