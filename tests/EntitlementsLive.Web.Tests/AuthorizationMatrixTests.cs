@@ -79,7 +79,7 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(AcmeAdmin, "/api/orgs/{acme}/events/999999/participants", 404);
 
         // Alerts and their settings: the administrators' and managers'.
-        foreach (var path in new[] { "/api/orgs/{acme}/alerts?state=all", "/api/orgs/{acme}/alert-settings", "/api/orgs/{acme}/pools/SUBSCRIPTION/thresholds" })
+        foreach (var path in new[] { "/api/orgs/{acme}/alerts?state=all", "/api/orgs/{acme}/alert-settings", "/api/orgs/{acme}/pools/SUBSCRIPTION/thresholds", "/api/orgs/{acme}/webhooks" })
         {
             data.Add(Anonymous, path, 401);
             data.Add(AcmeAdmin, path, 200);
@@ -158,6 +158,8 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(Manager, alertsPage, 200);
         data.Add(Team, alertsPage, 403);
         data.Add(GlobexAdmin, alertsPage, 404);
+        data.Add(AcmeAdmin, "/Orgs/{acme}/Entitlements/Webhooks/999999", 404);
+        data.Add(Team, "/Orgs/{acme}/Entitlements/Webhooks/999999", 403);
 
         const string participantsPage = "/Orgs/{acme}/Events/{summit}/Participants";
         data.Add(Anonymous, participantsPage, 302);

@@ -124,6 +124,30 @@ public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposabl
         Assert.Equal(HttpStatusCode.NotFound, (await other.DeleteAsync($"/api/orgs/{hookedOrg}/webhooks/{webhookId}")).StatusCode);
     }
 
+    [Fact]
+    public async Task TheIntegrationsPage_AddsAWebhook_ShowsItsSecretOnce_AndListsItsDeliveries()
+    {
+        var orgId = await _app.OrgId("Globex Live");
+        using var pages = await _app.PagesAs("admin@globex.test");
+        var page = $"/Orgs/{orgId}/Entitlements/Integrations";
+        var html = await pages.GetStringAsync(page);
+
+        var refused = await Browserless.Post(pages, page + "?handler=Webhook", new() { ["WebhookUrl"] = "ftp://nope", ["WebhookEvents"] = "alert.raised" }, html);
+        Assert.Contains("data-testid=\"webhook-error\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var added = await Browserless.Post(pages, page + "?handler=Webhook", new() { ["WebhookUrl"] = _receiver.Url + "/page", ["WebhookEvents"] = "transaction.recorded" }, html);
+        var addedHtml = await added.Content.ReadAsStringAsync();
+        Assert.Contains("data-testid=\"webhook-secret\"", addedHtml, StringComparison.Ordinal);
+        Assert.DoesNotContain("whsec_", await pages.GetStringAsync(page), StringComparison.Ordinal);
+
+        await _app.Purchase(orgId, ProductCodes.Subscription, 1);
+        await _receiver.WaitFor("/page", 1);
+        var webhookId = System.Text.RegularExpressions.Regex.Match(addedHtml, @"/Entitlements/Webhooks/(\d+)").Groups[1].Value;
+        var deliveries = await pages.GetStringAsync($"/Orgs/{orgId}/Entitlements/Webhooks/{webhookId}");
+        Assert.Contains("transaction.recorded", deliveries, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"redeliver\"", deliveries, StringComparison.Ordinal);
+    }
+
     private static async Task<JsonElement> WaitForStatus(HttpClient api, int orgId, int webhookId, string status, int attempts = 0)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -7,9 +7,22 @@ using Microsoft.AspNetCore.Mvc;
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 
 /// <summary>Integration keys for registration systems, and the auto-cover opt-in.</summary>
-public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, AutoCover autoCover) : OrgPageModel
+public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, AutoCover autoCover, Features.Webhooks.ManageWebhooks webhooks) : OrgPageModel
 {
     public IReadOnlyList<IntegrationKeyDto> Keys { get; private set; } = [];
+
+    public IReadOnlyList<Features.Webhooks.WebhookDto> Webhooks { get; private set; } = [];
+
+    [BindProperty]
+    public string? WebhookUrl { get; set; }
+
+    [BindProperty]
+    public List<string> WebhookEvents { get; set; } = [];
+
+    /// <summary>A new webhook's signing secret, shown this once.</summary>
+    public string? NewWebhookSecret { get; private set; }
+
+    public string? WebhookError { get; private set; }
 
     [BindProperty]
     public string? Name { get; set; }
@@ -24,11 +37,37 @@ public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, Auto
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Keys = await keys.List(OrgId, ct);
+        Webhooks = await webhooks.List(OrgId, ct);
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostWebhookAsync(CancellationToken ct)
+    {
+        try
+        {
+            NewWebhookSecret = (await webhooks.Create(OrgId, new Features.Webhooks.WebhookRequest(WebhookUrl, [.. WebhookEvents]), me.Actor, ct)).Secret;
+            WebhookUrl = null;
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
+        {
+            WebhookError = ex.Message + " No webhook was added.";
+        }
+
+        // Rendered, not redirected: the secret is shown this once and never again.
+        Keys = await keys.List(OrgId, ct);
+        Webhooks = await webhooks.List(OrgId, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteWebhookAsync(int webhookId, CancellationToken ct)
+    {
+        await webhooks.Delete(OrgId, webhookId, ct);
+        return RedirectToPage();
     }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
+        Webhooks = await webhooks.List(OrgId, ct);
         try
         {
             NewSecret = (await keys.Create(OrgId, new CreateKeyRequest(Name, Scopes), me.Actor, ct)).Secret;
