@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EntitlementsLive.Bench;
 
-// scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,pages] [--out bench-results.json]
+// scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,pages,alerts] [--out bench-results.json]
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,pages] [--out FILE]");
+    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,pages,alerts] [--out FILE]");
     return 2;
 }
 
@@ -83,6 +83,11 @@ try
     if (options.Scenarios.Contains("pages"))
     {
         await Step("pages at size", () => PagesScenario.Run(options, report, work, webDll));
+    }
+
+    if (options.Scenarios.Contains("alerts"))
+    {
+        await Step("alerts: ledger commit to screen and to webhook", () => AlertsScenario.Run(options, report, work, webDll));
     }
 }
 finally
