@@ -383,3 +383,51 @@ public class EventSyncTests
         Assert.Equal(1, e.Products.Single(p => p.ProductCode == ProductCodes.LeadRetrieval).Required);
     }
 }
+
+/// <summary>Rule 13: a level is crossed at or below it; a warning is for live, short events within the window; a resolved alert frees its key.</summary>
+public class AlertRulesTests
+{
+    private static readonly DateTime Now = new(2026, 6, 1, 12, 0, 0, DateTimeKind.Utc);
+
+    [Theory]
+    [InlineData(ThresholdKind.Available, 50, 300, 50, true)]
+    [InlineData(ThresholdKind.Available, 50, 300, 51, false)]
+    [InlineData(ThresholdKind.PercentOfPurchased, 10, 305, 30, true)]
+    [InlineData(ThresholdKind.PercentOfPurchased, 10, 305, 31, false)]
+    [InlineData(ThresholdKind.Available, 0, 10, 0, true)]
+    public void APool_IsLow_AtOrBelowItsLevel(ThresholdKind kind, long value, long purchased, long available, bool low) =>
+        Assert.Equal(low, new PoolThreshold(1, ProductCodes.Subscription, kind, value).IsLow(purchased, available));
+
+    [Theory]
+    [InlineData(ThresholdKind.Available, -1)]
+    [InlineData(ThresholdKind.PercentOfPurchased, 0)]
+    [InlineData(ThresholdKind.PercentOfPurchased, 101)]
+    public void ALevel_OutOfRange_IsRefused(ThresholdKind kind, long value) =>
+        Assert.Equal(ErrorCodes.Validation, Assert.Throws<DomainException>(() => new PoolThreshold(1, ProductCodes.Subscription, kind, value)).Code);
+
+    [Theory]
+    [InlineData(5, 4, 14, true)]
+    [InlineData(5, 0, 14, false)]
+    [InlineData(20, 4, 14, false)]
+    [InlineData(5, 4, 3, false)]
+    [InlineData(-2, 4, 14, false)]
+    public void AWarning_IsForALiveShortEvent_WithinTheWindow(int startsInDays, int counted, int window, bool warned)
+    {
+        var e = new Event(1, "E", Now.AddDays(startsInDays), Now.AddDays(startsInDays).AddHours(8));
+        e.ApplyCounters(new CounterDelta(counted, 0));
+        Assert.Equal(warned, Alert.EventNeedsWarning(e, Now, window));
+    }
+
+    [Fact]
+    public void AResolvedAlert_FreesItsKey_ForTheNextCrossing()
+    {
+        var alert = Alert.PoolLow(new PoolThreshold(1, ProductCodes.Subscription, ThresholdKind.Available, 50), "Subscription", 300, 40, Now);
+        Assert.Equal(Alert.PoolKey(0), alert.OpenKey);
+        Assert.True(alert.IsOpen);
+        alert.Resolve(Now.AddHours(1));
+        Assert.Null(alert.OpenKey);
+        Assert.Equal(Now.AddHours(1), alert.ResolvedAt);
+        alert.Resolve(Now.AddHours(2));
+        Assert.Equal(Now.AddHours(1), alert.ResolvedAt);
+    }
+}
