@@ -80,6 +80,18 @@ public sealed class Participant
     public static bool CountsIn(ParticipantState state, bool activated) =>
         activated || state is ParticipantState.Added or ParticipantState.Reinstated;
 
+    /// <summary>
+    /// Why <paramref name="type"/> at <paramref name="occurredAt"/> would leave this participant as it is (rule 1's
+    /// last-writer-wins, or a second activation), or null when it changes something. Kept with the change's history.
+    /// </summary>
+    public string? NoEffect(ParticipantChangeType type, DateTime occurredAt) => type switch
+    {
+        ParticipantChangeType.Activated when AppActivated => "The app was already activated.",
+        ParticipantChangeType.Added or ParticipantChangeType.Cancelled or ParticipantChangeType.Reinstated when occurredAt < StatusAt =>
+            "Arrived after a later status change, which stands.",
+        _ => null,
+    };
+
     /// <summary>Applies one change; returns how the event's counters move.</summary>
     public CounterDelta Apply(ParticipantChangeType type, DateTime occurredAt)
     {

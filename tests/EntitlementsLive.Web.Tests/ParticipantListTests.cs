@@ -33,6 +33,9 @@ public class ParticipantListTests(AppFactory app)
             BatchApi.Change("dan-2", "dan", "cancelled", T0.AddHours(1)),
             BatchApi.Change("dan-3", "dan", "reinstated", T0.AddHours(2)),
             BatchApi.Change("eve-1", "eve", "activated", T0),
+            BatchApi.Change("eve-2", "eve", "activated", T0.AddHours(1)),
+            BatchApi.Change("fay-1", "fay", "added", T0.AddHours(1)),
+            BatchApi.Change("fay-0", "fay", "cancelled", T0),
         };
         changes.AddRange(Enumerable.Range(1, 40).Select(i => BatchApi.Change($"z-{i}", $"zz-{i:000}", "added", T0.AddMinutes(i))));
         var batch = await BatchApi.Submit(api, orgId, eventId, changes);
@@ -58,6 +61,12 @@ public class ParticipantListTests(AppFactory app)
 
         var items = await Items(api, root + "?q=&limit=5");
         Assert.Equal(["ann", "ben", "cat", "dan", "eve"], items.Select(i => i.GetProperty("participantRef").GetString()));
+
+        // In one batch, changes apply by when they occurred: fay's cancel (09:00) came before her add (10:00), and changed nothing after it.
+        var fay = await api.GetFromJsonAsync<JsonElement>(root + "/history?participantRef=fay");
+        Assert.Equal(("added", true), (fay.GetProperty("participant").GetProperty("state").GetString(), fay.GetProperty("participant").GetProperty("counted").GetBoolean()));
+        var eve = (await api.GetFromJsonAsync<JsonElement>(root + "/history?participantRef=eve")).GetProperty("changes").EnumerateArray().ToList();
+        Assert.Equal([null, "The app was already activated."], eve.Select(c => c.GetProperty("note").ValueKind == JsonValueKind.Null ? null : c.GetProperty("note").GetString()));
         var byRef = items.ToDictionary(i => i.GetProperty("participantRef").GetString()!);
         Assert.Equal(("added", false, true, "Counted: registered."), Describe(byRef["ann"]));
         Assert.Equal(("cancelled", true, true, "Counted: cancelled after activating the app, and a participant who used the app still counts."), Describe(byRef["ben"]));
@@ -69,9 +78,9 @@ public class ParticipantListTests(AppFactory app)
         // The list agrees with the event's counter, which decides what the event must be given.
         var counts = await api.GetFromJsonAsync<JsonElement>(root + "/counts");
         var counted = await app.WithDb(db => db.Events.Where(e => e.Id == eventId).Select(e => e.CountedParticipants).SingleAsync());
-        Assert.Equal((45, counted, 1, 1, 2), (counts.GetProperty("total").GetInt32(), counts.GetProperty("counted").GetInt32(),
+        Assert.Equal((46, counted, 1, 1, 2), (counts.GetProperty("total").GetInt32(), counts.GetProperty("counted").GetInt32(),
             counts.GetProperty("notCounted").GetInt32(), counts.GetProperty("cancelledAfterActivation").GetInt32(), counts.GetProperty("activated").GetInt32()));
-        Assert.Equal(44, counted);
+        Assert.Equal(45, counted);
 
         static (string?, bool, bool, string?) Describe(JsonElement p) => (p.GetProperty("state").GetString(), p.GetProperty("activated").GetBoolean(),
             p.GetProperty("counted").GetBoolean(), p.GetProperty("reason").GetString());
@@ -99,7 +108,7 @@ public class ParticipantListTests(AppFactory app)
             cursor = page.GetProperty("nextCursor").GetString();
         }
         while (cursor is not null);
-        var expected = CountedFirst.Concat(Enumerable.Range(1, 40).Select(i => $"zz-{i:000}")).ToList();
+        var expected = CountedFirst.Append("fay").Concat(Enumerable.Range(1, 40).Select(i => $"zz-{i:000}")).ToList();
         Assert.Equal(expected, seen);
 
         foreach (var bad in new[] { "?limit=0", "?limit=501", "?cursor=%%%", "?cursor=Zm9v_", "?state=gone", "?state=Cancelled", "?q=%00x" })
@@ -139,7 +148,7 @@ public class ParticipantListTests(AppFactory app)
         Assert.StartsWith($"attachment; filename=\"participants-{eventId}-", csv.Content.Headers.ContentDisposition?.ToString(), StringComparison.Ordinal);
         var lines = (await csv.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("Participant reference,State,Activated the app,Counted,Why,Last change at", lines[0]);
-        Assert.Equal(46, lines.Length);
+        Assert.Equal(47, lines.Length);
         Assert.Equal("cat,cancelled,no,no,Not counted: cancelled before activating the app.,2026-03-01T10:00:00Z", lines[3]);
 
         var xlsx = await api.GetAsync(root + "?format=xlsx&counted=false");

@@ -6,6 +6,7 @@ using EntitlementsLive.Domain;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using StandardWebhooks;
 
@@ -46,7 +47,7 @@ public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposabl
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         await _app.WithDb(async db =>
         {
-            var e = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Events, x => x.Id == eventId);
+            var e = await db.Events.SingleAsync(x => x.Id == eventId);
             e.ApplyCounters(new CounterDelta(50, 0));
             return await db.SaveChangesAsync();
         });
@@ -95,10 +96,17 @@ public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposabl
 
         var redelivered = await api.PostAsync($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries/{delivery.GetProperty("id").GetInt64()}/redeliver", null);
         Assert.Equal(HttpStatusCode.OK, redelivered.StatusCode);
+
         var again = await _receiver.WaitFor("/flaky", 5);
         Assert.Equal(attempts[0].Headers["webhook-id"].ToString(), again[4].Headers["webhook-id"].ToString());
         new StandardWebhook(secret).Verify(again[4].Body, again[4].Headers);
         Assert.Equal(5, (await WaitForStatus(api, orgId, webhookId, "succeeded", attempts: 5)).GetProperty("attempts").GetInt32());
+
+        // A delivery still being sent (retries pending) is not sent twice at once: redelivery waits until it finished.
+        var id = delivery.GetProperty("id").GetInt64();
+        await _app.WithDb(db => db.WebhookDeliveries.Where(d => d.Id == id).ExecuteUpdateAsync(u => u.SetProperty(d => d.Status, Data.DeliveryStatus.Pending)));
+        var whilePending = await api.PostAsync($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries/{id}/redeliver", null);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, whilePending.StatusCode);
     }
 
     [Fact]
@@ -106,7 +114,8 @@ public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposabl
     {
         var (api, orgId, _) = await shared.ApiAdminOf(subscriptions: 1);
         foreach (var url in new[] { "http://127.0.0.1:9/hook", "http://localhost/hook", "http://10.1.2.3/hook", "http://192.168.1.10/hook", "http://169.254.169.254/latest",
-                     "http://[::1]/hook", "http://[fd00::1]/hook", "ftp://example.com/hook", "http://user:pw@example.com/hook", "not a url" })
+                     "http://[::1]/hook", "http://[fd00::1]/hook", "http://[64:ff9b::a00:1]/hook", "http://[2002:c0a8:101::1]/hook", "http://[::ffff:10.0.0.1]/hook",
+                     "ftp://example.com/hook", "http://user:pw@example.com/hook", "not a url", "http://" + string.Join(".", Enumerable.Repeat(new string('a', 60), 5)) + "/hook" })
         {
             var response = await api.PostAsJsonAsync($"/api/orgs/{orgId}/webhooks", new { url, events = AlertRaised });
             Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);

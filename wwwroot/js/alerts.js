@@ -6,7 +6,8 @@
   let pending = null;
   async function refresh() {
     pending = null;
-    const response = await fetch(location.href, { headers: { Accept: "text/html" } });
+    // The list's own address (after a refused form post the page's address names a handler).
+    const response = await fetch(location.pathname + "?state=" + encodeURIComponent(holder.dataset.alertsPage), { headers: { Accept: "text/html" } });
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const table = page.querySelector("[data-alerts-page]");

@@ -166,9 +166,9 @@
     alertRefresh = null;
     const bell = document.querySelector('[data-testid="alert-bell"]');
     if (!bell) return;
-    const response = await fetch("/api/orgs/" + orgId + "/alerts?state=open", { headers: { Accept: "application/json" } });
+    const response = await fetch("/api/orgs/" + orgId + "/alerts/count", { headers: { Accept: "application/json" } });
     if (!response.ok) return;
-    const count = (await response.json()).length;
+    const count = (await response.json()).open;
     bell.dataset.alertCount = String(count);
     bell.setAttribute("aria-label", count + " open alert" + (count === 1 ? "" : "s"));
     const badge = bell.querySelector(".alert-count");

@@ -88,6 +88,9 @@ public sealed class AppliedChange
     public DateTime? OccurredAt { get; set; }
 
     public DateTime? AppliedAt { get; set; }
+
+    /// <summary>Why the change left the participant as it was, decided when it was applied (null: it took effect).</summary>
+    public string? Note { get; set; }
 }
 
 /// <summary>How far the notifier has pushed each organization's outbox, so a restart drains the rest.</summary>

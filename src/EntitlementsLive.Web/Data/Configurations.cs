@@ -133,6 +133,7 @@ internal sealed class AppliedChangeConfiguration : IEntityTypeConfiguration<Appl
         b.Property(c => c.BatchId).HasMaxLength(32);
         b.HasIndex(c => c.BatchId);
         b.Property(c => c.ParticipantRef).HasMaxLength(200);
+        b.Property(c => c.Note).HasMaxLength(100);
         b.HasIndex(c => new { c.EventId, c.ParticipantRef });
     }
 }

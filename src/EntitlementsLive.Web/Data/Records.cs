@@ -133,4 +133,7 @@ public sealed class WebhookDelivery
     public DateTime? DeliveredAt { get; set; }
 
     public string? JobId { get; set; }
+
+    /// <summary>While an attempt runs: it owns the delivery until then, so no two attempts ever send it at once.</summary>
+    public DateTime? LeaseUntil { get; set; }
 }

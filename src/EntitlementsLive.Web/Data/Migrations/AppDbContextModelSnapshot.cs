@@ -679,6 +679,10 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<int>("EventId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Note")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("OccurredAt")
                         .HasColumnType("TEXT");
 
@@ -861,6 +865,9 @@ namespace EntitlementsLive.Web.Data.Migrations
 
                     b.Property<int?>("LastStatusCode")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LeaseUntil")
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("NextAttemptAt")
                         .HasColumnType("TEXT");

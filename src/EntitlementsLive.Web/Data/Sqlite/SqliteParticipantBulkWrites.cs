@@ -42,9 +42,9 @@ public sealed class SqliteParticipantBulkWrites : IParticipantBulkWrites
         if (applied.Count > 0)
         {
             await Sql.ExecuteAsync(db, """
-                INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId, BatchId, ParticipantRef, Type, OccurredAt, AppliedAt)
+                INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId, BatchId, ParticipantRef, Type, OccurredAt, AppliedAt, Note)
                 SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
-                       json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]')
+                       json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]')
                 FROM json_each(@rows)
                 """, ct, ("@rows", Json(applied, (w, c) =>
                 {
@@ -64,6 +64,7 @@ public sealed class SqliteParticipantBulkWrites : IParticipantBulkWrites
 
                     Nullable(w, c.OccurredAt?.ToString(SqliteDateTime, CultureInfo.InvariantCulture));
                     Nullable(w, c.AppliedAt?.ToString(SqliteDateTime, CultureInfo.InvariantCulture));
+                    Nullable(w, c.Note);
                 })));
         }
     }

@@ -89,12 +89,13 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
                 created.Add(participant);
             }
 
+            var note = participant.NoEffect(change.Type, change.OccurredAt);
             delta += participant.Apply(change.Type, change.OccurredAt);
             touched.Add(participant);
             applied.Add(new AppliedChange
             {
                 OrganizationId = organizationId, ChangeId = change.ChangeId, EventId = eventId, BatchId = batchId,
-                ParticipantRef = change.ParticipantRef, Type = change.Type, OccurredAt = change.OccurredAt, AppliedAt = now,
+                ParticipantRef = change.ParticipantRef, Type = change.Type, OccurredAt = change.OccurredAt, AppliedAt = now, Note = note,
             });
         }
 
@@ -113,6 +114,13 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
             {
                 await AutoCover(organizationId, eventId, eventName, autoCover, missing, now, ct);
             }
+        }
+        else
+        {
+            // The counters did not move (a cancel after activating the app, a reinstatement, a late change): the event's
+            // screens still hear of it, so the participants tab's figures follow. One state message, coalesced per event.
+            var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, change: null, ct);
+            await coverage.WriteAsync(db, organizationId, now, ct);
         }
 
         await tx.CommitAsync(ct);

@@ -89,26 +89,14 @@ public sealed class ParticipantQueries(AppDbContext db)
                              where c.EventId == eventId && c.OrganizationId == organizationId && c.ParticipantRef == participantRef
                              join b in db.ParticipantBatches on c.BatchId equals b.Id into sent
                              from b in sent.DefaultIfEmpty()
-                             select new { c.ChangeId, c.Type, c.OccurredAt, c.AppliedAt, Source = b == null ? null : b.Source })
+                             select new { c.ChangeId, c.Type, c.OccurredAt, c.AppliedAt, c.Note, Source = b == null ? null : b.Source })
             .ToListAsync(ct);
-        var rows = changes.Where(c => c.Type is not null && c.OccurredAt is not null)
-            .Select(c => (c.ChangeId, Type: c.Type!.Value, OccurredAt: c.OccurredAt!.Value, c.AppliedAt, c.Source))
-            .OrderBy(c => c.OccurredAt).ThenBy(c => c.AppliedAt).ToList();
-        var items = rows.Select(c => new ParticipantChangeDto(c.ChangeId, c.Type, c.OccurredAt, c.AppliedAt, c.Source, Note(c.Type, c.OccurredAt, c.AppliedAt))).ToList();
+
+        // By when each change occurred; the note (rule 1's last-writer-wins, a second activation) was decided as it was applied.
+        var items = changes.Where(c => c.Type is not null && c.OccurredAt is not null)
+            .OrderBy(c => c.OccurredAt).ThenBy(c => c.AppliedAt)
+            .Select(c => new ParticipantChangeDto(c.ChangeId, c.Type!.Value, c.OccurredAt!.Value, c.AppliedAt, c.Source, c.Note)).ToList();
         return new ParticipantHistoryDto(participant, items);
-
-        // Rule 1's last-writer-wins, told per change: which ones the state does not reflect, and why.
-        string? Note(ParticipantChangeType type, DateTime occurredAt, DateTime? appliedAt)
-        {
-            if (type == ParticipantChangeType.Activated)
-            {
-                return rows.Any(o => o.Type == ParticipantChangeType.Activated && (o.AppliedAt < appliedAt || (o.AppliedAt == appliedAt && o.OccurredAt < occurredAt)))
-                    ? "The app was already activated." : null;
-            }
-
-            return rows.Any(o => o.Type != ParticipantChangeType.Activated && o.OccurredAt > occurredAt && o.AppliedAt < appliedAt)
-                ? "Arrived after a later status change, which stands." : null;
-        }
     }
 
     /// <summary>Every participant the filter selects, in reference order, read a page at a time (for the exports).</summary>

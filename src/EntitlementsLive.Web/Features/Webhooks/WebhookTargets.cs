@@ -32,9 +32,10 @@ public static class WebhookTargets
     public static string? Problem(string? url)
     {
         if (string.IsNullOrWhiteSpace(url) || url.Length > 2000 || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
-            || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment) || url.Any(char.IsControl))
+            || uri.Scheme is not ("http" or "https") || !string.IsNullOrEmpty(uri.UserInfo) || !string.IsNullOrEmpty(uri.Fragment) || url.Any(char.IsControl)
+            || uri.IdnHost.Length is 0 or > 253)
         {
-            return "The URL must be an absolute http or https address (no user name, no fragment), at most 2,000 characters.";
+            return "The URL must be an absolute http or https address (no user name, no fragment, a host name of at most 253 characters), at most 2,000 characters.";
         }
 
         return null;
@@ -61,8 +62,20 @@ public static class WebhookTargets
                 || (b[0] == 100 && b[1] is >= 64 and <= 127) || (b[0] == 192 && b[1] == 0 && b[2] == 0) || (b[0] == 198 && b[1] is 18 or 19);
         }
 
-        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal
-            || address.GetAddressBytes()[0] == 0;
+        // IPv6 that carries an IPv4 address (NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4 2002::/16) is judged by that address.
+        var bytes = address.GetAddressBytes();
+        if (bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b)
+        {
+            return IsPrivate(new IPAddress(bytes[12..16]));
+        }
+
+        if (bytes[0] == 0x20 && bytes[1] == 0x02)
+        {
+            return IsPrivate(new IPAddress(bytes[2..6]));
+        }
+
+        // Beyond those, only global unicast (2000::/3) is public.
+        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal || (bytes[0] & 0xE0) != 0x20;
     }
 
     /// <summary>The host's addresses a webhook may use; empty when it resolves only to refused ones.</summary>

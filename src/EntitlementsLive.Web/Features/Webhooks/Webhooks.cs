@@ -92,7 +92,7 @@ public sealed class ManageWebhooks(AppDbContext db, TimeProvider clock, IDataPro
                 refused = (await WebhookTargets.AllowedAddressesAsync(url.Host, allowPrivate: false, ct)).Length == 0
                     ? $"{url.Host} is a private, loopback or reserved address, which webhooks may not reach." : null;
             }
-            catch (System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException)
             {
                 refused = $"{url.Host} does not resolve.";
             }
@@ -151,6 +151,11 @@ public sealed class ManageWebhooks(AppDbContext db, TimeProvider clock, IDataPro
         await Find(organizationId, webhookId, ct);
         var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId && d.EndpointId == webhookId, ct)
             ?? throw Validation.NotFound("The delivery");
+        if (delivery.Status == DeliveryStatus.Pending)
+        {
+            throw Validation.Invalid("deliveryId", "This delivery is still being sent (with its retries); it can be sent again once it succeeded or failed.");
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         delivery.Status = DeliveryStatus.Pending;
         delivery.GiveUpAt = now.AddHours(options.Value.RetryHours);
@@ -174,8 +179,12 @@ public sealed class ManageWebhooks(AppDbContext db, TimeProvider clock, IDataPro
 /// Webhooks are queued from the outbox: each committed message a webhook subscribes to becomes one delivery (unique per
 /// webhook and sequence, so a drain that runs again after a restart adds nothing), scheduled at once.
 /// </summary>
-public sealed class WebhookFanout(AppDbContext db, TimeProvider clock, IOptions<WebhookOptions> options, IWebhookScheduler scheduler) : IOutboxObserver
+public sealed partial class WebhookFanout(AppDbContext db, TimeProvider clock, IOptions<WebhookOptions> options, IWebhookScheduler scheduler,
+    ILogger<WebhookFanout> log) : IOutboxObserver
 {
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} webhook deliveries of organization {OrganizationId} are stored but not scheduled; the requeue job will")]
+    private static partial void LogNotScheduled(ILogger logger, int organizationId, int count, Exception ex);
+
     public async Task ObserveAsync(int organizationId, IReadOnlyList<OutboxMessage> rows, CancellationToken ct)
     {
         if (!rows.Any(r => WebhookEvents.ByMessageType.ContainsKey(r.Type)))
@@ -226,12 +235,20 @@ public sealed class WebhookFanout(AppDbContext db, TimeProvider clock, IOptions<
 
         db.WebhookDeliveries.AddRange(fresh);
         await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
-        foreach (var delivery in fresh)
+        try
         {
-            delivery.JobId = scheduler.Schedule(delivery.Id, TimeSpan.Zero);
-        }
+            foreach (var delivery in fresh)
+            {
+                delivery.JobId = scheduler.Schedule(delivery.Id, TimeSpan.Zero);
+            }
 
-        await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
+            await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Stored, not scheduled (the job storage is down): the requeue job schedules them; screens are not held up.
+            LogNotScheduled(log, organizationId, fresh.Count, ex);
+        }
     }
 }
 
@@ -244,22 +261,71 @@ public sealed partial class DeliverWebhook(AppDbContext db, TimeProvider clock, 
 {
     public async Task Handle(long deliveryId, CancellationToken ct)
     {
-        var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, ct);
-        if (delivery is null || delivery.Status != DeliveryStatus.Pending)
+        // Claim the delivery: one attempt at a time, whoever scheduled it (a retry, the requeue, a redelivery).
+        var now = clock.GetUtcNow();
+        var at = now.UtcDateTime;
+        var lease = at.AddSeconds(options.Value.TimeoutSeconds + 30);
+        var claimed = await db.WriteAsync(() => db.WebhookDeliveries
+            .Where(d => d.Id == deliveryId && d.Status == DeliveryStatus.Pending && (d.LeaseUntil == null || d.LeaseUntil < at))
+            .ExecuteUpdateAsync(u => u.SetProperty(d => d.LeaseUntil, lease).SetProperty(d => d.Attempts, d => d.Attempts + 1), ct), ct);
+        if (claimed == 0)
         {
             return;
         }
 
+        var delivery = await db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId, ct);
         var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleAsync(w => w.Id == delivery.EndpointId, ct);
-        var now = clock.GetUtcNow();
-        delivery.Attempts++;
+        var permanent = false;
         if (endpoint.DeletedAt is not null)
         {
-            (delivery.Status, delivery.LastError, delivery.NextAttemptAt) = (DeliveryStatus.Failed, "The webhook was deleted.", null);
-            await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
-            return;
+            (permanent, delivery.LastStatusCode, delivery.LastError) = (true, null, "The webhook was deleted.");
+        }
+        else
+        {
+            try
+            {
+                await Send(endpoint, delivery, now, ct);
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // The keys that protected the secret are gone: no attempt can ever be signed again.
+                (permanent, delivery.LastStatusCode, delivery.LastError) = (true, null, "The webhook's signing secret can no longer be read; add the webhook again.");
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                delivery.LastStatusCode = null;
+                delivery.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
+            }
         }
 
+        delivery.LeaseUntil = null;
+        TimeSpan? retry = null;
+        if (delivery.LastError is null)
+        {
+            (delivery.Status, delivery.DeliveredAt, delivery.NextAttemptAt) = (DeliveryStatus.Succeeded, at, null);
+        }
+        else if (permanent || at >= delivery.GiveUpAt)
+        {
+            (delivery.Status, delivery.NextAttemptAt) = (DeliveryStatus.Failed, null);
+            LogGaveUp(log, delivery.Id, endpoint.Url, delivery.Attempts);
+        }
+        else
+        {
+            retry = TimeSpan.FromSeconds(Math.Min(3_600, options.Value.RetryBaseSeconds * Math.Pow(2, Math.Min(delivery.Attempts - 1, 20))));
+            delivery.NextAttemptAt = at + retry;
+        }
+
+        // Saved before the next attempt is scheduled, so that attempt finds this one finished.
+        await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
+        if (retry is { } delay)
+        {
+            delivery.JobId = scheduler.Schedule(delivery.Id, delay);
+            await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
+        }
+    }
+
+    private async Task Send(WebhookEndpoint endpoint, WebhookDelivery delivery, DateTimeOffset now, CancellationToken ct)
+    {
         var secret = protection.CreateProtector(ManageWebhooks.Purpose).Unprotect(endpoint.ProtectedSecret);
         var id = WebhookEvents.MessageId(delivery.Id);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint.Url)
@@ -269,36 +335,9 @@ public sealed partial class DeliverWebhook(AppDbContext db, TimeProvider clock, 
         request.Headers.Add("webhook-id", id);
         request.Headers.Add("webhook-timestamp", now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add("webhook-signature", new StandardWebhook(secret).Sign(id, now, delivery.Payload));
-        try
-        {
-            using var response = await http.CreateClient(WebhookTargets.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            delivery.LastStatusCode = (int)response.StatusCode;
-            delivery.LastError = response.IsSuccessStatusCode ? null : $"The receiver answered {(int)response.StatusCode} {response.ReasonPhrase}.";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
-        {
-            delivery.LastStatusCode = null;
-            delivery.LastError = ex.Message.Length > 500 ? ex.Message[..500] : ex.Message;
-        }
-
-        var at = now.UtcDateTime;
-        if (delivery.LastError is null)
-        {
-            (delivery.Status, delivery.DeliveredAt, delivery.NextAttemptAt) = (DeliveryStatus.Succeeded, at, null);
-        }
-        else if (at >= delivery.GiveUpAt)
-        {
-            (delivery.Status, delivery.NextAttemptAt) = (DeliveryStatus.Failed, null);
-            LogGaveUp(log, delivery.Id, endpoint.Url, delivery.Attempts);
-        }
-        else
-        {
-            var delay = TimeSpan.FromSeconds(Math.Min(3_600, options.Value.RetryBaseSeconds * Math.Pow(2, Math.Min(delivery.Attempts - 1, 20))));
-            delivery.NextAttemptAt = at + delay;
-            delivery.JobId = scheduler.Schedule(delivery.Id, delay);
-        }
-
-        await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
+        using var response = await http.CreateClient(WebhookTargets.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        delivery.LastStatusCode = (int)response.StatusCode;
+        delivery.LastError = response.IsSuccessStatusCode ? null : $"The receiver answered {(int)response.StatusCode} {response.ReasonPhrase}.";
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook delivery {DeliveryId} to {Url} failed {Attempts} times over its retry window; it is marked failed")]
@@ -313,11 +352,20 @@ public sealed class RequeueWebhookDeliveries(AppDbContext db, TimeProvider clock
 {
     public async Task<int> Handle(CancellationToken ct)
     {
-        var due = clock.GetUtcNow().UtcDateTime.AddSeconds(-30);
-        var pending = await db.WebhookDeliveries.Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= due).Take(1_000).ToListAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var due = now.AddSeconds(-30);
+        var pending = await db.WebhookDeliveries
+            .Where(d => d.Status == DeliveryStatus.Pending && d.NextAttemptAt <= due && (d.LeaseUntil == null || d.LeaseUntil < now))
+            .Take(1_000).ToListAsync(ct);
         var requeued = 0;
         foreach (var delivery in pending.Where(d => !scheduler.IsHeld(d.JobId)))
         {
+            if (now >= delivery.GiveUpAt)
+            {
+                (delivery.Status, delivery.NextAttemptAt, delivery.LastError) = (DeliveryStatus.Failed, null, delivery.LastError ?? "No attempt could run within the retry window.");
+                continue;
+            }
+
             delivery.JobId = scheduler.Schedule(delivery.Id, TimeSpan.Zero);
             requeued++;
         }
