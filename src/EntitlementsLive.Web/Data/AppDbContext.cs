@@ -11,7 +11,8 @@ public sealed class AppUser : IdentityUser
     public string DisplayName { get; set; } = "";
 }
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options),
+    Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     public DbSet<Organization> Organizations => Set<Organization>();
 
@@ -44,6 +45,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     public DbSet<PoolThreshold> PoolThresholds => Set<PoolThreshold>();
+
+    /// <summary>The keys behind cookies, bearer tokens, anti-forgery tokens and webhook secrets: in the database, so every node and every restart shares them.</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
 
     public DbSet<Alert> Alerts => Set<Alert>();
 

@@ -2,6 +2,7 @@ using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Access;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 
 namespace EntitlementsLive.Web.Infrastructure;
@@ -15,6 +16,10 @@ public static class SecurityExtensions
 
     public static IServiceCollection AddSecurity(this IServiceCollection services)
     {
+        // One key ring for every node and every restart: a session, a bearer token or an anti-forgery token from one
+        // node works on another, and webhook secrets stay readable.
+        services.AddDataProtection().SetApplicationName("EntitlementsLive").PersistKeysToDbContext<AppDbContext>();
+
         services.AddAuthentication(o =>
             {
                 o.DefaultScheme = CookieOrBearer;
