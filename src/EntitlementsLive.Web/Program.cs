@@ -15,11 +15,15 @@ try
     var appRoot = AppRoot.Locate(builder.Environment.ContentRootPath);
     AppRoot.Apply(builder, appRoot);
 
+    // Every line names its node, so the logs of several nodes read as one story (Node:Name, the machine's name by default).
+    var node = builder.Configuration["Node:Name"] is { Length: > 0 } named ? named : Environment.MachineName;
     builder.Services.AddSerilog((services, log) => log
         .ReadFrom.Configuration(builder.Configuration)
         .ReadFrom.Services(services)
         .Enrich.FromLogContext()
-        .WriteTo.Console());
+        .Enrich.WithProperty("Node", node)
+        .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Node} {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+    builder.Services.AddMetrics(builder.Configuration, node);
 
     builder.Services.AddPersistence(builder.Configuration, appRoot);
     builder.Services.AddSecurity();
@@ -55,6 +59,7 @@ try
     app.UseAntiforgery();
 
     app.MapApi();
+    app.MapMetrics();
     app.MapLive();
     app.MapJobs();
     app.MapWeb();

@@ -40,11 +40,16 @@ public sealed class LogTests : IDisposable
         var failed = await api.GetAsync($"/api/orgs/{orgId}/integration-keys");
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Contains(_app.Sink.Events, e => e.Level >= LogEventLevel.Error);
+
+        // Every line names its node, so several nodes' logs read as one.
+        Assert.All(_app.Sink.Events, e => Assert.Equal("\"log-node\"", e.Properties["Node"].ToString()));
     }
 
     private sealed class LoggedApp : AppFactory
     {
         public CaptureSink Sink { get; } = new();
+
+        protected override IDictionary<string, string> Settings => new Dictionary<string, string> { ["Node:Name"] = "log-node" };
 
         protected override void ReplaceServices(IServiceCollection services)
         {

@@ -27,9 +27,19 @@ public interface IEntitlementsClient
 [Authorize]
 public sealed class EntitlementsHub(ResumeService resume) : Hub<IEntitlementsClient>
 {
-    public override Task OnConnectedAsync() => Context.UserIdentifier is { } user
-        ? Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.User(user), Context.ConnectionAborted)
-        : Task.CompletedTask;
+    public override Task OnConnectedAsync()
+    {
+        Telemetry.Connections.Add(1, Telemetry.NodeTag);
+        return Context.UserIdentifier is { } user
+            ? Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.User(user), Context.ConnectionAborted)
+            : Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        Telemetry.Connections.Add(-1, Telemetry.NodeTag);
+        return base.OnDisconnectedAsync(exception);
+    }
 
     public Task<ResumeResult> Resume(int orgId, long afterSequence) =>
         resume.Handle(Context.UserIdentifier, orgId, afterSequence, Clients.Caller, Context.ConnectionAborted);

@@ -57,6 +57,9 @@ public sealed partial class OutboxNotifier(
     private long _lastDrain;
     private long _lastSave;
 
+    /// <summary>How far each organization's outbox was pushed (for the outbox-lag metric).</summary>
+    public IReadOnlyDictionary<int, long> Pushed => _pushed;
+
     public void Committed(int organizationId)
     {
         _pending[organizationId] = 0;
@@ -146,6 +149,12 @@ public sealed partial class OutboxNotifier(
 
             // Decided per drain from the memberships of now, so a removed membership stops pushes at once.
             var audience = await LiveAudience.LoadAsync(db, organizationId, ct);
+            var sentAt = DateTime.UtcNow;
+            foreach (var row in rows)
+            {
+                Telemetry.CommitToPush.Record((sentAt - row.CreatedAt).TotalMilliseconds, Telemetry.NodeTag);
+            }
+
             foreach (var row in OutboxDispatch.Coalesce(rows))
             {
                 if (audience.Managers.Count > 0)

@@ -306,11 +306,14 @@ public sealed partial class DeliverWebhook(AppDbContext db, TimeProvider clock, 
         }
         else if (permanent || at >= delivery.GiveUpAt)
         {
+            Telemetry.WebhookAttemptsFailed.Add(1, Telemetry.NodeTag);
+            Telemetry.WebhookDeliveriesFailed.Add(1, Telemetry.NodeTag);
             (delivery.Status, delivery.NextAttemptAt) = (DeliveryStatus.Failed, null);
             LogGaveUp(log, delivery.Id, endpoint.Url, delivery.Attempts);
         }
         else
         {
+            Telemetry.WebhookAttemptsFailed.Add(1, Telemetry.NodeTag);
             retry = TimeSpan.FromSeconds(Math.Min(3_600, options.Value.RetryBaseSeconds * Math.Pow(2, Math.Min(delivery.Attempts - 1, 20))));
             delivery.NextAttemptAt = at + retry;
         }
