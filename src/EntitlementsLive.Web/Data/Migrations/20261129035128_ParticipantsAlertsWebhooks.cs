@@ -6,17 +6,79 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace EntitlementsLive.Web.Data.Migrations
 {
     /// <inheritdoc />
-    public partial class Alerts : Migration
+    public partial class ParticipantsAlertsWebhooks : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "LastChangeAt",
+                table: "Participants",
+                type: "TEXT",
+                nullable: false,
+                defaultValue: new DateTime(1, 1, 1, 0, 0, 0, 0, DateTimeKind.Unspecified));
+
+            migrationBuilder.AddColumn<int>(
+                name: "State",
+                table: "Participants",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<int>(
                 name: "UncoveredSoonDays",
                 table: "Organizations",
                 type: "INTEGER",
                 nullable: false,
                 defaultValue: 14);
+
+            migrationBuilder.AddColumn<string>(
+                name: "TimeZone",
+                table: "Events",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: false,
+                defaultValue: "UTC");
+
+            // Participants stored before the state was kept: registered or cancelled as their flag says ("reinstated"
+            // cannot be told from "added" any more), unregistered when only an activation arrived.
+            migrationBuilder.Sql("""
+                UPDATE Participants
+                SET State = CASE WHEN Cancelled = 0 THEN 1 WHEN StatusAt > '0001-01-01 00:00:00' THEN 2 ELSE 0 END,
+                    LastChangeAt = StatusAt
+                """);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "AppliedAt",
+                table: "AppliedChanges",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Note",
+                table: "AppliedChanges",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTime>(
+                name: "OccurredAt",
+                table: "AppliedChanges",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ParticipantRef",
+                table: "AppliedChanges",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "Type",
+                table: "AppliedChanges",
+                type: "INTEGER",
+                nullable: true);
 
             migrationBuilder.CreateTable(
                 name: "Alerts",
@@ -44,6 +106,20 @@ namespace EntitlementsLive.Web.Data.Migrations
                         principalTable: "Organizations",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DataProtectionKeys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FriendlyName = table.Column<string>(type: "TEXT", nullable: true),
+                    Xml = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DataProtectionKeys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -118,7 +194,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                     GiveUpAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                     NextAttemptAt = table.Column<DateTime>(type: "TEXT", nullable: true),
                     DeliveredAt = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    JobId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true)
+                    JobId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LeaseUntil = table.Column<DateTime>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -130,6 +207,16 @@ namespace EntitlementsLive.Web.Data.Migrations
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Participants_EventId_State_AppActivated_Reference",
+                table: "Participants",
+                columns: new[] { "EventId", "State", "AppActivated", "Reference" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AppliedChanges_EventId_ParticipantRef",
+                table: "AppliedChanges",
+                columns: new[] { "EventId", "ParticipantRef" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Alerts_OrganizationId_Id",
@@ -176,6 +263,9 @@ namespace EntitlementsLive.Web.Data.Migrations
                 name: "Alerts");
 
             migrationBuilder.DropTable(
+                name: "DataProtectionKeys");
+
+            migrationBuilder.DropTable(
                 name: "PoolThresholds");
 
             migrationBuilder.DropTable(
@@ -184,9 +274,49 @@ namespace EntitlementsLive.Web.Data.Migrations
             migrationBuilder.DropTable(
                 name: "WebhookEndpoints");
 
+            migrationBuilder.DropIndex(
+                name: "IX_Participants_EventId_State_AppActivated_Reference",
+                table: "Participants");
+
+            migrationBuilder.DropIndex(
+                name: "IX_AppliedChanges_EventId_ParticipantRef",
+                table: "AppliedChanges");
+
+            migrationBuilder.DropColumn(
+                name: "LastChangeAt",
+                table: "Participants");
+
+            migrationBuilder.DropColumn(
+                name: "State",
+                table: "Participants");
+
             migrationBuilder.DropColumn(
                 name: "UncoveredSoonDays",
                 table: "Organizations");
+
+            migrationBuilder.DropColumn(
+                name: "TimeZone",
+                table: "Events");
+
+            migrationBuilder.DropColumn(
+                name: "AppliedAt",
+                table: "AppliedChanges");
+
+            migrationBuilder.DropColumn(
+                name: "Note",
+                table: "AppliedChanges");
+
+            migrationBuilder.DropColumn(
+                name: "OccurredAt",
+                table: "AppliedChanges");
+
+            migrationBuilder.DropColumn(
+                name: "ParticipantRef",
+                table: "AppliedChanges");
+
+            migrationBuilder.DropColumn(
+                name: "Type",
+                table: "AppliedChanges");
         }
     }
 }
