@@ -113,7 +113,8 @@ public sealed class Alert
     {
         var level = threshold.LevelFor(purchased);
         return new Alert(threshold.OrganizationId, AlertKind.PoolLow, PoolKey(threshold.Id), now,
-            FormattableString.Invariant($"{productName} is low: {available:N0} available, at or below the level of {level:N0} ({threshold.Describe()})."))
+            FormattableString.Invariant($"{productName} is low: {available:N0} available, at or below the level of {level:N0}")
+            + (threshold.Kind == ThresholdKind.PercentOfPurchased ? $" ({threshold.Describe()})." : "."))
         {
             ProductCode = threshold.ProductCode,
             ThresholdId = threshold.Id,

@@ -28,7 +28,7 @@ try
     builder.Services.AddPersistence(builder.Configuration, appRoot);
     builder.Services.AddSecurity();
     builder.Services.AddFeatures();
-    builder.Services.AddLive();
+    builder.Services.AddLive(builder.Configuration);
     builder.Services.AddJobs(builder.Configuration);
     builder.Services.AddWeb();
 

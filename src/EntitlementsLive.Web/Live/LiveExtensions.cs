@@ -5,7 +5,7 @@ namespace EntitlementsLive.Web.Live;
 
 public static class LiveExtensions
 {
-    public static IServiceCollection AddLive(this IServiceCollection services)
+    public static IServiceCollection AddLive(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSignalR(o =>
@@ -13,7 +13,8 @@ public static class LiveExtensions
             o.MaximumReceiveMessageSize = 32 * 1024;
             o.StatefulReconnectBufferSize = 1_000_000;
             o.EnableDetailedErrors = false;
-        }).AddJsonProtocol(o => JsonContract.Configure(o.PayloadSerializerOptions));
+        }).AddJsonProtocol(o => JsonContract.Configure(o.PayloadSerializerOptions))
+          .AddRedisBackplane(configuration);
         services.AddSingleton<ResumeService>();
         services.AddSingleton<OutboxNotifier>();
         services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<OutboxNotifier>());

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EntitlementsLive.Domain;
+
+namespace EntitlementsLive.Web.Tests;
+
+/// <summary>
+/// Live:Redis: a push from one node reaches a screen connected to another (two app hosts on one database and one
+/// Redis, started here on loopback). The receiving node never drains on its own during the test, so the message can
+/// only have come through the backplane.
+/// </summary>
+[Collection(AppCollection.Name)]
+public sealed class RedisBackplaneTests : IDisposable
+{
+    private readonly string _database = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "backplane.db");
+    private readonly Process _redis;
+    private readonly Node _a;
+    private readonly Node _b;
+
+    public RedisBackplaneTests()
+    {
+        var port = FreePort();
+        _redis = Process.Start(new ProcessStartInfo("redis-server", $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("redis-server did not start (scripts/test installs it).");
+        WaitForPort(port);
+        var redis = $"127.0.0.1:{port}";
+        _a = new Node(_database, "node-a", redis, sweepMs: 5_000);
+        _b = new Node(_database, "node-b", redis, sweepMs: 600_000);
+    }
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+        _redis.Kill();
+        _redis.WaitForExit(5_000);
+        _redis.Dispose();
+    }
+
+    [Fact]
+    public async Task ATransferOnNodeA_ReachesAScreenOnNodeB()
+    {
+        var (orgId, eventId) = await _a.NewOrganization(subscriptions: 10, participants: 3);
+        var admin = await _a.NewUser(u => Membership.Administrator(u, orgId));
+        _ = _b.Server; // node B starts (its start-up drain runs now, before the transfer)
+        await using var screenOnB = await LiveClient.Connect(_b, admin);
+        using var health = _b.CreateClient();
+        var ready = await health.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+
+        var clock = Stopwatch.StartNew();
+        var transfer = await _a.Transfer(orgId, eventId, ProductCodes.Subscription, 3);
+        var pushed = await screenOnB.WaitFor("TransactionRecorded", m => m.GetProperty("transaction").GetProperty("id").GetInt64() == transfer.Transaction.Id);
+
+        Assert.Equal(orgId, pushed.OrgId);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}"); // generous: typically milliseconds
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void WaitForPort(int port)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+
+    private sealed class Node(string database, string name, string redis, int sweepMs) : AppFactory
+    {
+        protected override IDictionary<string, string> Settings => new Dictionary<string, string>
+        {
+            ["Database:Path"] = database,
+            ["Node:Name"] = name,
+            ["Live:Redis"] = redis,
+            ["Live:SweepIntervalMs"] = sweepMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Jobs:Recurring"] = "false",
+        };
+    }
+}
