@@ -141,16 +141,9 @@ public static class PagesScenario
     /// </summary>
     private static int GenerateBigEvent(string file, int org)
     {
-        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        connection.Open();
-        using var tx = connection.BeginTransaction();
-        SqliteCommand Command(string sql)
-        {
-            var c = connection.CreateCommand();
-            c.Transaction = tx;
-            c.CommandText = sql;
-            return c;
-        }
+        using var bulk = new BulkWriter(file);
+        var tx = bulk.Transaction;
+        SqliteCommand Command(string sql) => bulk.Command(sql);
 
         static string Stored(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
         var now = Clock.UtcNow;
@@ -261,16 +254,9 @@ public static class PagesScenario
     /// <summary>Bulk rows written straight into SQLite, consistent with the rules (pools = ledger sums, counters = participants).</summary>
     private static (int SampleEvent, long LastLedgerId) Generate(string file, int org, int eventCount, int participantCount, int ledgerRows)
     {
-        using var connection = new SqliteConnection($"Data Source={file};Pooling=False");
-        connection.Open();
-        using var tx = connection.BeginTransaction();
-        SqliteCommand Command(string sql)
-        {
-            var c = connection.CreateCommand();
-            c.Transaction = tx;
-            c.CommandText = sql;
-            return c;
-        }
+        using var bulk = new BulkWriter(file);
+        var tx = bulk.Transaction;
+        SqliteCommand Command(string sql) => bulk.Command(sql);
 
         var now = Clock.UtcNow;
         var perEvent = participantCount / eventCount;
@@ -393,8 +379,43 @@ public static class PagesScenario
 
         tx.Commit();
 
-        using var last = connection.CreateCommand();
-        last.CommandText = "SELECT MAX(Id) FROM LedgerEntries";
+        using var last = bulk.Read("SELECT MAX(Id) FROM LedgerEntries");
         return (eventIds[eventIds.Count / 3], Convert.ToInt64(last.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>One connection and one transaction for a generator's bulk rows, with commands bound to both.</summary>
+    private sealed class BulkWriter : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+
+        public BulkWriter(string file)
+        {
+            _connection = new SqliteConnection($"Data Source={file};Pooling=False");
+            _connection.Open();
+            Transaction = _connection.BeginTransaction();
+        }
+
+        public SqliteTransaction Transaction { get; }
+
+        public SqliteCommand Command(string sql)
+        {
+            var c = _connection.CreateCommand();
+            c.Transaction = Transaction;
+            c.CommandText = sql;
+            return c;
+        }
+
+        public SqliteCommand Read(string sql)
+        {
+            var c = _connection.CreateCommand();
+            c.CommandText = sql;
+            return c;
+        }
+
+        public void Dispose()
+        {
+            Transaction.Dispose();
+            _connection.Dispose();
+        }
     }
 }

@@ -22,7 +22,10 @@ try
         .ReadFrom.Services(services)
         .Enrich.FromLogContext()
         .Enrich.WithProperty("Node", node)
-        .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Node} {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Node} {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture),
+        // This host's own logger, not the process-wide static one: several hosts in one process (the tests' nodes) each
+        // keep their sinks, and disposing one does not silence the others.
+        preserveStaticLogger: true);
     builder.Services.AddMetrics(builder.Configuration, node);
 
     builder.Services.AddPersistence(builder.Configuration, appRoot);

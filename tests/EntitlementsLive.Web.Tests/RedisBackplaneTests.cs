@@ -15,8 +15,8 @@ public sealed class RedisBackplaneTests : IDisposable
 {
     private readonly string _database = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "backplane.db");
     private readonly Process _redis;
-    private readonly Node _a;
-    private readonly Node _b;
+    private readonly NodeApp _a;
+    private readonly NodeApp _b;
 
     public RedisBackplaneTests()
     {
@@ -28,8 +28,8 @@ public sealed class RedisBackplaneTests : IDisposable
         }) ?? throw new InvalidOperationException("redis-server did not start (scripts/test installs it).");
         WaitForPort(port);
         var redis = $"127.0.0.1:{port}";
-        _a = new Node(_database, "node-a", redis, sweepMs: 5_000);
-        _b = new Node(_database, "node-b", redis, sweepMs: 600_000);
+        _a = new NodeApp(_database, "node-a", new Dictionary<string, string> { ["Live:Redis"] = redis });
+        _b = new NodeApp(_database, "node-b", new Dictionary<string, string> { ["Live:Redis"] = redis, ["Live:SweepIntervalMs"] = "600000" });
     }
 
     public void Dispose()
@@ -83,17 +83,5 @@ public sealed class RedisBackplaneTests : IDisposable
                 Thread.Sleep(50);
             }
         }
-    }
-
-    private sealed class Node(string database, string name, string redis, int sweepMs) : AppFactory
-    {
-        protected override IDictionary<string, string> Settings => new Dictionary<string, string>
-        {
-            ["Database:Path"] = database,
-            ["Node:Name"] = name,
-            ["Live:Redis"] = redis,
-            ["Live:SweepIntervalMs"] = sweepMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Jobs:Recurring"] = "false",
-        };
     }
 }

@@ -15,13 +15,13 @@ namespace EntitlementsLive.Web.Tests;
 public sealed class SharedKeysTests : IDisposable
 {
     private readonly string _database = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "shared.db");
-    private readonly Node _a;
-    private readonly Node _b;
+    private readonly NodeApp _a;
+    private readonly NodeApp _b;
 
     public SharedKeysTests()
     {
-        _a = new Node(_database, "node-a");
-        _b = new Node(_database, "node-b");
+        _a = new NodeApp(_database, "node-a");
+        _b = new NodeApp(_database, "node-b");
     }
 
     public void Dispose()
@@ -80,15 +80,5 @@ public sealed class SharedKeysTests : IDisposable
         }
 
         return response;
-    }
-
-    private sealed class Node(string database, string name) : AppFactory
-    {
-        protected override IDictionary<string, string> Settings => new Dictionary<string, string>
-        {
-            ["Database:Path"] = database,
-            ["Node:Name"] = name,
-            ["Jobs:Recurring"] = "false",
-        };
     }
 }

@@ -72,21 +72,26 @@ public sealed class AlertChanges
         var days = await db.Organizations.Where(o => o.Id == e.OrganizationId).Select(o => o.UncoveredSoonDays).SingleAsync(ct);
         var key = Alert.EventKey(e.Id);
         var open = await db.Alerts.SingleOrDefaultAsync(a => a.OrganizationId == e.OrganizationId && a.OpenKey == key, ct);
+        var changed = new List<Alert>();
+        SettleEvent(db, e, open, days, now, changed);
+        return await SaveAsync(db, changed, ct);
+    }
+
+    /// <summary>Raises the event's warning when it is needed and none is open, resolves the open one when it is not.</summary>
+    public static void SettleEvent(AppDbContext db, Event e, Alert? open, int days, DateTime now, List<Alert> changed)
+    {
         var needed = Alert.EventNeedsWarning(e, now, days);
         if (needed && open is null)
         {
             var raised = Alert.UncoveredSoon(e, days, now);
             db.Alerts.Add(raised);
-            return await SaveAsync(db, [raised], ct);
+            changed.Add(raised);
         }
-
-        if (!needed && open is not null)
+        else if (!needed && open is not null)
         {
             open.Resolve(now);
-            return await SaveAsync(db, [open], ct);
+            changed.Add(open);
         }
-
-        return None;
     }
 
     /// <summary>Resolves the open alerts of thresholds that no longer exist.</summary>

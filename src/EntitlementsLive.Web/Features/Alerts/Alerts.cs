@@ -186,19 +186,7 @@ public sealed class SweepUncoveredSoon(AppDbContext db, TimeProvider clock, ICha
         var changed = new List<Alert>();
         foreach (var e in events)
         {
-            var alert = open.Find(a => a.EventId == e.Id);
-            var needed = Alert.EventNeedsWarning(e, now, days);
-            if (needed && alert is null)
-            {
-                var raised = Alert.UncoveredSoon(e, days, now);
-                db.Alerts.Add(raised);
-                changed.Add(raised);
-            }
-            else if (!needed && alert is not null)
-            {
-                alert.Resolve(now);
-                changed.Add(alert);
-            }
+            AlertChanges.SettleEvent(db, e, open.Find(a => a.EventId == e.Id), days, now, changed);
         }
 
         // A warning whose event no longer exists in this organization.
