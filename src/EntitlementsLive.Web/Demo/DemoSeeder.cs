@@ -102,7 +102,7 @@ public sealed partial class DemoSeeder(
     private Event EventIn(string zone, Organization org, string name, DateTime start, int days, params string[] modules)
     {
         // A machine without the time zone database seeds in UTC rather than not at all.
-        var info = EventTimes.Find(zone) ?? TimeZoneInfo.Utc;
+        var info = EventTimes.Zone(zone);
         zone = info == TimeZoneInfo.Utc ? global::EntitlementsLive.Domain.Event.Utc : zone;
         DateTime Utc(DateTime local) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), info);
         var e = new Event(org.Id, name, Utc(start.AddHours(9)), Utc(start.AddDays(days - 1).AddHours(18)));

@@ -71,7 +71,7 @@ public static class ApiEndpoints
             .WithSummary("The events list (status=live|past|all, missingOnly) with required, allocated and missing per product, as CSV or XLSX.");
 
         manage.MapGet("/pools/{productCode}/thresholds", async (int orgId, string productCode, Alerts.AlertQueries alerts, CancellationToken ct) =>
-            TypedResults.Ok((await alerts.Thresholds(orgId, ct)).FirstOrDefault(t => t.ProductCode == productCode) ?? new Alerts.ThresholdsDto(productCode, [])))
+            TypedResults.Ok(await alerts.Thresholds(orgId, productCode, ct)))
             .WithSummary("The pool's alert levels, each with what it means in entitlements today.");
 
         manage.MapPut("/pools/{productCode}/thresholds", async (int orgId, string productCode, Alerts.ThresholdsRequest body, Alerts.SetThresholds set, CancellationToken ct) =>

@@ -16,13 +16,15 @@ public static class Times
     public static IHtmlContent EventDates(this IHtmlHelper html, DateTime startsUtc, DateTime endsUtc, string? timeZone, bool full = false)
     {
         ArgumentNullException.ThrowIfNull(html);
-        var (start, end) = (EventTimes.Local(startsUtc, timeZone), EventTimes.Local(endsUtc, timeZone));
-        var zone = EventTimes.Find(timeZone)?.Id ?? "UTC";
+        // The zone is resolved once per call: lists render this for every row.
+        var info = EventTimes.Zone(timeZone);
+        var (start, end) = (EventTimes.Local(startsUtc, info), EventTimes.Local(endsUtc, info));
+        var zone = info == TimeZoneInfo.Utc ? "UTC" : info.Id;
         var utc = $"{TableExport.Instant(startsUtc)} – {TableExport.Instant(endsUtc)} in UTC";
         string text;
         if (full)
         {
-            var offset = EventTimes.Offset(startsUtc, timeZone);
+            var offset = EventTimes.Offset(startsUtc, info);
             var label = zone == "UTC" ? "UTC" : offset == "UTC" ? zone + " (UTC)" : $"{zone} ({offset})";
             text = start.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " – "
                 + end.ToString(start.Date == end.Date ? "HH:mm" : "d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + label;
@@ -33,7 +35,7 @@ public static class Times
         }
 
         var title = Escape(zone == "UTC" ? utc : $"{zone} time; {utc}");
-        return new HtmlString($"<time datetime=\"{EventTimes.Iso(startsUtc, timeZone)}\" title=\"{title}\" data-event-zone=\"{Escape(zone)}\">{Escape(text)}</time>");
+        return new HtmlString($"<time datetime=\"{EventTimes.Iso(startsUtc, info)}\" title=\"{title}\" data-event-zone=\"{Escape(zone)}\">{Escape(text)}</time>");
     }
 
     /// <summary>Markup characters escaped, the rest (dashes, a zone's name) left readable.</summary>

@@ -46,6 +46,7 @@ public sealed partial class OutboxNotifier(
     IServiceScopeFactory scopes,
     IHubContext<EntitlementsHub, IEntitlementsClient> hub,
     IOptions<LiveOptions> options,
+    TimeProvider clock,
     ILogger<OutboxNotifier> log) : BackgroundService, IChangeNotifier
 {
     private const int DrainBatch = 5_000;
@@ -149,7 +150,7 @@ public sealed partial class OutboxNotifier(
 
             // Decided per drain from the memberships of now, so a removed membership stops pushes at once.
             var audience = await LiveAudience.LoadAsync(db, organizationId, ct);
-            var sentAt = DateTime.UtcNow;
+            var sentAt = clock.GetUtcNow().UtcDateTime;
             foreach (var row in rows)
             {
                 Telemetry.CommitToPush.Record((sentAt - row.CreatedAt).TotalMilliseconds, Telemetry.NodeTag);

@@ -25,6 +25,16 @@ public sealed class AlertChanges
     public IEnumerable<OutboxMessage> Messages(int organizationId, long firstSequence, DateTime now) =>
         Changed.Select((a, i) => LiveMessages.Alert(organizationId, firstSequence + i, AlertDto.Of(a), now));
 
+    /// <summary>Reserves the sequences and writes the messages, for changes that push nothing else.</summary>
+    public async Task WriteAsync(AppDbContext db, int organizationId, DateTime now, CancellationToken ct)
+    {
+        if (MessageCount > 0)
+        {
+            var sequence = await OutboxWriter.ReserveAsync(db, organizationId, MessageCount, ct);
+            await OutboxWriter.InsertAsync(db, Messages(organizationId, sequence, now).ToList(), ct);
+        }
+    }
+
     /// <summary>The pool's levels against its figures after the change.</summary>
     public static async Task<AlertChanges> ForPoolAsync(AppDbContext db, int organizationId, string productCode, string productName,
         long purchased, long available, DateTime now, CancellationToken ct)
@@ -56,7 +66,7 @@ public sealed class AlertChanges
             }
         }
 
-        return await SaveAsync(db, changed, ct);
+        return await SavedAsync(db, changed, ct);
     }
 
     /// <summary>The event's warning (uncovered soon) against its coverage and dates now.</summary>
@@ -74,7 +84,7 @@ public sealed class AlertChanges
         var open = await db.Alerts.SingleOrDefaultAsync(a => a.OrganizationId == e.OrganizationId && a.OpenKey == key, ct);
         var changed = new List<Alert>();
         SettleEvent(db, e, open, days, now, changed);
-        return await SaveAsync(db, changed, ct);
+        return await SavedAsync(db, changed, ct);
     }
 
     /// <summary>Raises the event's warning when it is needed and none is open, resolves the open one when it is not.</summary>
@@ -106,12 +116,13 @@ public sealed class AlertChanges
         var open = await db.Alerts.Where(a => a.OrganizationId == organizationId && a.OpenKey != null && a.ThresholdId != null && thresholdIds.Contains(a.ThresholdId.Value))
             .ToListAsync(ct);
         open.ForEach(a => a.Resolve(now));
-        return await SaveAsync(db, open, ct);
+        return await SavedAsync(db, open, ct);
     }
 
     public static AlertChanges Merge(params AlertChanges[] parts) => new([.. parts.SelectMany(p => p.Changed)]);
 
-    private static async Task<AlertChanges> SaveAsync(AppDbContext db, List<Alert> changed, CancellationToken ct)
+    /// <summary>The alerts raised or resolved, saved in the caller's transaction.</summary>
+    public static async Task<AlertChanges> SavedAsync(AppDbContext db, List<Alert> changed, CancellationToken ct)
     {
         if (changed.Count == 0)
         {

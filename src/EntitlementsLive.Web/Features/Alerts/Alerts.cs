@@ -43,13 +43,18 @@ public sealed class AlertQueries(AppDbContext db)
     public Task<int> OpenCount(int organizationId, CancellationToken ct) =>
         db.Alerts.CountAsync(a => a.OrganizationId == organizationId && a.OpenKey != null, ct);
 
-    public async Task<IReadOnlyList<ThresholdsDto>> Thresholds(int organizationId, CancellationToken ct)
+    /// <summary>Every pool's levels (the pools tab), or one pool's (<paramref name="productCode"/>): empty lists included.</summary>
+    public async Task<IReadOnlyList<ThresholdsDto>> Thresholds(int organizationId, CancellationToken ct, string? productCode = null)
     {
-        var purchased = await db.Pools.AsNoTracking().Where(p => p.OrganizationId == organizationId).ToDictionaryAsync(p => p.ProductCode, p => p.Purchased, StringComparer.Ordinal, ct);
-        var levels = await db.PoolThresholds.AsNoTracking().Where(t => t.OrganizationId == organizationId).OrderBy(t => t.Id).ToListAsync(ct);
-        return levels.GroupBy(t => t.ProductCode)
-            .Select(g => new ThresholdsDto(g.Key, g.Select(t => ToDto(t, purchased.GetValueOrDefault(g.Key))).ToList())).ToList();
+        var pools = await db.Pools.AsNoTracking().Where(p => p.OrganizationId == organizationId && (productCode == null || p.ProductCode == productCode))
+            .ToDictionaryAsync(p => p.ProductCode, p => p.Purchased, StringComparer.Ordinal, ct);
+        var levels = (await db.PoolThresholds.AsNoTracking().Where(t => t.OrganizationId == organizationId && (productCode == null || t.ProductCode == productCode))
+            .OrderBy(t => t.Id).ToListAsync(ct)).ToLookup(t => t.ProductCode, StringComparer.Ordinal);
+        return pools.Select(p => new ThresholdsDto(p.Key, levels[p.Key].Select(t => ToDto(t, p.Value)).ToList())).ToList();
     }
+
+    public async Task<ThresholdsDto> Thresholds(int organizationId, string productCode, CancellationToken ct) =>
+        (await Thresholds(organizationId, ct, productCode)).SingleOrDefault() ?? throw Validation.NotFound("The pool of " + productCode);
 
     public async Task<AlertSettingsDto> Settings(int organizationId, CancellationToken ct) =>
         new(await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.UncoveredSoonDays).SingleAsync(ct));
@@ -62,7 +67,7 @@ public sealed class AlertQueries(AppDbContext db)
 /// Sets a pool's levels (the whole list, as the pools tab edits it): unchanged levels keep their open alerts, removed
 /// ones resolve theirs, and the pool is checked against the new list at once, in one transaction.
 /// </summary>
-public sealed class SetThresholds(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+public sealed class SetThresholds(AppDbContext db, TimeProvider clock, IChangeNotifier notifier, AlertQueries queries)
 {
     public async Task<ThresholdsDto> Handle(int organizationId, string productCode, ThresholdsRequest request, CancellationToken ct)
     {
@@ -82,17 +87,15 @@ public sealed class SetThresholds(AppDbContext db, TimeProvider clock, IChangeNo
         var alerts = AlertChanges.Merge(
             await AlertChanges.ForRemovedThresholdsAsync(db, organizationId, removed.ConvertAll(t => t.Id), now, ct),
             await AlertChanges.ForPoolAsync(db, organizationId, productCode, product.Name, pool.Purchased, pool.Available, now, ct));
-        if (alerts.MessageCount > 0)
-        {
-            var sequence = await OutboxWriter.ReserveAsync(db, organizationId, alerts.MessageCount, ct);
-            await OutboxWriter.InsertAsync(db, alerts.Messages(organizationId, sequence, now).ToList(), ct);
-        }
-
+        await alerts.WriteAsync(db, organizationId, now, ct);
         await tx.CommitAsync(ct);
         notifier.Committed(organizationId);
-        var levels = await db.PoolThresholds.AsNoTracking().Where(t => t.OrganizationId == organizationId && t.ProductCode == productCode).OrderBy(t => t.Id).ToListAsync(ct);
-        return new ThresholdsDto(productCode, levels.ConvertAll(t => AlertQueries.ToDto(t, pool.Purchased)));
+        return await queries.Thresholds(organizationId, productCode, ct);
     }
+
+    /// <summary>The levels as the pools tab writes them ("50, 10%"): what <see cref="Parse"/> reads back.</summary>
+    public static string Write(ThresholdsDto levels) =>
+        string.Join(", ", levels.Levels.Select(l => l.Available is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : l.PercentOfPurchased + "%"));
 
     /// <summary>The levels as the pools tab writes them: "50, 10%" (a number of entitlements, or a percent of purchased).</summary>
     public static ThresholdsRequest Parse(string? text)
@@ -196,17 +199,16 @@ public sealed class SweepUncoveredSoon(AppDbContext db, TimeProvider clock, ICha
             changed.Add(orphan);
         }
 
-        if (changed.Count == 0)
+        var alerts = await AlertChanges.SavedAsync(db, changed, ct);
+        if (alerts.MessageCount == 0)
         {
             return 0;
         }
 
-        await db.SaveChangesAsync(ct);
-        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, changed.Count, ct);
-        await OutboxWriter.InsertAsync(db, changed.Select((a, i) => LiveMessages.Alert(organizationId, sequence + i, AlertDto.Of(a), now)).ToList(), ct);
+        await alerts.WriteAsync(db, organizationId, now, ct);
         await tx.CommitAsync(ct);
         notifier.Committed(organizationId);
-        return changed.Count;
+        return alerts.MessageCount;
     }
 }
 

@@ -32,18 +32,7 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
         int? limit = null, int skip = 0)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var query = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId);
-        if (missingOnly)
-        {
-            query = query.Where(e => e.IsMissing);
-        }
-
-        query = filter switch
-        {
-            EventFilter.Live => query.Where(Event.LiveAt(now)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id),
-            EventFilter.Past => query.Where(Event.PastAt(now)).OrderByDescending(e => e.EndsAt).ThenBy(e => e.Id),
-            _ => query.OrderBy(Event.PastAt(now)).ThenBy(e => e.StartsAt).ThenBy(e => e.Id),
-        };
+        var query = Ordered(organizationId, filter, missingOnly, now);
         if (skip > 0)
         {
             query = query.Skip(skip);
@@ -54,11 +43,45 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
             query = query.Take(limit.Value);
         }
 
-        var events = await query.ToListAsync(ct);
+        return await ToDtos(await query.ToListAsync(ct), now, ct);
+    }
+
+    /// <summary>
+    /// Every event the filter selects, in the list's order, for an export: the order is read once, at one instant (an
+    /// event that ends meanwhile neither moves nor repeats), then the events are read <paramref name="chunk"/> at a time.
+    /// </summary>
+    public async IAsyncEnumerable<EventDto> All(int organizationId, EventFilter filter, bool missingOnly, int chunk,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = await Ordered(organizationId, filter, missingOnly, now).Select(e => e.Id).ToListAsync(ct);
+        foreach (var part in ids.Chunk(chunk))
+        {
+            var events = await db.Events.AsNoTracking().Where(e => part.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
+            foreach (var dto in await ToDtos([.. part.Where(events.ContainsKey).Select(id => events[id])], now, ct))
+            {
+                yield return dto;
+            }
+        }
+    }
+
+    private IQueryable<Event> Ordered(int organizationId, EventFilter filter, bool missingOnly, DateTime now)
+    {
+        var query = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId && (!missingOnly || e.IsMissing));
+        return filter switch
+        {
+            EventFilter.Live => query.Where(Event.LiveAt(now)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id),
+            EventFilter.Past => query.Where(Event.PastAt(now)).OrderByDescending(e => e.EndsAt).ThenBy(e => e.Id),
+            _ => query.OrderBy(Event.PastAt(now)).ThenBy(e => e.StartsAt).ThenBy(e => e.Id),
+        };
+    }
+
+    private async Task<IReadOnlyList<EventDto>> ToDtos(List<Event> events, DateTime now, CancellationToken ct)
+    {
         var ids = events.Select(e => e.Id).ToList();
         var rows = (await db.EventProducts.AsNoTracking().Where(p => ids.Contains(p.EventId)).ToListAsync(ct)).ToLookup(p => p.EventId);
         var catalog = await Snapshots.ProductsAsync(db, ct);
-        return events.Select(e => Snapshots.ToDto(e, rows[e.Id], catalog, now)).ToList();
+        return events.ConvertAll(e => Snapshots.ToDto(e, rows[e.Id], catalog, now));
     }
 
     /// <summary>The event page shows this many of its newest transfers and links to the filtered history.</summary>

@@ -68,29 +68,21 @@ public sealed class TabExports(PoolQueries pools, EventQueries events, Participa
     private async IAsyncEnumerable<object?[]> Rows(int organizationId, EventFilter filter, bool missingOnly, List<string> codes,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        for (var skip = 0; ; skip += EventChunk)
+        await foreach (var e in events.All(organizationId, filter, missingOnly, EventChunk, ct))
         {
-            var chunk = await events.List(organizationId, filter, missingOnly, ct, EventChunk, skip);
-            foreach (var e in chunk)
+            var zone = EventTimes.Zone(e.TimeZone);
+            var row = new List<object?>
             {
-                var row = new List<object?>
-                {
-                    e.Id, e.Name, e.ExternalRef, Names.Of(e.Status), e.TimeZone, EventTimes.Iso(e.StartsAt, e.TimeZone), EventTimes.Iso(e.EndsAt, e.TimeZone), e.Missing ? "yes" : "no",
-                    e.CountedParticipants, e.ActivatedParticipants,
-                };
-                foreach (var code in codes)
-                {
-                    var p = e.Products.FirstOrDefault(x => x.ProductCode == code);
-                    row.AddRange([p?.Required, p?.Allocated, p?.Missing]);
-                }
-
-                yield return [.. row];
+                e.Id, e.Name, e.ExternalRef, Names.Of(e.Status), e.TimeZone, EventTimes.Iso(e.StartsAt, zone), EventTimes.Iso(e.EndsAt, zone), e.Missing ? "yes" : "no",
+                e.CountedParticipants, e.ActivatedParticipants,
+            };
+            foreach (var code in codes)
+            {
+                var p = e.Products.FirstOrDefault(x => x.ProductCode == code);
+                row.AddRange([p?.Required, p?.Allocated, p?.Missing]);
             }
 
-            if (chunk.Count < EventChunk)
-            {
-                yield break;
-            }
+            yield return [.. row];
         }
     }
 }

@@ -26,7 +26,45 @@ public sealed record ParticipantHistoryDto(ParticipantDto Participant, IReadOnly
 /// The filters of the participants list: a reference prefix, counted or not, and the state and activation that
 /// decide it ("cancelled after activation" is state=cancelled with activated=true).
 /// </summary>
-public sealed record ParticipantFilter(string? Q = null, bool? Counted = null, string? State = null, bool? Activated = null);
+public sealed record ParticipantFilter(string? Q = null, bool? Counted = null, string? State = null, bool? Activated = null)
+{
+    /// <summary>The filters the participants tab offers, by the name in its address, with their labels.</summary>
+    public static readonly IReadOnlyList<(string Name, string Label, ParticipantFilter Filter)> Named =
+    [
+        ("all", "All", new ParticipantFilter()),
+        ("counted", "Counted", new ParticipantFilter(Counted: true)),
+        ("not-counted", "Not counted", new ParticipantFilter(Counted: false)),
+        ("cancelled-after-activation", "Cancelled after activation", new ParticipantFilter(State: "cancelled", Activated: true)),
+    ];
+
+    /// <summary>The API's query string for this filter (each set field, escaped), as the list and export endpoints read it.</summary>
+    public string Query()
+    {
+        static string Flag(bool value) => value ? "true" : "false";
+        var parts = new List<string>();
+        if (Q is not null)
+        {
+            parts.Add("q=" + Uri.EscapeDataString(Q));
+        }
+
+        if (Counted is { } counted)
+        {
+            parts.Add("counted=" + Flag(counted));
+        }
+
+        if (State is not null)
+        {
+            parts.Add("state=" + Uri.EscapeDataString(State));
+        }
+
+        if (Activated is { } activated)
+        {
+            parts.Add("activated=" + Flag(activated));
+        }
+
+        return string.Join("&", parts);
+    }
+}
 
 /// <summary>
 /// Who counts and why, per participant (rule 1 in words). Each (state, activated) pair is one range of an index in

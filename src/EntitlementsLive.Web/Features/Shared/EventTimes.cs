@@ -17,27 +17,30 @@ public static class EventTimes
             && string.Equals(zone.Id, ianaName, StringComparison.Ordinal)
             ? zone : null;
 
-    /// <summary>The instant in the event's zone (UTC for an unknown name).</summary>
-    public static DateTimeOffset Local(DateTime utc, string? timeZone)
+    /// <summary>The event's zone: UTC when the name is unknown (or the machine lacks the time zone database).</summary>
+    public static TimeZoneInfo Zone(string? ianaName) => Find(ianaName) ?? TimeZoneInfo.Utc;
+
+    /// <summary>The instant in the event's zone.</summary>
+    public static DateTimeOffset Local(DateTime utc, TimeZoneInfo zone)
     {
-        var zone = Find(timeZone) ?? TimeZoneInfo.Utc;
+        ArgumentNullException.ThrowIfNull(zone);
         var at = DateTime.SpecifyKind(utc, DateTimeKind.Utc);
         return new DateTimeOffset(TimeZoneInfo.ConvertTimeFromUtc(at, zone), zone.GetUtcOffset(at));
     }
 
     /// <summary>ISO 8601 in the event's zone, with its offset: what the exports write for event dates.</summary>
-    public static string Iso(DateTime utc, string? timeZone)
+    public static string Iso(DateTime utc, TimeZoneInfo zone)
     {
-        var local = Local(utc, timeZone);
+        var local = Local(utc, zone);
         return local.Offset == TimeSpan.Zero
             ? local.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
             : local.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
     }
 
     /// <summary>"UTC+08:00"-style label of the zone's offset at that instant.</summary>
-    public static string Offset(DateTime utc, string? timeZone)
+    public static string Offset(DateTime utc, TimeZoneInfo zone)
     {
-        var offset = Local(utc, timeZone).Offset;
+        var offset = Local(utc, zone).Offset;
         return offset == TimeSpan.Zero ? "UTC" : "UTC" + (offset < TimeSpan.Zero ? "−" : "+") + offset.ToString(@"hh\:mm", CultureInfo.InvariantCulture);
     }
 }

@@ -1,13 +1,12 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Alerts;
-using EntitlementsLive.Web.Features.Events;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 
 /// <summary>The organization's alerts (open, or all), the warning window for events, and where pool levels are set.</summary>
-public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings, EventQueries events) : OrgPageModel
+public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings) : OrgPageModel
 {
     public const string Saved = "AlertSettingsSaved";
 
@@ -15,8 +14,6 @@ public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings, 
     public string State { get; set; } = "open";
 
     public IReadOnlyList<AlertDto> Alerts { get; private set; } = [];
-
-    public IReadOnlyDictionary<int, string> EventNames { get; private set; } = new Dictionary<int, string>();
 
     public int UncoveredSoonDays { get; private set; }
 
@@ -27,7 +24,6 @@ public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings, 
         State = State == "all" ? "all" : "open";
         Alerts = await alerts.List(OrgId, State, ct);
         UncoveredSoonDays = (await alerts.Settings(OrgId, ct)).UncoveredSoonDays;
-        EventNames = (await events.Names(OrgId, 10_000, ct)).ToDictionary(e => e.Id, e => e.Name);
     }
 
     public async Task<IActionResult> OnPostWindowAsync(int? uncoveredSoonDays, CancellationToken ct)

@@ -14,8 +14,6 @@ public sealed class PoolsModel(PoolQueries pools, AlertQueries alerts, SetThresh
     /// <summary>Each pool's alert levels, as the form shows them ("50, 10%").</summary>
     public IReadOnlyDictionary<string, ThresholdsDto> Levels { get; private set; } = new Dictionary<string, ThresholdsDto>();
 
-    public static string Write(ThresholdsDto levels) =>
-        string.Join(", ", levels.Levels.Select(l => l.Available is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : l.PercentOfPurchased + "%"));
 
     public IReadOnlyList<PoolDto> Pools { get; private set; } = [];
 

@@ -12,15 +12,6 @@ namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 /// </summary>
 public sealed class ParticipantsModel(EventQueries events, ParticipantQueries participants) : OrgPageModel
 {
-    /// <summary>The list's filters, as the page names them, and the API filter each one is.</summary>
-    public static readonly IReadOnlyList<(string Show, string Label, ParticipantFilter Filter)> Views =
-    [
-        ("all", "All", new ParticipantFilter()),
-        ("counted", "Counted", new ParticipantFilter(Counted: true)),
-        ("not-counted", "Not counted", new ParticipantFilter(Counted: false)),
-        ("cancelled-after-activation", "Cancelled after activation", new ParticipantFilter(State: "cancelled", Activated: true)),
-    ];
-
     [FromRoute]
     public int EventId { get; set; }
 
@@ -52,10 +43,10 @@ public sealed class ParticipantsModel(EventQueries events, ParticipantQueries pa
         Event = await events.Coverage(OrgId, EventId, ct);
         Counts = await participants.Counts(OrgId, EventId, ct);
         Q = string.IsNullOrWhiteSpace(Q) ? null : Q.Trim();
-        var view = Views.FirstOrDefault(v => v.Show == Show);
-        if (view.Show is null)
+        var view = ParticipantFilter.Named.FirstOrDefault(v => v.Name == Show);
+        if (view.Name is null)
         {
-            Error = $"Show {string.Join(", ", Views.Select(v => v.Label.ToLowerInvariant()))} participants.";
+            Error = $"Show {string.Join(", ", ParticipantFilter.Named.Select(v => v.Label.ToLowerInvariant()))} participants.";
             Show = "all";
             return;
         }
@@ -97,28 +88,7 @@ public sealed class ParticipantsModel(EventQueries events, ParticipantQueries pa
     /// <summary>The API query of the current filter, for the export links.</summary>
     public string ExportQuery(string format)
     {
-        var filter = Views.First(v => v.Show == Show).Filter;
-        var parts = new List<string> { "format=" + format };
-        if (Q is not null)
-        {
-            parts.Add("q=" + Uri.EscapeDataString(Q));
-        }
-
-        if (filter.Counted is { } counted)
-        {
-            parts.Add("counted=" + (counted ? "true" : "false"));
-        }
-
-        if (filter.State is { } state)
-        {
-            parts.Add("state=" + state);
-        }
-
-        if (filter.Activated is { } activated)
-        {
-            parts.Add("activated=" + (activated ? "true" : "false"));
-        }
-
-        return string.Join("&", parts);
+        var filter = ParticipantFilter.Named.First(v => v.Name == Show).Filter with { Q = Q };
+        return string.Join("&", new[] { "format=" + format, filter.Query() }.Where(p => p.Length > 0));
     }
 }
