@@ -12,19 +12,27 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace EntitlementsLive.Web.Tests;
 
-/// <summary>The real app on its own SQLite file (absolute and unique per factory), seeded with the demo data.</summary>
+/// <summary>The real app on its own database (see <see cref="TestDatabase"/>: a unique SQLite file or PostgreSQL database), seeded with the demo data.</summary>
 public class AppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
 
-    public string DatabasePath { get; } = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "test.db");
+    /// <summary>This factory's own database; a subclass that shares one (several nodes) overrides it and drops it itself.</summary>
+    public virtual string Database { get; } = TestDatabase.New();
+
+    /// <summary>False for a factory on a database another one shares (its owner drops it).</summary>
+    protected virtual bool OwnsDatabase => true;
 
     protected virtual IDictionary<string, string> Settings => new Dictionary<string, string>();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("Database:Path", DatabasePath);
+        foreach (var (key, value) in TestDatabase.Settings(Database))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Database:SeedDemoData", "true");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         // The suite signs in hundreds of times from one address; SecurityTests checks the limit itself.
@@ -176,17 +184,9 @@ public class AppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing)
+        if (disposing && OwnsDatabase)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try
-            {
-                Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A file still open by a pooled connection: the temp folder is cleaned by the OS.
-            }
+            TestDatabase.Drop(Database);
         }
     }
 

@@ -18,13 +18,19 @@ public sealed class ChildApp : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "entitlementslive-child", Guid.NewGuid().ToString("N"));
 
-    public ChildApp() => Directory.CreateDirectory(_directory);
+    public ChildApp()
+    {
+        Directory.CreateDirectory(_directory);
+        Database = TestDatabase.IsPostgreSql ? TestDatabase.New() : Path.Combine(_directory, "app.db");
+    }
 
-    public string Database => Path.Combine(_directory, "app.db");
+    /// <summary>The app's database: a file in this folder, or a PostgreSQL database of its own.</summary>
+    public string Database { get; }
 
     /// <summary>Starts the app on this folder's file (seeded on the first start, reopened on later ones).</summary>
     public Task<AppProcess> StartAsync() =>
-        AppProcess.StartAsync(Path.Combine(AppContext.BaseDirectory, "EntitlementsLive.Web.dll"), Database, "--Database:SeedDemoData=true");
+        AppProcess.StartAsync(Path.Combine(AppContext.BaseDirectory, "EntitlementsLive.Web.dll"), Database,
+            "--Database:SeedDemoData=true " + (TestDatabase.IsPostgreSql ? TestDatabase.Arguments(Database) : ""));
 
     public static async Task<string> Token(string baseUrl, string email)
     {
@@ -47,6 +53,11 @@ public sealed class ChildApp : IDisposable
 
     public void Dispose()
     {
+        if (TestDatabase.IsPostgreSql)
+        {
+            TestDatabase.Drop(Database);
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {

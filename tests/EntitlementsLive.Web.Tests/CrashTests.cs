@@ -6,7 +6,6 @@ using System.Text.Json;
 using EntitlementsLive.Bench;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Demo;
-using Microsoft.Data.Sqlite;
 using Xunit.Abstractions;
 
 namespace EntitlementsLive.Web.Tests;
@@ -101,30 +100,29 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         }
 
         // The database, read directly once the app is gone.
-        await using var db = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
-        await db.OpenAsync();
-        var recorded = await Rows(db, "SELECT IdempotencyKey FROM LedgerEntries WHERE IdempotencyKey LIKE 'crash-t-%'");
+        await using var db = await TestDatabase.OpenAsync(database);
+        var recorded = await Rows(db, """SELECT "IdempotencyKey" FROM "LedgerEntries" WHERE "IdempotencyKey" LIKE 'crash-t-%'""");
         var acknowledged = transfers.Where(t => t.Answer is HttpStatusCode.Created or HttpStatusCode.OK).Select(t => t.Key).ToList();
         Assert.Equal(acknowledged.Count, acknowledged.Distinct().Count());
         Assert.Equal(acknowledged.Order(StringComparer.Ordinal), recorded.Order(StringComparer.Ordinal));
         Assert.All(transfers, t => Assert.NotNull(t.Answer));
 
         // The pool's figures are the ledger's sums, and the per-organization sequence has no gap and no repeat.
-        var pool = await Single(db, $"SELECT Purchased || ',' || Transferred || ',' || Available FROM Pools WHERE OrganizationId = {acme} AND ProductCode = 'SUBSCRIPTION'");
-        var sums = await Single(db, $"SELECT SUM(CASE WHEN Kind IN ('purchase', 'adjustment', 0, 2) THEN Quantity ELSE 0 END) || ',' || SUM(CASE WHEN Kind IN ('transfer', 1) THEN Quantity ELSE 0 END) FROM LedgerEntries WHERE OrganizationId = {acme} AND ProductCode = 'SUBSCRIPTION'");
+        var pool = await Single(db, $"""SELECT "Purchased" || ',' || "Transferred" || ',' || "Available" FROM "Pools" WHERE "OrganizationId" = {acme} AND "ProductCode" = 'SUBSCRIPTION'""");
+        var sums = await Single(db, $"""SELECT SUM(CASE WHEN "Kind" IN (0, 2) THEN "Quantity" ELSE 0 END) || ',' || SUM(CASE WHEN "Kind" = 1 THEN "Quantity" ELSE 0 END) FROM "LedgerEntries" WHERE "OrganizationId" = {acme} AND "ProductCode" = 'SUBSCRIPTION'""");
         var parts = pool.Split(',').Select(long.Parse).ToArray();
         Assert.Equal(parts[0] - parts[1], parts[2]);
         Assert.Equal($"{parts[0]},{parts[1]}", sums);
-        var sequences = await Rows(db, $"SELECT Sequence FROM LedgerEntries WHERE OrganizationId = {acme} ORDER BY Sequence");
+        var sequences = await Rows(db, $"""SELECT "Sequence" FROM "LedgerEntries" WHERE "OrganizationId" = {acme} ORDER BY "Sequence" """);
         Assert.Equal(sequences.Count, sequences.Distinct().Count());
 
         // Every accepted participant is there once, and the event's counters and requirement agree with the rows.
         var refs = batches.Where(b => b.BatchId is not null).SelectMany(b => b.Refs).ToList();
-        var stored = await Rows(db, $"SELECT Reference FROM Participants WHERE EventId = {summit} AND Reference LIKE 'crash-p-%'");
+        var stored = await Rows(db, $"""SELECT "Reference" FROM "Participants" WHERE "EventId" = {summit} AND "Reference" LIKE 'crash-p-%'""");
         Assert.Equal(refs.Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
-        var counted = long.Parse(await Single(db, $"SELECT CountedParticipants FROM Events WHERE Id = {summit}"), System.Globalization.CultureInfo.InvariantCulture);
+        var counted = long.Parse(await Single(db, $"""SELECT "CountedParticipants" FROM "Events" WHERE "Id" = {summit}"""), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(countedBefore + refs.Count, counted);
-        var required = long.Parse(await Single(db, $"SELECT Required FROM EventProducts WHERE EventId = {summit} AND ProductCode = 'SUBSCRIPTION'"), System.Globalization.CultureInfo.InvariantCulture);
+        var required = long.Parse(await Single(db, $"""SELECT "Required" FROM "EventProducts" WHERE "EventId" = {summit} AND "ProductCode" = 'SUBSCRIPTION'"""), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(counted, required);
 
         output.WriteLine($"crash rounds: {Rounds}; transfers sent: {transfers.Count}; acknowledged and recorded once: {acknowledged.Count}; " +
@@ -200,7 +198,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         return retried;
     }
 
-    private static async Task<List<string>> Rows(SqliteConnection db, string sql)
+    private static async Task<List<string>> Rows(System.Data.Common.DbConnection db, string sql)
     {
         await using var command = db.CreateCommand();
         command.CommandText = sql;
@@ -214,7 +212,7 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
         return rows;
     }
 
-    private static async Task<string> Single(SqliteConnection db, string sql) => (await Rows(db, sql)).Single();
+    private static async Task<string> Single(System.Data.Common.DbConnection db, string sql) => (await Rows(db, sql)).Single();
 
     public void Dispose() => _child.Dispose();
 }

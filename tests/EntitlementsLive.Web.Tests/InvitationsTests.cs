@@ -49,7 +49,7 @@ public class InvitationsTests(AppFactory app)
     {
         var (api, orgId, _) = await app.ApiAdminOf(subscriptions: 5);
         var url = await Invite(api, orgId, NewEmail(), "EntitlementManager");
-        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("UPDATE Invitations SET ExpiresAt = '2001-01-01 00:00:00' WHERE TokenHash = {0}", Features.Shared.Secrets.Hash(TokenOf(url))));
+        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("""UPDATE "Invitations" SET "ExpiresAt" = '2001-01-01 00:00:00' WHERE "TokenHash" = {0}""", Features.Shared.Secrets.Hash(TokenOf(url))));
         using var anonymous = app.CreateClient();
 
         foreach (var token in new[] { TokenOf(url), "forged-token", "" })
@@ -203,7 +203,7 @@ public sealed class BootstrapTests
     [Fact]
     public async Task FirstStart_InvitesTheFirstOpsUser_Once_EvenAcrossRestarts()
     {
-        var database = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "bootstrap.db");
+        var database = TestDatabase.New("bootstrap.db");
         await using (var first = new BootstrappedApp(database))
         {
             Assert.Equal(1, await first.WithDb(db => db.Invitations.CountAsync(i => i.Role == Role.Ops && i.Email == "first.ops@platform.example")));
@@ -216,9 +216,12 @@ public sealed class BootstrapTests
 
     private sealed class BootstrappedApp(string database) : AppFactory
     {
+        public override string Database => database;
+
+        protected override bool OwnsDatabase => false;
+
         protected override IDictionary<string, string> Settings => new Dictionary<string, string>
         {
-            ["Database:Path"] = database,
             ["Database:SeedDemoData"] = "false",
             ["Bootstrap:OpsEmail"] = "First.Ops@platform.example",
             ["Jobs:Recurring"] = "false",

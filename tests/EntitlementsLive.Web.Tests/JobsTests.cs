@@ -36,7 +36,7 @@ public class JobsTests(AppFactory app)
     public async Task Reconcile_RepairsACounterCorruptedOnPurpose()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 7);
-        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("UPDATE Events SET CountedParticipants = 999 WHERE Id = {0}", eventId));
+        await app.WithDb(db => db.Database.ExecuteSqlRawAsync("""UPDATE "Events" SET "CountedParticipants" = 999 WHERE "Id" = {0}""", eventId));
 
         var repaired = await app.With<MaintenanceJobs, int>(j => j.ReconcileCounters());
 
@@ -56,8 +56,8 @@ public class JobsTests(AppFactory app)
             h.Handle(orgId, eventId, new(ProductCodes.Subscription, 4, "cover"), "test", CancellationToken.None));
         await app.WithDb(async db =>
         {
-            await db.Database.ExecuteSqlRawAsync("UPDATE Events SET CountedParticipants = 9, IsMissing = 1 WHERE Id = {0}", eventId);
-            return await db.Database.ExecuteSqlRawAsync("UPDATE EventProducts SET Required = 9 WHERE EventId = {0}", eventId);
+            await db.Database.ExecuteSqlRawAsync("""UPDATE "Events" SET "CountedParticipants" = 9, "IsMissing" = TRUE WHERE "Id" = {0}""", eventId);
+            return await db.Database.ExecuteSqlRawAsync("""UPDATE "EventProducts" SET "Required" = 9 WHERE "EventId" = {0}""", eventId);
         });
         var before = await app.WithDb(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.LastSequence).SingleAsync());
 
@@ -83,7 +83,7 @@ public class JobsTests(AppFactory app)
     [Fact]
     public async Task BatchAccepted_ByAProcessThatStopsBeforeItsJobRuns_IsAppliedExactlyOnceAfterARestart()
     {
-        var database = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "restart.db");
+        var database = TestDatabase.New("restart.db");
         string batchId;
         int orgId, eventId;
         await using (var stopped = new RestartableApp(database, jobServer: false))
@@ -111,9 +111,12 @@ public class JobsTests(AppFactory app)
 
     private sealed class RestartableApp(string database, bool jobServer) : AppFactory
     {
+        public override string Database => database;
+
+        protected override bool OwnsDatabase => false;
+
         protected override IDictionary<string, string> Settings => new Dictionary<string, string>
         {
-            ["Database:Path"] = database,
             ["Jobs:Server"] = jobServer ? "true" : "false",
             ["Jobs:Recurring"] = "false",
         };

@@ -36,7 +36,7 @@ public sealed class LogTests : IDisposable
 
         // The sentinel: a real failure (a table gone from this test's own database) is still an error,
         // so the capture above could have seen one.
-        await _app.WithDb(db => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, "DROP TABLE IntegrationKeys"));
+        await _app.WithDb(db => Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, """DROP TABLE "IntegrationKeys" """));
         var failed = await api.GetAsync($"/api/orgs/{orgId}/integration-keys");
         Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
         Assert.Contains(_app.Sink.Events, e => e.Level >= LogEventLevel.Error);

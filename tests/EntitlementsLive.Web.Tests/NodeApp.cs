@@ -1,15 +1,18 @@
 namespace EntitlementsLive.Web.Tests;
 
-/// <summary>One of several app hosts ("nodes") on one database file, with its own name and any further settings.</summary>
+/// <summary>One of several app hosts ("nodes") on one database (file or PostgreSQL), with its own name and any further settings.</summary>
 public sealed class NodeApp(string database, string name, IReadOnlyDictionary<string, string>? settings = null) : AppFactory
 {
+    public override string Database => database;
+
+    protected override bool OwnsDatabase => false;
+
     protected override IDictionary<string, string> Settings
     {
         get
         {
             var all = new Dictionary<string, string>
             {
-                ["Database:Path"] = database,
                 ["Node:Name"] = name,
                 ["Jobs:Recurring"] = "false",
             };

@@ -13,7 +13,7 @@ namespace EntitlementsLive.Web.Tests;
 [Collection(AppCollection.Name)]
 public sealed class RedisBackplaneTests : IDisposable
 {
-    private readonly string _database = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "backplane.db");
+    private readonly string _database = TestDatabase.New("backplane.db");
     private readonly Process _redis;
     private readonly NodeApp _a;
     private readonly NodeApp _b;
@@ -36,6 +36,7 @@ public sealed class RedisBackplaneTests : IDisposable
     {
         _a.Dispose();
         _b.Dispose();
+        TestDatabase.Drop(_database);
         _redis.Kill();
         _redis.WaitForExit(5_000);
         _redis.Dispose();

@@ -14,7 +14,7 @@ namespace EntitlementsLive.Web.Tests;
 [Collection(AppCollection.Name)]
 public sealed class SharedKeysTests : IDisposable
 {
-    private readonly string _database = Path.Combine(Path.GetTempPath(), "entitlementslive-tests", Guid.NewGuid().ToString("N"), "shared.db");
+    private readonly string _database = TestDatabase.New("shared.db");
     private readonly NodeApp _a;
     private readonly NodeApp _b;
 
@@ -28,6 +28,7 @@ public sealed class SharedKeysTests : IDisposable
     {
         _a.Dispose();
         _b.Dispose();
+        TestDatabase.Drop(_database);
     }
 
     [Fact]

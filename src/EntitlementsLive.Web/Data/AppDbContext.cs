@@ -11,9 +11,22 @@ public sealed class AppUser : IdentityUser
     public string DisplayName { get; set; } = "";
 }
 
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options),
-    Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
+/// <summary>
+/// The one context. On SQLite (the default) it is used as is; on PostgreSQL its subclass
+/// <see cref="PostgreSql.PostgreSqlDbContext"/> carries that provider's migrations and conventions.
+/// </summary>
+public class AppDbContext : IdentityDbContext<AppUser>, Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
+    public AppDbContext(DbContextOptions<AppDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected AppDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<Organization> Organizations => Set<Organization>();
 
     public DbSet<Product> Products => Set<Product>();

@@ -10,6 +10,19 @@ namespace EntitlementsLive.Web.Data;
 /// </summary>
 public static class Sql
 {
+    /// <summary>
+    /// On PostgreSQL, locks the organization's row first thing in a write transaction. Every writer of one organization
+    /// then queues on that row and takes its other rows (pools, events, the sequence) in one order, so two writers
+    /// never deadlock. SQLite admits one writer at a time anyway.
+    /// </summary>
+    public static async Task LockOrganizationAsync(AppDbContext db, int organizationId, CancellationToken ct)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await ExecuteAsync(db, """SELECT 1 FROM "Organizations" WHERE "Id" = @org FOR NO KEY UPDATE""", ct, ("@org", organizationId));
+        }
+    }
+
     public static async Task<T[]?> ReturningAsync<T>(AppDbContext db, string sql, Func<DbDataReader, T[]> read, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var command = Command(db, sql, parameters);

@@ -17,7 +17,7 @@ public static class FeatureServices
     /// <summary>One handler per use case, shared by pages, the API and jobs.</summary>
     public static IServiceCollection AddFeatures(this IServiceCollection services)
     {
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(new Shared.StoredClock(TimeProvider.System));
         services.AddMemoryCache(o => o.SizeLimit = 10_000);
         services.AddHttpContextAccessor();
         services.AddScoped<CurrentUser>();

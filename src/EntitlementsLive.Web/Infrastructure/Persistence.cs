@@ -1,17 +1,27 @@
 using System.ComponentModel.DataAnnotations;
 using System.Data.Common;
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Data.PostgreSql;
 using EntitlementsLive.Web.Data.Sqlite;
 using EntitlementsLive.Web.Demo;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Options;
 
 namespace EntitlementsLive.Web.Infrastructure;
 
 public sealed class DatabaseOptions
 {
     public const string Section = "Database";
+
+    public const string Sqlite = "Sqlite";
+
+    public const string PostgreSql = "PostgreSql";
+
+    /// <summary>Sqlite (embedded, one node) or PostgreSql (ConnectionStrings:Entitlements; several nodes).</summary>
+    [AllowedValues(Sqlite, PostgreSql)]
+    public string Provider { get; set; } = Sqlite;
 
     /// <summary>The SQLite file; a relative path is taken from the application root.</summary>
     [Required]
@@ -31,42 +41,83 @@ public static class PersistenceExtensions
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(appRoot, options.Path));
-        var connectionString = new SqliteConnectionStringBuilder
+        if (options.Provider == DatabaseOptions.PostgreSql)
         {
-            DataSource = path,
-            DefaultTimeout = Math.Max(1, options.BusyTimeoutMs / 1000),
-            Pooling = true,
-        }.ToString();
+            var postgres = PostgreSqlConnection(configuration);
+            services.AddSingleton(new PostgreSqlDatabase(postgres));
+            services.AddDbContextPool<AppDbContext, PostgreSqlDbContext>(db => Refusals(db.UseNpgsql(postgres)));
+            services.AddSingleton<IParticipantBulkWrites, PostgreSqlParticipantBulkWrites>();
+        }
+        else
+        {
+            var path = System.IO.Path.GetFullPath(System.IO.Path.Combine(appRoot, options.Path));
+            var connectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                DefaultTimeout = Math.Max(1, options.BusyTimeoutMs / 1000),
+                Pooling = true,
+            }.ToString();
 
-        services.AddSingleton(new SqlitePragmas(options.BusyTimeoutMs));
-        // Pooled: building a context costs more than most of the queries it runs.
-        services.AddDbContextPool<AppDbContext>((sp, db) => db
-            .UseSqlite(connectionString)
-            .AddInterceptors(sp.GetRequiredService<SqlitePragmas>())
-            // A refused statement is expected (a key raced by the unique index, a guard, finality): the request's own
-            // outcome is logged at its level, and a real failure still surfaces as a 500 with its exception.
-            .ConfigureWarnings(w => w.Log(
-                (Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.CommandError, LogLevel.Debug),
-                (Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.SaveChangesFailed, LogLevel.Debug))));
-        services.AddSingleton<IParticipantBulkWrites, SqliteParticipantBulkWrites>();
+            services.AddSingleton(new SqlitePragmas(options.BusyTimeoutMs));
+            // Pooled: building a context costs more than most of the queries it runs.
+            services.AddDbContextPool<AppDbContext>((sp, db) => Refusals(db
+                .UseSqlite(connectionString)
+                .AddInterceptors(sp.GetRequiredService<SqlitePragmas>())));
+            services.AddSingleton<IParticipantBulkWrites, SqliteParticipantBulkWrites>();
+        }
+
         services.AddScoped<DemoSeeder>();
         return services;
     }
+
+    /// <summary>
+    /// The PostgreSQL connection string (ConnectionStrings:Entitlements), with what every session here assumes: UTC
+    /// and a name in pg_stat_activity.
+    /// </summary>
+    public static string PostgreSqlConnection(IConfiguration configuration)
+    {
+        var text = configuration.GetConnectionString("Entitlements");
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new OptionsValidationException(DatabaseOptions.Section, typeof(DatabaseOptions),
+                ["ConnectionStrings:Entitlements is required when Database:Provider is PostgreSql."]);
+        }
+
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(text) { Timezone = "UTC" };
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "entitlementslive";
+        }
+
+        return builder.ToString();
+    }
+
+    // A refused statement is expected (a key raced by the unique index, a guard, finality): the request's own
+    // outcome is logged at its level, and a real failure still surfaces as a 500 with its exception.
+    private static DbContextOptionsBuilder Refusals(DbContextOptionsBuilder db) => db.ConfigureWarnings(w => w.Log(
+        (RelationalEventId.CommandError, LogLevel.Debug),
+        (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>Creates the database folder, applies pending migrations, turns on WAL and seeds demo data once.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
-        await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        if (db.Database.IsSqlite())
+        {
+            var file = new SqliteConnectionStringBuilder(db.Database.GetConnectionString()).DataSource;
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        }
+
+        // Several nodes may start at once: EF Core takes a migration lock (an advisory lock on PostgreSQL), and the
+        // demo seed runs under a lock of its own there.
         await db.Database.MigrateAsync();
 
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
         if (options.SeedDemoData)
         {
+            await using var seeding = await StartupLock.TakeAsync(db, CancellationToken.None);
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
         }
 

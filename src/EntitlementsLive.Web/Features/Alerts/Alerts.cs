@@ -74,7 +74,7 @@ public sealed class SetThresholds(AppDbContext db, TimeProvider clock, IChangeNo
         var wanted = Validate(organizationId, productCode, request);
         var now = clock.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
         var pool = await db.Pools.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == organizationId && p.ProductCode == productCode, ct)
             ?? throw Validation.NotFound("The pool of " + productCode);
         var product = await db.Products.AsNoTracking().SingleAsync(p => p.Code == productCode, ct);
@@ -178,7 +178,7 @@ public sealed class SweepUncoveredSoon(AppDbContext db, TimeProvider clock, ICha
     {
         var now = clock.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
         var days = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.UncoveredSoonDays).SingleAsync(ct);
         var horizon = now.AddDays(days);
         var open = await db.Alerts.Where(a => a.OrganizationId == organizationId && a.Kind == AlertKind.EventUncoveredSoon && a.OpenKey != null).ToListAsync(ct);

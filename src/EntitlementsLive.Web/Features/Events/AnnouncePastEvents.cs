@@ -27,7 +27,7 @@ public sealed class AnnouncePastEvents(AppDbContext db, TimeProvider clock, ICha
     private async Task Announce(int organizationId, List<int> eventIds, DateTime now, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
         var events = await db.Events.Include(e => e.Products).Where(e => eventIds.Contains(e.Id)).ToListAsync(ct);
         foreach (var e in events)
         {

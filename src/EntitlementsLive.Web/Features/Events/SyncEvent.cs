@@ -23,7 +23,7 @@ public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifi
     {
         var (name, startsAt, endsAt, status, modules, timeZone) = await Validate(externalRef, request, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
         var e = await db.Events.Include(x => x.Products)
             .SingleOrDefaultAsync(x => x.OrganizationId == organizationId && x.ExternalRef == externalRef, ct);
         var created = e is null;

@@ -29,7 +29,7 @@ public sealed class Memberships(AppDbContext db, AuditTrail audit)
 
     public async Task Remove(int organizationId, int membershipId, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
         var membership = await Find(organizationId, membershipId, ct);
         membership.EnsureNotTheLastAdministrator(await Administrators(organizationId, ct));
 
@@ -47,7 +47,7 @@ public sealed class Memberships(AppDbContext db, AuditTrail audit)
         var role = await RoleChoices.ReadAsync(db, check, organizationId, request.Role, request.EventId, EntitlementsLive.Domain.Access.OrganizationRoles, ct);
         check.ThrowIfInvalid();
 
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
         var membership = await Find(organizationId, membershipId, ct);
         if (role != Role.OrganizationAdministrator)
         {

@@ -56,7 +56,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
     {
         var now = clock.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
 
         // Each list goes as one JSON parameter (json_each), not thousands of parameters that SQLite binds by name.
         var ids = chunk.Select(c => c.ChangeId).Distinct().ToList();

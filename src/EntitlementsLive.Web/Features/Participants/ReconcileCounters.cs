@@ -41,7 +41,7 @@ public sealed partial class ReconcileCounters(AppDbContext db, TimeProvider cloc
     {
         var now = clock.GetUtcNow().UtcDateTime;
         db.ChangeTracker.Clear();
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
 
         // Recounted inside the transaction: a batch applied meanwhile is not mistaken for drift.
         var participants = db.Participants.Where(p => p.EventId == eventId);

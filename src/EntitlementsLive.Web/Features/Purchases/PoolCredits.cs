@@ -57,9 +57,9 @@ public static class PoolCredits
         Func<long, long, LedgerEntry> entry, CancellationToken ct)
     {
         var figures = await Sql.ReturningAsync(db, """
-            UPDATE Pools SET Purchased = Purchased + @quantity, Available = Available + @quantity
-            WHERE OrganizationId = @org AND ProductCode = @product AND Available + @quantity >= 0
-            RETURNING Purchased, Transferred, Available
+            UPDATE "Pools" SET "Purchased" = "Purchased" + @quantity, "Available" = "Available" + @quantity
+            WHERE "OrganizationId" = @org AND "ProductCode" = @product AND "Available" + @quantity >= 0
+            RETURNING "Purchased", "Transferred", "Available"
             """, r => new[] { r.GetInt64(0), r.GetInt64(1), r.GetInt64(2) }, ct,
             ("@quantity", quantity), ("@org", organizationId), ("@product", product.Code));
         if (figures is null)

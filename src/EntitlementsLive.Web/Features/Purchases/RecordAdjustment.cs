@@ -39,7 +39,7 @@ public sealed class RecordAdjustment(AppDbContext db, TimeProvider clock, IChang
         var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint, async () =>
         {
             var now = clock.GetUtcNow().UtcDateTime;
-            await using var tx = await db.Database.BeginWriteAsync(ct);
+            await using var tx = await db.BeginWriteAsync(organizationId, ct);
             var dto = await PoolCredits.CreditAsync(db, organizationId, product, amount, now,
                 (sequence, balance) => LedgerEntry.Adjustment(organizationId, product.Code, amount, actor, now, reason!, reference!, balance, key, sequence), ct);
             await tx.CommitAsync(ct);

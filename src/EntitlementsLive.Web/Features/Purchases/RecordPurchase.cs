@@ -47,7 +47,7 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
     private async Task<TransactionDto> Record(int organizationId, Product product, long quantity, string reference, string key, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
         var dto = await PoolCredits.CreditAsync(db, organizationId, product, quantity, now,
             (sequence, balance) => LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, now, reference, balance, key, sequence), ct);
         await tx.CommitAsync(ct);

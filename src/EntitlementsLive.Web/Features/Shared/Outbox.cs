@@ -16,7 +16,7 @@ public static class OutboxWriter
     public static async Task<long> ReserveAsync(AppDbContext db, int organizationId, int count, CancellationToken ct)
     {
         // The row lock of this update is what orders concurrent writers of one organization.
-        var last = await Sql.ReturningAsync(db, "UPDATE Organizations SET LastSequence = LastSequence + @count WHERE Id = @org RETURNING LastSequence",
+        var last = await Sql.ReturningAsync(db, """UPDATE "Organizations" SET "LastSequence" = "LastSequence" + @count WHERE "Id" = @org RETURNING "LastSequence" """,
             r => new[] { r.GetInt64(0) }, ct, ("@count", count), ("@org", organizationId))
             ?? throw new InvalidOperationException($"Organization {organizationId} does not exist.");
         return last[0] - count + 1;
@@ -29,7 +29,7 @@ public static class OutboxWriter
     /// <summary>Inserts outbox rows with one statement, in the caller's transaction.</summary>
     public static async Task InsertAsync(AppDbContext db, IReadOnlyList<OutboxMessage> rows, CancellationToken ct)
     {
-        var sql = new System.Text.StringBuilder("INSERT INTO Outbox (OrganizationId, Sequence, Type, Key, EventId, Payload, CreatedAt) VALUES ");
+        var sql = new System.Text.StringBuilder("""INSERT INTO "Outbox" ("OrganizationId", "Sequence", "Type", "Key", "EventId", "Payload", "CreatedAt") VALUES """);
         var parameters = new List<(string, object)>(rows.Count * 7);
         for (var i = 0; i < rows.Count; i++)
         {

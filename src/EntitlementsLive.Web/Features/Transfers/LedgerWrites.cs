@@ -40,9 +40,9 @@ public static class LedgerWrites
         // The condition is Pool.Covers, spelled in SQL so the update can return the new figures in the same
         // statement; TransferTests checks it accepts exactly what the domain's rule accepts.
         var pool = await Sql.ReturningAsync(db, """
-            UPDATE Pools SET Available = Available - @quantity, Transferred = Transferred + @quantity
-            WHERE OrganizationId = @org AND ProductCode = @product AND Available >= @quantity
-            RETURNING Purchased, Transferred, Available
+            UPDATE "Pools" SET "Available" = "Available" - @quantity, "Transferred" = "Transferred" + @quantity
+            WHERE "OrganizationId" = @org AND "ProductCode" = @product AND "Available" >= @quantity
+            RETURNING "Purchased", "Transferred", "Available"
             """, r => new[] { r.GetInt64(0), r.GetInt64(1), r.GetInt64(2) }, ct,
             ("@quantity", quantity), ("@org", organizationId), ("@product", product.Code));
         if (pool is null)
@@ -58,9 +58,9 @@ public static class LedgerWrites
         var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2 + coverage.MessageCount + alerts.MessageCount, ct);
         var entry = LedgerEntry.Transfer(organizationId, eventId, product.Code, quantity, actor, now, balance, key, sequence);
         var id = (await Sql.ReturningAsync(db, """
-            INSERT INTO LedgerEntries (OrganizationId, Sequence, Kind, ProductCode, Quantity, EventId, Actor, CreatedAt, Reference, BalanceAfter, IdempotencyKey, RequestFingerprint)
+            INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
             VALUES (@org, @sequence, @kind, @product, @quantity, @event, @actor, @at, NULL, @balance, @key, @fingerprint)
-            RETURNING Id
+            RETURNING "Id"
             """, r => new[] { r.GetInt64(0) }, ct,
             ("@org", organizationId), ("@sequence", sequence), ("@kind", (int)LedgerKind.Transfer), ("@product", product.Code), ("@quantity", quantity),
             ("@event", eventId), ("@actor", actor), ("@at", now), ("@balance", entry.BalanceAfter), ("@key", key), ("@fingerprint", entry.RequestFingerprint)))![0];

@@ -60,7 +60,7 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
         string key, string actor, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.Database.BeginWriteAsync(ct);
+        await using var tx = await db.BeginWriteAsync(organizationId, ct);
 
         var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, ct);
         await tx.CommitAsync(ct);
