@@ -38,9 +38,21 @@ foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "Miss
     {
         var org = message.GetProperty("orgId").GetInt32();
         var sequence = message.GetProperty("sequence").GetInt64();
+        long held;
         lock (last)
         {
-            last[org] = Math.Max(last.GetValueOrDefault(org), sequence);
+            held = last.GetValueOrDefault(org);
+            last[org] = Math.Max(held, sequence);
+        }
+
+        // "previous" past what this watch holds: a message was lost on the way (Redis restarted, say); resume from there.
+        if (message.TryGetProperty("previous", out var previous) && previous.ValueKind == JsonValueKind.Number && previous.GetInt64() > held && held > 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                var result = await connection.InvokeAsync<JsonElement>("Resume", org, held);
+                Console.Error.WriteLine($"gap before seq={sequence}; resumed org={org} after={held}: {result.GetRawText()}");
+            });
         }
 
         var time = TimeProvider.System.GetLocalNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);

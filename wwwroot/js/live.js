@@ -205,12 +205,27 @@
     .configureLogging(signalR.LogLevel.Warning)
     .build();
 
-  connection.on("PoolBalanceChanged", onPool);
-  connection.on("EventCoverageChanged", onCoverage);
-  connection.on("MissingEntitlementsChanged", onMissing);
-  connection.on("TransactionRecorded", onTransaction);
-  connection.on("AlertRaised", onAlert);
-  connection.on("AlertResolved", onAlert);
+  // Each push names the sequence pushed before it to this screen ("previous"). When that is past what the screen
+  // holds, a message was lost on the way (Redis restarted, say): resume from what it holds, as after a reconnect.
+  let gapResume = false;
+  function gap(m) {
+    if (!orgId || m.orgId !== orgId || typeof m.previous !== "number" || m.previous <= lastSequence) return;
+    resumeFrom = resumeFrom === null ? lastSequence : Math.min(resumeFrom, lastSequence);
+    if (gapResume) return;
+    gapResume = true;
+    setTimeout(async () => {
+      gapResume = false;
+      if (connection.state === signalR.HubConnectionState.Connected) await resume();
+    }, 0);
+  }
+  const checked = handler => m => { gap(m); handler(m); };
+
+  connection.on("PoolBalanceChanged", checked(onPool));
+  connection.on("EventCoverageChanged", checked(onCoverage));
+  connection.on("MissingEntitlementsChanged", checked(onMissing));
+  connection.on("TransactionRecorded", checked(onTransaction));
+  connection.on("AlertRaised", checked(onAlert));
+  connection.on("AlertResolved", checked(onAlert));
 
   async function resume() {
     if (!orgId) return;

@@ -71,7 +71,9 @@ public static class MetricsExtensions
         public void Register()
         {
             Telemetry.Meter.CreateObservableGauge("entitlementslive.outbox.lag", () => Read(OutboxLag), "{message}",
-                "Committed outbox messages not yet pushed by this node's notifier (all organizations).");
+                "Committed outbox messages not yet pushed (all organizations): by this node when it drains, else as of the drainer's last saved positions.");
+            Telemetry.Meter.CreateObservableGauge("entitlementslive.outbox.leading", () => new Measurement<long>(notifier.Leading ? 1 : 0, Telemetry.NodeTag), "{node}",
+                "1 on the node that drains the outbox now, 0 on the others.");
             Telemetry.Meter.CreateObservableGauge("entitlementslive.participants.batches_queued", () => Read(BatchesQueued), "{batch}",
                 "Participant-change batches accepted or being applied.");
             Telemetry.Meter.CreateObservableGauge("entitlementslive.jobs.failed", () => ReadJobs(), "{job}",
@@ -97,7 +99,9 @@ public static class MetricsExtensions
         private async Task<long> OutboxLag(AppDbContext db)
         {
             var last = await db.Organizations.AsNoTracking().Where(o => o.LastSequence > 0).Select(o => new { o.Id, o.LastSequence }).ToListAsync();
-            var pushed = notifier.Pushed;
+            var pushed = notifier.Leading
+                ? notifier.Pushed
+                : await db.OutboxCursors.AsNoTracking().ToDictionaryAsync(c => c.OrganizationId, c => c.Sequence);
             return last.Sum(o => Math.Max(0, o.LastSequence - pushed.GetValueOrDefault(o.Id)));
         }
 

@@ -18,7 +18,7 @@ public sealed class JobsOptions
     [AllowedValues("InMemory", "PostgreSql")]
     public string Storage { get; set; } = "InMemory";
 
-    /// <summary>The PostgreSQL connection string when <see cref="Storage"/> is PostgreSql.</summary>
+    /// <summary>The PostgreSQL connection string when <see cref="Storage"/> is PostgreSql (ConnectionStrings:Entitlements when unset).</summary>
     public string? ConnectionString { get; set; }
 
     /// <summary>Run a job server in this process (off for a web-only node).</summary>
@@ -48,9 +48,18 @@ public static class JobsExtensions
                 .UseRecommendedSerializerSettings();
             if (options.Storage == "PostgreSql")
             {
-                var connectionString = options.ConnectionString
-                    ?? throw new InvalidOperationException("Jobs:ConnectionString is required when Jobs:Storage is PostgreSql.");
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString));
+                var connectionString = options.ConnectionString ?? configuration.GetConnectionString("Entitlements")
+                    ?? throw new InvalidOperationException("Jobs:ConnectionString (or ConnectionStrings:Entitlements) is required when Jobs:Storage is PostgreSql.");
+                // Its own schema beside the app's tables; a job enqueued on any node is picked up at once (LISTEN/NOTIFY)
+                // by whichever node's workers are free, and each recurring schedule fires once across the cluster (the
+                // scheduler holds a lock in the storage).
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    EnableLongPolling = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                });
             }
             else
             {
@@ -63,7 +72,7 @@ public static class JobsExtensions
             {
                 o.WorkerCount = options.Workers;
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
-                o.ServerName = "entitlementslive-" + Environment.MachineName;
+                o.ServerName = "entitlementslive-" + (configuration["Node:Name"] is { Length: > 0 } node ? node : Environment.MachineName);
             });
         }
 

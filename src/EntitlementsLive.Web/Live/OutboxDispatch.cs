@@ -7,14 +7,15 @@ namespace EntitlementsLive.Web.Live;
 /// <summary>Turns outbox rows into typed hub calls, and coalesces state messages (the newest per key wins).</summary>
 public static class OutboxDispatch
 {
-    public static Task SendAsync(IEntitlementsClient client, OutboxMessage row) => row.Type switch
+    /// <summary>Sends one row; <paramref name="previous"/> is the sequence pushed before it to the same screens (null on a replay).</summary>
+    public static Task SendAsync(IEntitlementsClient client, OutboxMessage row, long? previous = null) => row.Type switch
     {
-        MessageTypes.PoolBalanceChanged => client.PoolBalanceChanged(Read<PoolBalanceChangedMessage>(row)),
-        MessageTypes.EventCoverageChanged => client.EventCoverageChanged(Read<EventCoverageChangedMessage>(row)),
-        MessageTypes.MissingEntitlementsChanged => client.MissingEntitlementsChanged(Read<MissingEntitlementsChangedMessage>(row)),
-        MessageTypes.TransactionRecorded => client.TransactionRecorded(Read<TransactionRecordedMessage>(row)),
-        MessageTypes.AlertRaised => client.AlertRaised(Read<AlertMessage>(row)),
-        MessageTypes.AlertResolved => client.AlertResolved(Read<AlertMessage>(row)),
+        MessageTypes.PoolBalanceChanged => client.PoolBalanceChanged(Read<PoolBalanceChangedMessage>(row, previous)),
+        MessageTypes.EventCoverageChanged => client.EventCoverageChanged(Read<EventCoverageChangedMessage>(row, previous)),
+        MessageTypes.MissingEntitlementsChanged => client.MissingEntitlementsChanged(Read<MissingEntitlementsChangedMessage>(row, previous)),
+        MessageTypes.TransactionRecorded => client.TransactionRecorded(Read<TransactionRecordedMessage>(row, previous)),
+        MessageTypes.AlertRaised => client.AlertRaised(Read<AlertMessage>(row, previous)),
+        MessageTypes.AlertResolved => client.AlertResolved(Read<AlertMessage>(row, previous)),
         _ => Task.CompletedTask,
     };
 
@@ -36,6 +37,11 @@ public static class OutboxDispatch
         return rows.Where(r => MessageTypes.IsAppend(r.Type) || newest[r.Key] == r.Sequence).ToList();
     }
 
-    private static T Read<T>(OutboxMessage row) =>
-        JsonSerializer.Deserialize<T>(row.Payload, OutboxWriter.Json) ?? throw new InvalidOperationException("Empty outbox payload " + row.Id);
+    private static T Read<T>(OutboxMessage row, long? previous)
+        where T : LiveMessage
+    {
+        var message = JsonSerializer.Deserialize<T>(row.Payload, OutboxWriter.Json) ?? throw new InvalidOperationException("Empty outbox payload " + row.Id);
+        message.Previous = previous;
+        return message;
+    }
 }

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Data.PostgreSql;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -41,19 +42,33 @@ public sealed class LiveOptions
 /// The one notifier: drains committed outbox rows to the hub groups, right after each commit and at
 /// start-up, in sequence order, coalescing state messages per key. Nothing uncommitted is ever read,
 /// and the pushed position is saved so a restart pushes what was left.
+/// On PostgreSQL, exactly one node drains at a time: the one holding the outbox lease (a session advisory lock, freed
+/// by PostgreSQL the moment its holder's connection dies; the others try again every second). Commits on the other
+/// nodes wake it with NOTIFY; it publishes through the hub, which the Redis backplane fans out to every node.
 /// </summary>
 public sealed partial class OutboxNotifier(
     IServiceScopeFactory scopes,
     IHubContext<EntitlementsHub, IEntitlementsClient> hub,
     IOptions<LiveOptions> options,
     TimeProvider clock,
-    ILogger<OutboxNotifier> log) : BackgroundService, IChangeNotifier
+    ILogger<OutboxNotifier> log,
+    PostgreSqlDatabase? postgres = null) : BackgroundService, IChangeNotifier
 {
     private const int DrainBatch = 5_000;
+
+    /// <summary>How often a node without the lease tries to take it (the takeover time after its holder dies).</summary>
+    public static readonly TimeSpan LeaseRetry = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<int, byte> _announce = new();
+    private readonly Channel<bool> _announceSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private volatile bool _leading;
     private readonly ConcurrentDictionary<int, byte> _pending = new();
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<int, long> _pushed = new();
     private readonly ConcurrentDictionary<int, long> _saved = new();
+
+    // The last coverage message pushed to each event's team, the chain a team's screen checks (see LiveMessage.Previous).
+    private readonly ConcurrentDictionary<int, long> _teamPushed = new();
     private long _lastSweep;
     private long _lastDrain;
     private long _lastSave;
@@ -61,13 +76,167 @@ public sealed partial class OutboxNotifier(
     /// <summary>How far each organization's outbox was pushed (for the outbox-lag metric).</summary>
     public IReadOnlyDictionary<int, long> Pushed => _pushed;
 
+    /// <summary>Whether this node drains the outbox now (always on SQLite's single node).</summary>
+    public bool Leading => _leading;
+
     public void Committed(int organizationId)
     {
         _pending[organizationId] = 0;
         _signal.Writer.TryWrite(true);
+        if (postgres is not null && !_leading)
+        {
+            // Another node drains: wake it.
+            _announce[organizationId] = 0;
+            _announceSignal.Writer.TryWrite(true);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (postgres is null)
+        {
+            _leading = true;
+            await DrainLoop(stoppingToken);
+            return;
+        }
+
+        var announcer = Announce(postgres, stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            Npgsql.NpgsqlConnection? lease = null;
+            try
+            {
+                lease = await postgres.TryLeaseAsync(PostgreSqlDatabase.OutboxLeaseKey, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogLeaseFailed(log, ex);
+            }
+
+            if (lease is null)
+            {
+                await Task.Delay(LeaseRetry, stoppingToken);
+                continue;
+            }
+
+            await Lead(lease, stoppingToken);
+        }
+
+        await announcer;
+    }
+
+    /// <summary>Drains while the lease holds: listens for commits on the lease's own connection, whose loss ends the lead.</summary>
+    private async Task Lead(Npgsql.NpgsqlConnection lease, CancellationToken stoppingToken)
+    {
+        await using var _ = lease;
+        using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        lease.Notification += (_, e) =>
+        {
+            foreach (var id in e.Payload.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var organizationId))
+                {
+                    _pending[organizationId] = 0;
+                }
+            }
+
+            _signal.Writer.TryWrite(true);
+        };
+        Task watch;
+        try
+        {
+            await using (var listen = new Npgsql.NpgsqlCommand($"LISTEN {PostgreSqlDatabase.OutboxChannel}", lease))
+            {
+                await listen.ExecuteNonQueryAsync(stoppingToken);
+            }
+
+            watch = Watch(lease, lost);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            LogLeaseFailed(log, ex);
+            return;
+        }
+
+        _leading = true;
+        Telemetry.LeaseTaken.Add(1, Telemetry.NodeTag);
+        LogLeading(log);
+        try
+        {
+            await DrainLoop(lost.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The lease's connection died: another node may hold the lease now.
+        }
+        finally
+        {
+            _leading = false;
+            await lost.CancelAsync();
+            await watch;
+            // Positions held here may be behind the next holder's; the saved ones are read again on the next lead.
+            _pushed.Clear();
+            _saved.Clear();
+            _teamPushed.Clear();
+        }
+
+        if (!stoppingToken.IsCancellationRequested)
+        {
+            LogLeaseLost(log);
+        }
+    }
+
+    /// <summary>Waits for notifications on the lease's connection; when the connection fails, the lead ends.</summary>
+    private async Task Watch(Npgsql.NpgsqlConnection lease, CancellationTokenSource lost)
+    {
+        try
+        {
+            while (!lost.IsCancellationRequested)
+            {
+                await lease.WaitAsync(lost.Token);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogLeaseFailed(log, ex);
+            await lost.CancelAsync();
+        }
+        catch (OperationCanceledException)
+        {
+            // The lead ended here or the app stops.
+        }
+    }
+
+    /// <summary>Sends the commits of this node to the lease holder, many organizations per NOTIFY.</summary>
+    private async Task Announce(PostgreSqlDatabase database, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await _announceSignal.Reader.ReadAsync(stoppingToken);
+                var ids = _announce.Keys.ToList();
+                foreach (var id in ids)
+                {
+                    _announce.TryRemove(id, out _);
+                }
+
+                // NOTIFY payloads stay under 8000 bytes: 500 ids of up to 11 characters each.
+                foreach (var chunk in ids.Chunk(500))
+                {
+                    await database.NotifyAsync(chunk, stoppingToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                // The holder still finds these at its next sweep.
+                LogLeaseFailed(log, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken);
+            }
+        }
+    }
+
+    private async Task DrainLoop(CancellationToken stoppingToken)
     {
         await LoadCursors(stoppingToken);
 
@@ -156,16 +325,25 @@ public sealed partial class OutboxNotifier(
                 Telemetry.CommitToPush.Record((sentAt - row.CreatedAt).TotalMilliseconds, Telemetry.NodeTag);
             }
 
+            // Managers get every (coalesced) row, so their chain is the organization's pushed position; a new drainer
+            // starts it from the saved position, at or below what screens hold, so a re-push never looks like a gap.
+            long? previous = after;
             foreach (var row in OutboxDispatch.Coalesce(rows))
             {
                 if (audience.Managers.Count > 0)
                 {
-                    await OutboxDispatch.SendAsync(hub.Clients.Groups(audience.Managers), row);
+                    await OutboxDispatch.SendAsync(hub.Clients.Groups(audience.Managers), row, previous);
                 }
 
-                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId && audience.Teams.TryGetValue(eventId, out var team))
+                previous = row.Sequence;
+                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId)
                 {
-                    await OutboxDispatch.SendAsync(hub.Clients.Groups(team), row);
+                    if (audience.Teams.TryGetValue(eventId, out var team))
+                    {
+                        await OutboxDispatch.SendAsync(hub.Clients.Groups(team), row, _teamPushed.TryGetValue(eventId, out var last) ? last : null);
+                    }
+
+                    _teamPushed[eventId] = row.Sequence;
                 }
             }
 
@@ -239,16 +417,29 @@ public sealed partial class OutboxNotifier(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        var leading = _leading;
         await base.StopAsync(cancellationToken);
         try
         {
-            await SaveCursors(cancellationToken);
+            if (leading || postgres is null)
+            {
+                await SaveCursors(cancellationToken);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogDrainFailed(log, ex);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "This node holds the outbox lease: it pushes every commit")]
+    private static partial void LogLeading(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "This node lost the outbox lease; it tries to take it again")]
+    private static partial void LogLeaseLost(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox lease or its notifications failed; retrying")]
+    private static partial void LogLeaseFailed(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Draining the outbox failed; retrying")]
     private static partial void LogDrainFailed(ILogger logger, Exception ex);

@@ -8,6 +8,13 @@ namespace EntitlementsLive.Web.Features.Shared;
 public abstract record LiveMessage
 {
     public DateTime At { get; init; }
+
+    /// <summary>
+    /// The sequence of the message pushed before this one to the same screens (an organization's managers, or one
+    /// event's team), set when pushed; null when unknown (a replay, or the first push of a new drainer). A screen
+    /// whose last sequence is below it missed a message (lost while Redis restarted, say) and resumes from there.
+    /// </summary>
+    public long? Previous { get; set; }
 }
 
 public sealed record PoolBalanceChangedMessage(

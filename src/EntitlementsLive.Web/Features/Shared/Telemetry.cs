@@ -28,5 +28,8 @@ public static class Telemetry
     public static readonly Counter<long> WebhookDeliveriesFailed = Meter.CreateCounter<long>(
         "entitlementslive.webhooks.deliveries_failed", "{delivery}", "Webhook deliveries given up on (their 24 hours ran out, or they can never be sent).");
 
+    public static readonly Counter<long> LeaseTaken = Meter.CreateCounter<long>(
+        "entitlementslive.outbox.lease_taken", "{lease}", "Times this node took the outbox lease (on PostgreSQL one node drains at a time).");
+
     public static KeyValuePair<string, object?> NodeTag => new("node", Node);
 }
