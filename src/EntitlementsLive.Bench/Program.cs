@@ -3,10 +3,11 @@ using System.Runtime.InteropServices;
 using EntitlementsLive.Bench;
 
 // scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,pages,alerts] [--out bench-results.json]
+// scripts/bench --cluster [--quick]: the push scenario through both nodes of scripts/cluster (started by scripts/bench)
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,pages,alerts] [--out FILE]");
+    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,pages,alerts] [--cluster] [--out FILE]");
     return 2;
 }
 
@@ -83,6 +84,11 @@ try
     if (options.Scenarios.Contains("pages"))
     {
         await Step("pages at size", () => PagesScenario.Run(options, report, work, webDll));
+    }
+
+    if (options.Scenarios.Contains(ClusterScenario.Name))
+    {
+        await Step("push through two nodes (scripts/cluster): same-node and cross-node", () => ClusterScenario.Run(options, report));
     }
 
     if (options.Scenarios.Contains("alerts"))

@@ -43,6 +43,7 @@ public sealed class BenchOptions
                     o.Connections = n; connectionsGiven = true; i++; break;
                 case "--out" when i + 1 < args.Length: o.Output = args[++i]; break;
                 case "--only" when i + 1 < args.Length: o.Scenarios = new(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
+                case "--cluster": o.Scenarios = new([ClusterScenario.Name], StringComparer.OrdinalIgnoreCase); break;
                 default: return null;
             }
         }
