@@ -17,10 +17,9 @@ apt_install() {
   return 1
 }
 
+# The newest installed PostgreSQL's bin folder; empty when none is installed.
 pg_bin() {
-  local dir
-  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
-  [ -n "$dir" ] && echo "$dir"
+  ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true
 }
 
 ensure_engines() {
@@ -57,7 +56,7 @@ postgres_up() {
 postgres_down() {
   local dir=$1 bin
   bin=$(pg_bin)
-  if [ -f "$dir/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+  if [ -n "$bin" ] && [ -f "$dir/PG_VERSION" ] && as_postgres "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     as_postgres "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
   fi
 }

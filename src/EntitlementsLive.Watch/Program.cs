@@ -32,7 +32,7 @@ var connection = new HubConnectionBuilder()
     .WithStatefulReconnect()
     .Build();
 
-foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded" })
+foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded", "AlertRaised", "AlertResolved" })
 {
     connection.On<JsonElement>(type, message =>
     {

@@ -119,8 +119,8 @@ public sealed class Screen : IAsyncDisposable
     /// <summary>Arrival time (Stopwatch) of each transaction, by idempotency-free id.</summary>
     public ConcurrentDictionary<long, long> Transactions { get; } = new();
 
-    /// <summary>Arrival time (Stopwatch) of each coverage message, by sequence.</summary>
-    public ConcurrentDictionary<long, long> Coverage { get; } = new();
+    /// <summary>Each coverage message's latency, from the commit the server stamped in it ("at") to its arrival here, by sequence.</summary>
+    public ConcurrentDictionary<long, double> Coverage { get; } = new();
 
     public long LastSequence => Interlocked.Read(ref _lastSequence);
 
@@ -151,8 +151,15 @@ public sealed class Screen : IAsyncDisposable
         connection.On<JsonElement>("EventCoverageChanged", m =>
         {
             screen.Seen(m);
-            screen.Coverage.TryAdd(m.GetProperty("sequence").GetInt64(), Stopwatch.GetTimestamp());
+            var at = m.GetProperty("at").GetDateTime().ToUniversalTime();
+            screen.Coverage.TryAdd(m.GetProperty("sequence").GetInt64(), (DateTime.UtcNow - at).TotalMilliseconds);
         });
+        // Every message moves the chain "previous" names, so every kind is followed, shown here or not.
+        foreach (var type in new[] { "MissingEntitlementsChanged", "AlertRaised", "AlertResolved" })
+        {
+            connection.On<JsonElement>(type, screen.Seen);
+        }
+
         await connection.StartAsync();
         return screen;
     }

@@ -67,6 +67,40 @@ public class LiveTests(AppFactory app)
     }
 
     [Fact]
+    public async Task EveryPush_NamesThePushBeforeIt_ToTheSameScreens_SoALostOneShows()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 10);
+        await using var admin = await LiveClient.Connect(app, await app.NewUser(u => Membership.Administrator(u, orgId)));
+        await using var team = await LiveClient.Connect(app, await app.NewUser(u => Membership.Team(u, orgId, eventId)));
+
+        long last = 0;
+        for (var i = 0; i < 3; i++)
+        {
+            last = (await app.Transfer(orgId, eventId, ProductCodes.Subscription, 1)).Transaction.Sequence;
+            await admin.WaitFor("TransactionRecorded", p => p.GetProperty("sequence").GetInt64() == last);
+        }
+
+        await admin.WaitFor("PoolBalanceChanged", p => p.GetProperty("sequence").GetInt64() > last);
+        await team.WaitFor("EventCoverageChanged", p => p.GetProperty("sequence").GetInt64() > last);
+
+        // The managers' chain runs through every message they get; the team's through its event's coverage. A screen
+        // that holds less than "previous" knows it missed one (live.js and scripts/watch then resume).
+        AssertChain(admin.Received);
+        AssertChain(team.Received);
+        Assert.True(team.Received.Count >= 3);
+
+        static void AssertChain(List<LiveMessage> received)
+        {
+            var first = received[0].Payload.GetProperty("previous");
+            Assert.True(first.ValueKind == JsonValueKind.Null || first.GetInt64() < received[0].Sequence);
+            for (var i = 1; i < received.Count; i++)
+            {
+                Assert.Equal(received[i - 1].Sequence, received[i].Payload.GetProperty("previous").GetInt64());
+            }
+        }
+    }
+
+    [Fact]
     public async Task ParticipantChanges_PushCoverage_WithTheNewCounts()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10);

@@ -20,7 +20,8 @@ public static class TestDatabase
 
     /// <summary>The app's settings for <paramref name="database"/> (created and migrated by the app's first start).</summary>
     public static Dictionary<string, string> Settings(string database) => IsPostgreSql
-        ? new() { ["Database:Provider"] = "PostgreSql", ["ConnectionStrings:Entitlements"] = ConnectionString(database) }
+        // Jobs stay in memory as on SQLite: the suites drive them in process (the cluster suite runs them on PostgreSQL).
+        ? new() { ["Database:Provider"] = "PostgreSql", ["ConnectionStrings:Entitlements"] = ConnectionString(database), ["Jobs:Storage"] = "InMemory" }
         : new() { ["Database:Path"] = database };
 
     /// <summary>The same settings as command-line arguments, for an app started as a child process.</summary>

@@ -206,19 +206,43 @@
     .build();
 
   // Each push names the sequence pushed before it to this screen ("previous"). When that is past what the screen
-  // holds, a message was lost on the way (Redis restarted, say): resume from what it holds, as after a reconnect.
-  let gapResume = false;
+  // holds, a message was lost on the way (Redis restarted, say): resume from what it holds, one resume at a time.
+  let gapFrom = null;
+  let gapRunning = false;
   function gap(m) {
-    if (!orgId || m.orgId !== orgId || typeof m.previous !== "number" || m.previous <= lastSequence) return;
-    resumeFrom = resumeFrom === null ? lastSequence : Math.min(resumeFrom, lastSequence);
-    if (gapResume) return;
-    gapResume = true;
-    setTimeout(async () => {
-      gapResume = false;
-      if (connection.state === signalR.HubConnectionState.Connected) await resume();
-    }, 0);
+    if (typeof m.previous !== "number" || m.previous <= lastSequence) return;
+    gapFrom = gapFrom === null ? lastSequence : Math.min(gapFrom, lastSequence);
+    if (gapRunning) return;
+    gapRunning = true;
+    setTimeout(resumeGaps, 0);
   }
-  const checked = handler => m => { gap(m); handler(m); };
+
+  async function resumeGaps() {
+    try {
+      while (gapFrom !== null && connection.state === signalR.HubConnectionState.Connected) {
+        const from = gapFrom;
+        gapFrom = null;
+        try {
+          const result = await connection.invoke("Resume", orgId, from);
+          if (result && result.reloadRequired) location.reload();
+        } catch (e) {
+          // The connection dropped: the reconnect's resume starts at or before this point (see dropped()).
+          gapFrom = gapFrom === null ? from : Math.min(gapFrom, from);
+          console.warn("resume after a gap failed", e);
+          return;
+        }
+      }
+    } finally {
+      gapRunning = false;
+    }
+  }
+
+  // Only this page's organization moves its figures and its sequence (a manager of several organizations gets them all).
+  const checked = handler => m => {
+    if (orgId && m.orgId !== orgId) return;
+    gap(m);
+    handler(m);
+  };
 
   connection.on("PoolBalanceChanged", checked(onPool));
   connection.on("EventCoverageChanged", checked(onCoverage));
@@ -229,9 +253,10 @@
 
   async function resume() {
     if (!orgId) return;
+    const from = resumeFrom === null ? lastSequence : resumeFrom;
     try {
-      const result = await connection.invoke("Resume", orgId, resumeFrom);
-      resumeFrom = null;
+      const result = await connection.invoke("Resume", orgId, from);
+      if (resumeFrom === from) resumeFrom = null;
       if (result && result.reloadRequired) location.reload();
     } catch (e) {
       console.warn("resume failed", e);
@@ -239,7 +264,11 @@
   }
 
   // A resume that never finished keeps its starting point; otherwise the stream was complete up to now.
-  function dropped() { if (resumeFrom === null) resumeFrom = lastSequence; }
+  function dropped() {
+    const held = gapFrom === null ? lastSequence : Math.min(gapFrom, lastSequence);
+    resumeFrom = resumeFrom === null ? held : Math.min(resumeFrom, held);
+    gapFrom = null;
+  }
 
   connection.onreconnecting(() => { dropped(); setState("reconnecting"); });
   connection.onreconnected(async () => { setState("live"); await resume(); });

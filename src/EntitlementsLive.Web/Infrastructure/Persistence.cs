@@ -109,6 +109,10 @@ public static class PersistenceExtensions
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         }
+        else if (scope.ServiceProvider.GetService<PostgreSqlDatabase>() is { } server)
+        {
+            await server.EnsureDatabaseAsync(CancellationToken.None);
+        }
 
         // Several nodes may start at once: EF Core takes a migration lock (an advisory lock on PostgreSQL), and the
         // demo seed runs under a lock of its own there.
@@ -117,7 +121,10 @@ public static class PersistenceExtensions
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value;
         if (options.SeedDemoData)
         {
-            await using var seeding = await StartupLock.TakeAsync(db, CancellationToken.None);
+            // One node seeds at a time (on SQLite there is one node).
+            await using var seeding = scope.ServiceProvider.GetService<PostgreSqlDatabase>() is { } postgres
+                ? await postgres.LockAsync(PostgreSqlDatabase.StartupKey, CancellationToken.None)
+                : null;
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
         }
 

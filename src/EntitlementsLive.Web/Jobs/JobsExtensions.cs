@@ -13,10 +13,16 @@ public sealed class JobsOptions
 
     /// <summary>
     /// Where Hangfire keeps its jobs: InMemory (one node; our batch table is the source of truth, so a
-    /// restart loses nothing) or PostgreSql (scale-out: jobs run on any node).
+    /// restart loses nothing) or PostgreSql (scale-out: jobs run on any node). Unset, it follows Database:Provider:
+    /// on PostgreSQL the nodes share their jobs, so each recurring schedule fires once for the cluster.
     /// </summary>
     [AllowedValues("InMemory", "PostgreSql")]
     public string Storage { get; set; } = "InMemory";
+
+    /// <summary>Storage as configured, or as Database:Provider implies when it is not.</summary>
+    public static string StorageOf(IConfiguration configuration) =>
+        configuration[Section + ":Storage"] is { Length: > 0 } storage ? storage
+        : configuration["Database:Provider"] == "PostgreSql" ? "PostgreSql" : "InMemory";
 
     /// <summary>The PostgreSQL connection string when <see cref="Storage"/> is PostgreSql (ConnectionStrings:Entitlements when unset).</summary>
     public string? ConnectionString { get; set; }
@@ -38,8 +44,10 @@ public static class JobsExtensions
 {
     public static IServiceCollection AddJobs(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.Section).PostConfigure(o => o.Storage = JobsOptions.StorageOf(configuration))
+            .ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        options.Storage = JobsOptions.StorageOf(configuration);
         services.AddHangfire(config =>
         {
             config

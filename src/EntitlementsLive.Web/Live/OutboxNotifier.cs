@@ -59,6 +59,9 @@ public sealed partial class OutboxNotifier(
     /// <summary>How often a node without the lease tries to take it (the takeover time after its holder dies).</summary>
     public static readonly TimeSpan LeaseRetry = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often the holder checks its lease's connection when no notification comes.</summary>
+    public static readonly TimeSpan LeaseCheck = TimeSpan.FromSeconds(3);
+
     private readonly ConcurrentDictionary<int, byte> _announce = new();
     private readonly Channel<bool> _announceSignal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private volatile bool _leading;
@@ -119,7 +122,16 @@ public sealed partial class OutboxNotifier(
                 continue;
             }
 
-            await Lead(lease, stoppingToken);
+            try
+            {
+                await Lead(lease, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The lead ended on a failure (the database unreachable, say); the lease went with its connection.
+                LogLeaseFailed(log, ex);
+                await Task.Delay(LeaseRetry, stoppingToken);
+            }
         }
 
         await announcer;
@@ -174,6 +186,12 @@ public sealed partial class OutboxNotifier(
             _leading = false;
             await lost.CancelAsync();
             await watch;
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // A graceful stop: the positions are saved while the lease is still held, so the next holder starts there.
+                await SaveCursorsOnStop();
+            }
+
             // Positions held here may be behind the next holder's; the saved ones are read again on the next lead.
             _pushed.Clear();
             _saved.Clear();
@@ -186,14 +204,21 @@ public sealed partial class OutboxNotifier(
         }
     }
 
-    /// <summary>Waits for notifications on the lease's connection; when the connection fails, the lead ends.</summary>
+    /// <summary>
+    /// Waits for notifications on the lease's connection and checks it every few seconds when none come (a connection
+    /// dropped without a word, by a firewall say, is found within that time); when the connection fails, the lead ends.
+    /// </summary>
     private async Task Watch(Npgsql.NpgsqlConnection lease, CancellationTokenSource lost)
     {
         try
         {
             while (!lost.IsCancellationRequested)
             {
-                await lease.WaitAsync(lost.Token);
+                if (!await lease.WaitAsync(LeaseCheck, lost.Token))
+                {
+                    await using var ping = new Npgsql.NpgsqlCommand("SELECT 1", lease) { CommandTimeout = (int)LeaseCheck.TotalSeconds };
+                    await ping.ExecuteScalarAsync(lost.Token);
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -417,17 +442,23 @@ public sealed partial class OutboxNotifier(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        var leading = _leading;
         await base.StopAsync(cancellationToken);
+        if (postgres is null)
+        {
+            await SaveCursorsOnStop();
+        }
+    }
+
+    private async Task SaveCursorsOnStop()
+    {
         try
         {
-            if (leading || postgres is null)
-            {
-                await SaveCursors(cancellationToken);
-            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await SaveCursors(timeout.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex)
         {
+            // Not saved: the next drainer pushes again from the last saved positions (screens drop repeats).
             LogDrainFailed(log, ex);
         }
     }

@@ -1,4 +1,3 @@
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace EntitlementsLive.Web.Data.PostgreSql;
@@ -27,12 +26,46 @@ public sealed class PostgreSqlDatabase(string connectionString)
     }
 
     /// <summary>
+    /// A connection of its own for a session lock: not pooled (a pooled connection goes back to the pool still holding
+    /// its locks), with TCP and query keepalives so a dead peer is noticed on both ends.
+    /// </summary>
+    private async Task<NpgsqlConnection> OpenForLockAsync(CancellationToken ct)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString)
+        {
+            Pooling = false,
+            KeepAlive = 5,
+            TcpKeepAlive = true,
+        }.ToString());
+        await connection.OpenAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Waits for the session lock <paramref name="key"/>; it is held until the returned connection is disposed.</summary>
+    public async Task<IAsyncDisposable> LockAsync(long key, CancellationToken ct)
+    {
+        var connection = await OpenForLockAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+            command.Parameters.AddWithValue("key", key);
+            await command.ExecuteNonQueryAsync(ct);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
     /// Takes the session lock <paramref name="key"/> on a connection of its own if no other session holds it: the lease
     /// is held while that connection lives, and PostgreSQL frees it the moment the holder's connection dies.
     /// </summary>
     public async Task<NpgsqlConnection?> TryLeaseAsync(long key, CancellationToken ct)
     {
-        var connection = await OpenAsync(ct);
+        var connection = await OpenForLockAsync(ct);
         try
         {
             await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
@@ -52,6 +85,44 @@ public sealed class PostgreSqlDatabase(string connectionString)
         return null;
     }
 
+    /// <summary>
+    /// Creates the database the connection string names when it does not exist yet (through the server's maintenance
+    /// database), so the first start of the first node does not begin with a failed connection. Two nodes racing here
+    /// both succeed.
+    /// </summary>
+    public async Task EnsureDatabaseAsync(CancellationToken ct)
+    {
+        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var name = target.Database;
+        if (string.IsNullOrEmpty(name))
+        {
+            return;
+        }
+
+        target.Database = "postgres";
+        target.Pooling = false;
+        await using var connection = new NpgsqlConnection(target.ToString());
+        await connection.OpenAsync(ct);
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection))
+        {
+            exists.Parameters.AddWithValue("name", name);
+            if (await exists.ExecuteScalarAsync(ct) is not null)
+            {
+                return;
+            }
+        }
+
+        try
+        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another node created it a moment ago.
+        }
+    }
+
     /// <summary>Announces a commit of <paramref name="organizationIds"/> to whichever node drains the outbox.</summary>
     public async Task NotifyAsync(IReadOnlyCollection<int> organizationIds, CancellationToken ct)
     {
@@ -60,31 +131,5 @@ public sealed class PostgreSqlDatabase(string connectionString)
         command.Parameters.AddWithValue("channel", OutboxChannel);
         command.Parameters.AddWithValue("payload", string.Join(',', organizationIds));
         await command.ExecuteNonQueryAsync(ct);
-    }
-}
-
-/// <summary>A lock across every node for start-up work (the demo seed); nothing to lock on SQLite's single node.</summary>
-public static class StartupLock
-{
-    public static async Task<IAsyncDisposable> TakeAsync(AppDbContext db, CancellationToken ct)
-    {
-        if (!db.Database.IsNpgsql())
-        {
-            return NoLock.Instance;
-        }
-
-        var connection = new NpgsqlConnection(db.Database.GetConnectionString());
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
-        command.Parameters.AddWithValue("key", PostgreSqlDatabase.StartupKey);
-        await command.ExecuteNonQueryAsync(ct);
-        return connection;
-    }
-
-    private sealed class NoLock : IAsyncDisposable
-    {
-        public static readonly NoLock Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

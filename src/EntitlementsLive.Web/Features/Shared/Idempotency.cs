@@ -22,9 +22,10 @@ public static class Idempotency
         {
             return (await record(), true);
         }
-        catch (Exception ex) when (ex is DbUpdateException or DbException)
+        catch (Exception ex) when (ex is DbUpdateException or DbException or EntitlementsLive.Domain.DomainException)
         {
-            // Another request with the same key committed first: answer with its result.
+            // Another request with the same key committed first: answer with its result. Its effect may also be why this
+            // one was refused (it waited on the organization's lock, then found the balance spent by that very request).
             db.ChangeTracker.Clear();
             var first = await EarlierAsync(db, organizationId, key, fingerprint, ct);
             if (first is null)
