@@ -24,8 +24,8 @@ public static class ClusterScenario
         var screensPerNode = options.Quick ? 25 : Math.Max(25, options.Connections / 4);
         var transfers = options.Quick ? 40 : 200;
         using var lb = Api.Client(Balancer);
-        var admin = await Login(lb, "admin@acme.test");
-        var ops = await Login(lb, "ops@platform.test");
+        var admin = await Api.Login(lb, "admin@acme.test", DemoPassword);
+        var ops = await Api.Login(lb, "ops@platform.test", DemoPassword);
         var clients = Nodes.Select(n => Api.Client(n, admin)).ToArray();
         try
         {
@@ -140,12 +140,5 @@ public static class ClusterScenario
         }
 
         return -1;
-    }
-
-    private static async Task<string> Login(HttpClient http, string email)
-    {
-        var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password = DemoPassword });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }
 }

@@ -89,9 +89,9 @@ public static class Api
         return client;
     }
 
-    public static async Task<string> Login(HttpClient http, string email)
+    public static async Task<string> Login(HttpClient http, string email, string password = Password)
     {
-        var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
+        var response = await http.PostAsJsonAsync("/api/auth/login", new { email, password });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
     }

@@ -17,11 +17,19 @@ public class AppFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string> _tokens = new(StringComparer.Ordinal);
 
-    /// <summary>This factory's own database; a subclass that shares one (several nodes) overrides it and drops it itself.</summary>
-    public virtual string Database { get; } = TestDatabase.New();
+    private readonly bool _ownsDatabase;
 
-    /// <summary>False for a factory on a database another one shares (its owner drops it).</summary>
-    protected virtual bool OwnsDatabase => true;
+    /// <summary>An app on a database of its own, dropped with it.</summary>
+    public AppFactory()
+    {
+        Database = TestDatabase.New();
+        _ownsDatabase = true;
+    }
+
+    /// <summary>An app on <paramref name="database"/>, which other apps may share (several nodes, a restart): its creator drops it.</summary>
+    protected AppFactory(string database) => Database = database;
+
+    public string Database { get; }
 
     protected virtual IDictionary<string, string> Settings => new Dictionary<string, string>();
 
@@ -184,7 +192,7 @@ public class AppFactory : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && OwnsDatabase)
+        if (disposing && _ownsDatabase)
         {
             TestDatabase.Drop(Database);
         }

@@ -214,12 +214,8 @@ public sealed class BootstrapTests
         Assert.Null(await second.With<Bootstrap, InvitationCreated?>(b => b.RunAsync("first.ops@platform.example", "http://localhost", CancellationToken.None)));
     }
 
-    private sealed class BootstrappedApp(string database) : AppFactory
+    private sealed class BootstrappedApp(string database) : AppFactory(database)
     {
-        public override string Database => database;
-
-        protected override bool OwnsDatabase => false;
-
         protected override IDictionary<string, string> Settings => new Dictionary<string, string>
         {
             ["Database:SeedDemoData"] = "false",

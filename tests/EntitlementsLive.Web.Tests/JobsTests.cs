@@ -109,12 +109,8 @@ public class JobsTests(AppFactory app)
         Assert.Equal(25 + 50, await restarted.WithDb(db => db.Events.Where(e => e.Id == eventId).Select(e => e.CountedParticipants).SingleAsync()));
     }
 
-    private sealed class RestartableApp(string database, bool jobServer) : AppFactory
+    private sealed class RestartableApp(string database, bool jobServer) : AppFactory(database)
     {
-        public override string Database => database;
-
-        protected override bool OwnsDatabase => false;
-
         protected override IDictionary<string, string> Settings => new Dictionary<string, string>
         {
             ["Jobs:Server"] = jobServer ? "true" : "false",

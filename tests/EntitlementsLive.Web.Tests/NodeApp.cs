@@ -1,12 +1,8 @@
 namespace EntitlementsLive.Web.Tests;
 
 /// <summary>One of several app hosts ("nodes") on one database (file or PostgreSQL), with its own name and any further settings.</summary>
-public sealed class NodeApp(string database, string name, IReadOnlyDictionary<string, string>? settings = null) : AppFactory
+public sealed class NodeApp(string database, string name, IReadOnlyDictionary<string, string>? settings = null) : AppFactory(database)
 {
-    public override string Database => database;
-
-    protected override bool OwnsDatabase => false;
-
     protected override IDictionary<string, string> Settings
     {
         get

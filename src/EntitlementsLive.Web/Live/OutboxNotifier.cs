@@ -104,24 +104,35 @@ public sealed partial class OutboxNotifier(
         }
 
         var announcer = Announce(postgres, stoppingToken);
+        // A node without the lease keeps one connection and asks for the lease on it every second; the one that gets
+        // it leads on that same connection.
+        Npgsql.NpgsqlConnection? candidate = null;
         while (!stoppingToken.IsCancellationRequested)
         {
-            Npgsql.NpgsqlConnection? lease = null;
+            var leading = false;
             try
             {
-                lease = await postgres.TryLeaseAsync(PostgreSqlDatabase.OutboxLeaseKey, stoppingToken);
+                candidate ??= await postgres.OpenLeaseConnectionAsync(stoppingToken);
+                leading = await PostgreSqlDatabase.TryLockAsync(candidate, PostgreSqlDatabase.OutboxLeaseKey, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
                 LogLeaseFailed(log, ex);
+                if (candidate is not null)
+                {
+                    await candidate.DisposeAsync();
+                    candidate = null;
+                }
             }
 
-            if (lease is null)
+            if (!leading)
             {
                 await Task.Delay(LeaseRetry, stoppingToken);
                 continue;
             }
 
+            var lease = candidate!;
+            candidate = null;
             try
             {
                 await Lead(lease, stoppingToken);
@@ -132,6 +143,11 @@ public sealed partial class OutboxNotifier(
                 LogLeaseFailed(log, ex);
                 await Task.Delay(LeaseRetry, stoppingToken);
             }
+        }
+
+        if (candidate is not null)
+        {
+            await candidate.DisposeAsync();
         }
 
         await announcer;

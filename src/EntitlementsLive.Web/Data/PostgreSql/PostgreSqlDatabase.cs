@@ -59,30 +59,18 @@ public sealed class PostgreSqlDatabase(string connectionString)
         }
     }
 
-    /// <summary>
-    /// Takes the session lock <paramref name="key"/> on a connection of its own if no other session holds it: the lease
-    /// is held while that connection lives, and PostgreSQL frees it the moment the holder's connection dies.
-    /// </summary>
-    public async Task<NpgsqlConnection?> TryLeaseAsync(long key, CancellationToken ct)
-    {
-        var connection = await OpenForLockAsync(ct);
-        try
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-            command.Parameters.AddWithValue("key", key);
-            if (await command.ExecuteScalarAsync(ct) is true)
-            {
-                return connection;
-            }
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
+    /// <summary>A connection of its own for the outbox lease: see <see cref="TryLockAsync"/>.</summary>
+    public Task<NpgsqlConnection> OpenLeaseConnectionAsync(CancellationToken ct) => OpenForLockAsync(ct);
 
-        await connection.DisposeAsync();
-        return null;
+    /// <summary>
+    /// Takes the session lock <paramref name="key"/> on <paramref name="connection"/> if no other session holds it: the
+    /// lease is held while that connection lives, and PostgreSQL frees it the moment the holder's connection dies.
+    /// </summary>
+    public static async Task<bool> TryLockAsync(NpgsqlConnection connection, long key, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", key);
+        return await command.ExecuteScalarAsync(ct) is true;
     }
 
     /// <summary>
@@ -92,26 +80,24 @@ public sealed class PostgreSqlDatabase(string connectionString)
     /// </summary>
     public async Task EnsureDatabaseAsync(CancellationToken ct)
     {
-        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
-        var name = target.Database;
-        if (string.IsNullOrEmpty(name))
+        try
         {
+            // The usual case: it exists (and the maintenance database may not even be open to this user).
+            await using var probe = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ToString());
+            await probe.OpenAsync(ct);
             return;
         }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+            // It does not exist yet: create it below.
+        }
 
+        var target = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var name = target.Database!;
         target.Database = "postgres";
         target.Pooling = false;
         await using var connection = new NpgsqlConnection(target.ToString());
         await connection.OpenAsync(ct);
-        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection))
-        {
-            exists.Parameters.AddWithValue("name", name);
-            if (await exists.ExecuteScalarAsync(ct) is not null)
-            {
-                return;
-            }
-        }
-
         try
         {
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
