@@ -210,7 +210,7 @@
   let gapFrom = null;
   let gapRunning = false;
   function gap(m) {
-    if (typeof m.previous !== "number" || m.previous <= lastSequence) return;
+    if (!orgId || typeof m.previous !== "number" || m.previous <= lastSequence) return;
     gapFrom = gapFrom === null ? lastSequence : Math.min(gapFrom, lastSequence);
     if (gapRunning) return;
     gapRunning = true;
@@ -226,15 +226,27 @@
           const result = await connection.invoke("Resume", orgId, from);
           if (result && result.reloadRequired) location.reload();
         } catch (e) {
-          // The connection dropped: the reconnect's resume starts at or before this point (see dropped()).
+          // Owed still: by the reconnect's resume if the connection dropped (it may already have run dropped()), or
+          // by a retry in a second if it did not.
           gapFrom = gapFrom === null ? from : Math.min(gapFrom, from);
           console.warn("resume after a gap failed", e);
+          if (connection.state === signalR.HubConnectionState.Connected) {
+            setTimeout(retryGap, 1000);
+          } else {
+            resumeFrom = resumeFrom === null ? from : Math.min(resumeFrom, from);
+          }
           return;
         }
       }
     } finally {
       gapRunning = false;
     }
+  }
+
+  function retryGap() {
+    if (gapRunning || gapFrom === null) return;
+    gapRunning = true;
+    resumeGaps();
   }
 
   // Only this page's organization moves its figures and its sequence (a manager of several organizations gets them all).
@@ -260,6 +272,9 @@
       if (result && result.reloadRequired) location.reload();
     } catch (e) {
       console.warn("resume failed", e);
+      // Still owed: try again while the connection stays up; a drop resumes on reconnect anyway.
+      resumeFrom = resumeFrom === null ? from : Math.min(resumeFrom, from);
+      if (connection.state === signalR.HubConnectionState.Connected) setTimeout(resume, 1000);
     }
   }
 

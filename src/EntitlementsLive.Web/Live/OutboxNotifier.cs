@@ -70,8 +70,8 @@ public sealed partial class OutboxNotifier(
     private readonly ConcurrentDictionary<int, long> _pushed = new();
     private readonly ConcurrentDictionary<int, long> _saved = new();
 
-    // The last coverage message pushed to each event's team, the chain a team's screen checks (see LiveMessage.Previous).
-    private readonly ConcurrentDictionary<int, long> _teamPushed = new();
+    // The last coverage message pushed to each event-team member's group, the chain their screens check (see LiveMessage.Previous).
+    private readonly ConcurrentDictionary<string, long> _teamPushed = new(StringComparer.Ordinal);
     private long _lastSweep;
     private long _lastDrain;
     private long _lastSave;
@@ -107,47 +107,52 @@ public sealed partial class OutboxNotifier(
         // A node without the lease keeps one connection and asks for the lease on it every second; the one that gets
         // it leads on that same connection.
         Npgsql.NpgsqlConnection? candidate = null;
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var leading = false;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                candidate ??= await postgres.OpenLeaseConnectionAsync(stoppingToken);
-                leading = await PostgreSqlDatabase.TryLockAsync(candidate, PostgreSqlDatabase.OutboxLeaseKey, stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogLeaseFailed(log, ex);
-                if (candidate is not null)
+                var leading = false;
+                try
                 {
-                    await candidate.DisposeAsync();
-                    candidate = null;
+                    candidate ??= await postgres.OpenLeaseConnectionAsync(stoppingToken);
+                    leading = await PostgreSqlDatabase.TryLockAsync(candidate, PostgreSqlDatabase.OutboxLeaseKey, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogLeaseFailed(log, ex);
+                    if (candidate is not null)
+                    {
+                        await candidate.DisposeAsync();
+                        candidate = null;
+                    }
+                }
+
+                if (!leading)
+                {
+                    await Task.Delay(LeaseRetry, stoppingToken);
+                    continue;
+                }
+
+                var lease = candidate!;
+                candidate = null;
+                try
+                {
+                    await Lead(lease, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // The lead ended on a failure (the database unreachable, say); the lease went with its connection.
+                    LogLeaseFailed(log, ex);
+                    await Task.Delay(LeaseRetry, stoppingToken);
                 }
             }
-
-            if (!leading)
-            {
-                await Task.Delay(LeaseRetry, stoppingToken);
-                continue;
-            }
-
-            var lease = candidate!;
-            candidate = null;
-            try
-            {
-                await Lead(lease, stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                // The lead ended on a failure (the database unreachable, say); the lease went with its connection.
-                LogLeaseFailed(log, ex);
-                await Task.Delay(LeaseRetry, stoppingToken);
-            }
         }
-
-        if (candidate is not null)
+        finally
         {
-            await candidate.DisposeAsync();
+            if (candidate is not null)
+            {
+                await candidate.DisposeAsync();
+            }
         }
 
         await announcer;
@@ -371,20 +376,22 @@ public sealed partial class OutboxNotifier(
             long? previous = after;
             foreach (var row in OutboxDispatch.Coalesce(rows))
             {
+                // A lost lease stops the pushes at once: the next holder pushes from the saved position.
+                ct.ThrowIfCancellationRequested();
                 if (audience.Managers.Count > 0)
                 {
                     await OutboxDispatch.SendAsync(hub.Clients.Groups(audience.Managers), row, previous);
                 }
 
                 previous = row.Sequence;
-                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId)
+                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId && audience.Teams.TryGetValue(eventId, out var team))
                 {
-                    if (audience.Teams.TryGetValue(eventId, out var team))
+                    // A team member's chain is their own (they may be on the teams of several events).
+                    foreach (var member in team)
                     {
-                        await OutboxDispatch.SendAsync(hub.Clients.Groups(team), row, _teamPushed.TryGetValue(eventId, out var last) ? last : null);
+                        await OutboxDispatch.SendAsync(hub.Clients.Group(member), row, _teamPushed.TryGetValue(member, out var last) ? last : null);
+                        _teamPushed[member] = row.Sequence;
                     }
-
-                    _teamPushed[eventId] = row.Sequence;
                 }
             }
 

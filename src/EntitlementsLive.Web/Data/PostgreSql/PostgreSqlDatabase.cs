@@ -36,6 +36,10 @@ public sealed class PostgreSqlDatabase(string connectionString)
             Pooling = false,
             KeepAlive = 5,
             TcpKeepAlive = true,
+            // The server side too: a holder whose machine vanished without closing its connection frees the lease in
+            // about 11 s (not the system's default of hours). Longer than the holder's own check (3 s + a 3 s ping), so
+            // a holder that lost its connection stops before another node starts.
+            Options = "-c tcp_keepalives_idle=5 -c tcp_keepalives_interval=2 -c tcp_keepalives_count=3",
         }.ToString());
         await connection.OpenAsync(ct);
         return connection;
@@ -93,7 +97,8 @@ public sealed class PostgreSqlDatabase(string connectionString)
         }
 
         var target = new NpgsqlConnectionStringBuilder(ConnectionString);
-        var name = target.Database!;
+        // No database named: PostgreSQL uses the user's name.
+        var name = target.Database ?? target.Username!;
         target.Database = "postgres";
         target.Pooling = false;
         await using var connection = new NpgsqlConnection(target.ToString());
