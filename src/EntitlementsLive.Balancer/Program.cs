@@ -11,7 +11,15 @@ var nodes = (builder.Configuration["Nodes"] ?? "http://127.0.0.1:5081,http://127
 
 builder.Services.AddReverseProxy().LoadFromMemory(
     [
-        new RouteConfig { RouteId = "all", ClusterId = "nodes", Match = new RouteMatch { Path = "{**path}" } },
+        // The browser's own Host goes through unchanged: the nodes check a WebSocket's Origin against it, and write
+        // links with it. X-Forwarded-For and -Proto carry the client's address and scheme (the nodes trust loopback).
+        new RouteConfig
+        {
+            RouteId = "all",
+            ClusterId = "nodes",
+            Match = new RouteMatch { Path = "{**path}" },
+            Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
+        },
     ],
     [
         new ClusterConfig
@@ -43,5 +51,7 @@ builder.Services.AddReverseProxy().LoadFromMemory(
     ]);
 
 var app = builder.Build();
+// Each node's /metrics is scraped on the node itself, never through the public address.
+app.Map("/metrics/{**rest}", () => Results.NotFound());
 app.MapReverseProxy();
 app.Run();

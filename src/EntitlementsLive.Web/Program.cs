@@ -34,11 +34,14 @@ try
     builder.Services.AddLive(builder.Configuration);
     builder.Services.AddJobs(builder.Configuration);
     builder.Services.AddWeb();
+    builder.Services.AddProxyHeaders(builder.Configuration);
 
     var app = builder.Build();
 
     await app.PrepareDatabaseAsync();
 
+    // First: everything after it (limits, audit, cookies, /metrics) sees the client behind a trusted proxy.
+    app.UseForwardedHeaders();
     app.UseServerTiming();
     app.UseSecurityHeaders();
     // Outermost, so each request is logged once, at the level of the status it really returned.

@@ -105,6 +105,28 @@ public static class Cluster
     }
 
     public static string Name(string node) => node == NodeA ? "a" : "b";
+
+    /// <summary>Live connections open on each node that answers, from its /metrics.</summary>
+    public static async Task<Dictionary<string, long>> LiveConnections()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var node in new[] { NodeA, NodeB })
+        {
+            try
+            {
+                var line = (await http.GetStringAsync(node + "/metrics")).Split('\n')
+                    .FirstOrDefault(l => l.StartsWith("entitlementslive_live_connections{", StringComparison.Ordinal));
+                counts[node] = line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // That node is down.
+            }
+        }
+
+        return counts;
+    }
 }
 
 /// <summary>A screen: a live connection to one node as one user, keeping the newest figures and every message's arrival.</summary>
@@ -131,8 +153,13 @@ public sealed class Screen : IAsyncDisposable
 
     public long? Available(string productCode) => _available.TryGetValue(productCode, out var value) ? value : null;
 
-    public static async Task<Screen> Open(string baseUrl, string email)
+    /// <summary>
+    /// Opens a screen the way a page does: it holds the organization's figures as of its last sequence (read first),
+    /// connects, then resumes after that sequence, so nothing pushed while it was subscribing is missed.
+    /// </summary>
+    public static async Task<Screen> Open(string baseUrl, string email, int orgId)
     {
+        var held = await Cluster.Scalar<long>($"""SELECT "LastSequence" FROM "Organizations" WHERE "Id" = {orgId}""");
         var token = await Cluster.Token(baseUrl, email);
         var connection = new HubConnectionBuilder()
             .WithUrl(new Uri(new Uri(baseUrl), "/hubs/entitlements"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
@@ -160,7 +187,9 @@ public sealed class Screen : IAsyncDisposable
             connection.On<JsonElement>(type, screen.Seen);
         }
 
+        screen._lastSequence = held;
         await connection.StartAsync();
+        await screen.Resume(orgId, held);
         return screen;
     }
 

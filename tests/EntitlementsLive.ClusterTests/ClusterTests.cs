@@ -27,7 +27,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var acme = await Cluster.OrganizationId(admin, "Acme Events");
         var summit = await EventId(admin, acme, "Acme Summit 2026");
         await EnsureAvailable(acme, 100);
-        await using var team = await Screen.Open(other, "team@acme.test");
+        await using var team = await Screen.Open(other, "team@acme.test", acme);
 
         var latencies = new List<double>();
         for (var i = 0; i < 20; i++)
@@ -115,8 +115,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var acme = await Cluster.OrganizationId(api, "Acme Events");
         var summit = await EventId(api, acme, "Acme Summit 2026");
         await EnsureAvailable(acme, 1_000);
-        await using var adminScreen = await Screen.Open(survivor, "admin@acme.test");
-        await using var teamScreen = await Screen.Open(survivor, "team@acme.test");
+        await using var adminScreen = await Screen.Open(survivor, "admin@acme.test", acme);
+        await using var teamScreen = await Screen.Open(survivor, "team@acme.test", acme);
 
         // Two sessions signed in through the balancer: round robin pins them to different nodes, so one of them is moved
         // off the node that gets killed.
@@ -176,8 +176,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var acme = await Cluster.OrganizationId(api, "Acme Events");
         var summit = await EventId(api, acme, "Acme Summit 2026");
         await EnsureAvailable(acme, 1_000);
-        await using var adminScreen = await Screen.Open(Cluster.NodeB, "admin@acme.test");
-        await using var teamScreen = await Screen.Open(Cluster.NodeB, "team@acme.test");
+        await using var adminScreen = await Screen.Open(Cluster.NodeB, "admin@acme.test", acme);
+        await using var teamScreen = await Screen.Open(Cluster.NodeB, "team@acme.test", acme);
 
         using var stop = new CancellationTokenSource();
         var load = Load(api, acme, summit, "redis-", stop.Token);

@@ -6,6 +6,33 @@ namespace EntitlementsLive.Web.Infrastructure;
 
 public static class WebExtensions
 {
+    /// <summary>
+    /// Behind a load balancer or a reverse proxy: the client's address and scheme come from X-Forwarded-For and
+    /// X-Forwarded-Proto, trusted only from loopback (the framework's default) and the addresses in Proxy:KnownProxies.
+    /// The sign-in limit then counts per client rather than per proxy, the audit keeps the client's address, cookies are
+    /// Secure when TLS ends at the proxy, and /metrics' rule (Ops or the node itself) applies to the real caller.
+    /// </summary>
+    public static IServiceCollection AddProxyHeaders(this IServiceCollection services, IConfiguration configuration)
+    {
+        var proxies = new List<System.Net.IPAddress>();
+        foreach (var text in configuration.GetSection("Proxy:KnownProxies").Get<string[]>() ?? [])
+        {
+            proxies.Add(System.Net.IPAddress.TryParse(text, out var address) ? address
+                : throw new Microsoft.Extensions.Options.OptionsValidationException("Proxy", typeof(ForwardedHeadersOptions),
+                    [$"Proxy:KnownProxies: '{text}' is not an IP address."]));
+        }
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto;
+            foreach (var proxy in proxies)
+            {
+                o.KnownProxies.Add(proxy);
+            }
+        });
+        return services;
+    }
+
     public static IServiceCollection AddWeb(this IServiceCollection services)
     {
         services.AddRazorPages(o =>
