@@ -96,8 +96,8 @@ public static class ClusterScenario
         }
 
         var expected = transfers * screens.Count;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (arrivals.Count(a => committedOn.ContainsKey(a.Transaction)) < expected && DateTime.UtcNow < deadline)
+        var deadline = Clock.UtcNow.AddSeconds(15);
+        while (arrivals.Count(a => committedOn.ContainsKey(a.Transaction)) < expected && Clock.UtcNow < deadline)
         {
             await Task.Delay(100);
         }

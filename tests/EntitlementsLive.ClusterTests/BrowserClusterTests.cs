@@ -39,14 +39,8 @@ public sealed class BrowserClusterTests(ITestOutputHelper output) : IAsyncLifeti
         var other = drainer == Cluster.NodeA ? Cluster.NodeB : Cluster.NodeA;
         using var api = await Cluster.Api(drainer, "admin@acme.test");
         var acme = await Cluster.OrganizationId(api, "Acme Events");
-        var summit = (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{acme}/events?status=all")).EnumerateArray()
-            .First(e => e.GetProperty("name").GetString() == "Acme Summit 2026").GetProperty("id").GetInt32();
-        using (var ops = await Cluster.Api(drainer, "ops@platform.test"))
-        {
-            using var purchase = await ops.PostAsJsonAsync($"/api/orgs/{acme}/purchases",
-                new { productCode = "SUBSCRIPTION", quantity = 500, reference = "browser gap test", idempotencyKey = "gap-" + Guid.NewGuid().ToString("N") });
-            Assert.Equal(HttpStatusCode.Created, purchase.StatusCode);
-        }
+        var summit = await Cluster.EventId(api, acme, "Acme Summit 2026");
+        await Cluster.EnsureAvailable(acme, 500);
 
         var (context, page) = await SignedIn(other, "admin@acme.test");
         await page.GotoAsync($"/Orgs/{acme}/Entitlements/History");
@@ -62,24 +56,8 @@ public sealed class BrowserClusterTests(ITestOutputHelper output) : IAsyncLifeti
             }
             """);
 
-        var recorded = new List<long>();
         using var stop = new CancellationTokenSource();
-        var load = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                using var response = await api.PostAsJsonAsync($"/api/orgs/{acme}/events/{summit}/transfers",
-                    new { productCode = "SUBSCRIPTION", quantity = 1, idempotencyKey = "gap-" + Guid.NewGuid().ToString("N") }, CancellationToken.None);
-                Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-                var id = (await response.Content.ReadFromJsonAsync<JsonElement>(CancellationToken.None)).GetProperty("transaction").GetProperty("id").GetInt64();
-                lock (recorded)
-                {
-                    recorded.Add(id);
-                }
-
-                await Task.Delay(50, CancellationToken.None);
-            }
-        });
+        var load = Cluster.Load(api, acme, summit, "gap-", stop.Token);
         try
         {
             await Task.Delay(1_000);
@@ -89,8 +67,9 @@ public sealed class BrowserClusterTests(ITestOutputHelper output) : IAsyncLifeti
         finally
         {
             await stop.CancelAsync();
-            await load;
         }
+
+        var recorded = await load;
 
         // Every transfer is on the page (rows are added by TransactionRecorded only), and the page was never reloaded.
         var selector = string.Join(", ", recorded.Select(id => $"[data-testid=history-table] tr[data-tx-id=\"{id}\"]"));
@@ -118,6 +97,7 @@ public sealed class BrowserClusterTests(ITestOutputHelper output) : IAsyncLifeti
     {
         using var lookup = await Cluster.Api(Cluster.Balancer, "admin@acme.test");
         var acme = await Cluster.OrganizationId(lookup, "Acme Events");
+        await Cluster.EnsureAvailable(acme, 10);
         // The live connections open before this browser, once the earlier tests' screens have closed.
         var before = await Cluster.LiveConnections();
         for (var settle = 0; settle < 20; settle++)
@@ -178,14 +158,7 @@ public sealed class BrowserClusterTests(ITestOutputHelper output) : IAsyncLifeti
 
             // Live again, on the survivor: the next transfer appears without a reload.
             using var api = await Cluster.Api(survivor, "admin@acme.test");
-            var summit = (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{acme}/events?status=all")).EnumerateArray()
-                .First(e => e.GetProperty("name").GetString() == "Acme Summit 2026").GetProperty("id").GetInt32();
-            using (var ops = await Cluster.Api(survivor, "ops@platform.test"))
-            {
-                (await ops.PostAsJsonAsync($"/api/orgs/{acme}/purchases",
-                    new { productCode = "SUBSCRIPTION", quantity = 10, reference = "browser move test", idempotencyKey = "move-" + Guid.NewGuid().ToString("N") })).EnsureSuccessStatusCode();
-            }
-
+            var summit = await Cluster.EventId(api, acme, "Acme Summit 2026");
             using var response = await api.PostAsJsonAsync($"/api/orgs/{acme}/events/{summit}/transfers",
                 new { productCode = "SUBSCRIPTION", quantity = 1, idempotencyKey = "move-" + Guid.NewGuid().ToString("N") });
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -103,6 +104,43 @@ public static class Cluster
 
         return null;
     }
+
+    /// <summary>Transfers of 1 every 20 ms until stopped; returns the ids of those recorded (each must be 201).</summary>
+    public static async Task<List<long>> Load(HttpClient api, int org, int eventId, string prefix, CancellationToken stop)
+    {
+        await Task.Yield();
+        var recorded = new List<long>();
+        while (!stop.IsCancellationRequested)
+        {
+            using var response = await api.PostAsJsonAsync($"/api/orgs/{org}/events/{eventId}/transfers",
+                new { productCode = "SUBSCRIPTION", quantity = 1, idempotencyKey = prefix + Guid.NewGuid().ToString("N") }, CancellationToken.None);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            recorded.Add((await response.Content.ReadFromJsonAsync<JsonElement>(CancellationToken.None)).GetProperty("transaction").GetProperty("id").GetInt64());
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return recorded;
+    }
+
+    public static Task<long> Available(int org) =>
+        Cluster.Scalar<long>($"""SELECT "Available" FROM "Pools" WHERE "OrganizationId" = {org} AND "ProductCode" = 'SUBSCRIPTION'""");
+
+    public static async Task EnsureAvailable(int org, long atLeast)
+    {
+        if (await Available(org) >= atLeast)
+        {
+            return;
+        }
+
+        using var ops = await Api(NodeA, "ops@platform.test");
+        using var response = await ops.PostAsJsonAsync($"/api/orgs/{org}/purchases",
+            new { productCode = "SUBSCRIPTION", quantity = atLeast * 2, reference = "cluster tests", idempotencyKey = "cluster-" + Guid.NewGuid().ToString("N") });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    public static async Task<int> EventId(HttpClient api, int org, string name) =>
+        (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/events?status=all")).EnumerateArray()
+            .First(e => e.GetProperty("name").GetString() == name).GetProperty("id").GetInt32();
 
     public static string Name(string node) => node == NodeA ? "a" : "b";
 

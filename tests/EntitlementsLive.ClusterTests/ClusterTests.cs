@@ -25,8 +25,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var other = drainer == Cluster.NodeA ? Cluster.NodeB : Cluster.NodeA;
         using var admin = await Cluster.Api(drainer, "admin@acme.test");
         var acme = await Cluster.OrganizationId(admin, "Acme Events");
-        var summit = await EventId(admin, acme, "Acme Summit 2026");
-        await EnsureAvailable(acme, 100);
+        var summit = await Cluster.EventId(admin, acme, "Acme Summit 2026");
+        await Cluster.EnsureAvailable(acme, 100);
         await using var team = await Screen.Open(other, "team@acme.test", acme);
 
         var latencies = new List<double>();
@@ -59,9 +59,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
         using var onA = await Cluster.Api(Cluster.NodeA, "admin@acme.test");
         using var onB = await Cluster.Api(Cluster.NodeB, "admin@acme.test");
         var acme = await Cluster.OrganizationId(onA, "Acme Events");
-        var summit = await EventId(onA, acme, "Acme Summit 2026");
-        await EnsureAvailable(acme, 100);
-        var available = await Available(acme);
+        var summit = await Cluster.EventId(onA, acme, "Acme Summit 2026");
+        await Cluster.EnsureAvailable(acme, 100);
+        var available = await Cluster.Available(acme);
         // 64 transfers whose total exceeds the balance by half: some must be refused, none may overdraw.
         var quantity = (int)Math.Max(1, available * 2 / 3 / 64 * 2 + 1);
         var keys = Enumerable.Range(0, 64).Select(i => $"race-{i}-{Guid.NewGuid():N}").ToArray();
@@ -94,7 +94,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.True(recorded < 64, "the total exceeded the balance, yet every transfer was accepted");
 
         // The pool's figures are the ledger's sums, and nothing went below zero.
-        var after = await Available(acme);
+        var after = await Cluster.Available(acme);
         Assert.Equal(available - (recorded * quantity), after);
         Assert.True(after >= 0);
         var ledger = await Cluster.Scalar<long>($"""
@@ -113,8 +113,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var survivor = holder == Cluster.NodeA ? Cluster.NodeB : Cluster.NodeA;
         using var api = await Cluster.Api(survivor, "admin@acme.test");
         var acme = await Cluster.OrganizationId(api, "Acme Events");
-        var summit = await EventId(api, acme, "Acme Summit 2026");
-        await EnsureAvailable(acme, 1_000);
+        var summit = await Cluster.EventId(api, acme, "Acme Summit 2026");
+        await Cluster.EnsureAvailable(acme, 1_000);
         await using var adminScreen = await Screen.Open(survivor, "admin@acme.test", acme);
         await using var teamScreen = await Screen.Open(survivor, "team@acme.test", acme);
 
@@ -123,7 +123,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         var sessions = new[] { await BrowserSession.SignIn(Cluster.Balancer, "admin@acme.test"), await BrowserSession.SignIn(Cluster.Balancer, "team@acme.test") };
 
         using var stop = new CancellationTokenSource();
-        var load = Load(api, acme, summit, "kill-", stop.Token);
+        var load = Cluster.Load(api, acme, summit, "kill-", stop.Token);
         TimeSpan takeover;
         try
         {
@@ -145,7 +145,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
         // Every screen converges on the database's figures: the last sequence, and the pool's balance.
         var lastSequence = await Cluster.Scalar<long>($"""SELECT "LastSequence" FROM "Organizations" WHERE "Id" = {acme}""");
-        var available = await Available(acme);
+        var available = await Cluster.Available(acme);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while ((adminScreen.LastSequence < lastSequence || adminScreen.Available(Subscription) != available
                 || transactions.Any(id => !adminScreen.Transactions.ContainsKey(id))) && DateTime.UtcNow < deadline)
@@ -174,13 +174,13 @@ public sealed class ClusterTests(ITestOutputHelper output)
     {
         using var api = await Cluster.Api(Cluster.NodeA, "admin@acme.test");
         var acme = await Cluster.OrganizationId(api, "Acme Events");
-        var summit = await EventId(api, acme, "Acme Summit 2026");
-        await EnsureAvailable(acme, 1_000);
+        var summit = await Cluster.EventId(api, acme, "Acme Summit 2026");
+        await Cluster.EnsureAvailable(acme, 1_000);
         await using var adminScreen = await Screen.Open(Cluster.NodeB, "admin@acme.test", acme);
         await using var teamScreen = await Screen.Open(Cluster.NodeB, "team@acme.test", acme);
 
         using var stop = new CancellationTokenSource();
-        var load = Load(api, acme, summit, "redis-", stop.Token);
+        var load = Cluster.Load(api, acme, summit, "redis-", stop.Token);
         try
         {
             await Task.Delay(1_000);
@@ -197,7 +197,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         // The screens converge on the database's figures without a reload: the admin's on every message, the team's on its event.
         var lastSequence = await Cluster.Scalar<long>($"""SELECT "LastSequence" FROM "Organizations" WHERE "Id" = {acme}""");
         var lastCoverage = await Cluster.Scalar<long>($"""SELECT MAX("Sequence") FROM "Outbox" WHERE "OrganizationId" = {acme} AND "Type" = 'EventCoverageChanged' AND "EventId" = {summit}""");
-        var available = await Available(acme);
+        var available = await Cluster.Available(acme);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while ((adminScreen.LastSequence < lastSequence || adminScreen.Available(Subscription) != available || !teamScreen.Coverage.ContainsKey(lastCoverage)
                 || transactions.Any(id => !adminScreen.Transactions.ContainsKey(id))) && DateTime.UtcNow < deadline)
@@ -235,23 +235,6 @@ public sealed class ClusterTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Transfers of 1 every 20 ms until stopped; returns the ids of those recorded (each must be 201).</summary>
-    private static async Task<List<long>> Load(HttpClient api, int org, int eventId, string prefix, CancellationToken stop)
-    {
-        await Task.Yield();
-        var recorded = new List<long>();
-        while (!stop.IsCancellationRequested)
-        {
-            using var response = await api.PostAsJsonAsync($"/api/orgs/{org}/events/{eventId}/transfers",
-                new { productCode = Subscription, quantity = 1, idempotencyKey = prefix + Guid.NewGuid().ToString("N") }, CancellationToken.None);
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            recorded.Add((await response.Content.ReadFromJsonAsync<JsonElement>(CancellationToken.None)).GetProperty("transaction").GetProperty("id").GetInt64());
-            await Task.Delay(20, CancellationToken.None);
-        }
-
-        return recorded;
-    }
-
     private static string Runs(string method, bool distinctMinutes) => $"""
         SELECT COUNT({(distinctMinutes ? "DISTINCT date_trunc('minute', createdat)" : "*")}) FROM hangfire.job
         WHERE invocationdata::text LIKE '%"Method": "{method}"%' AND createdat > now() - interval '1 hour'
@@ -272,24 +255,4 @@ public sealed class ClusterTests(ITestOutputHelper output)
 
         return null;
     }
-
-    private static Task<long> Available(int org) =>
-        Cluster.Scalar<long>($"""SELECT "Available" FROM "Pools" WHERE "OrganizationId" = {org} AND "ProductCode" = '{Subscription}'""");
-
-    private static async Task EnsureAvailable(int org, long atLeast)
-    {
-        if (await Available(org) >= atLeast)
-        {
-            return;
-        }
-
-        using var ops = await Cluster.Api(Cluster.NodeA, "ops@platform.test");
-        using var response = await ops.PostAsJsonAsync($"/api/orgs/{org}/purchases",
-            new { productCode = Subscription, quantity = atLeast * 2, reference = "cluster tests", idempotencyKey = "cluster-" + Guid.NewGuid().ToString("N") });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-    }
-
-    private static async Task<int> EventId(HttpClient api, int org, string name) =>
-        (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/events?status=all")).EnumerateArray()
-            .First(e => e.GetProperty("name").GetString() == name).GetProperty("id").GetInt32();
 }
