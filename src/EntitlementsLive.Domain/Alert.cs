@@ -150,3 +150,64 @@ public sealed class Alert
 
     public const int DefaultWindowDays = 14;
 }
+
+/// <summary>
+/// Rule 13 decided in one place: given what holds now and the alerts open, which alerts are raised and which resolve.
+/// Writers of one organization are serialized, so each crossing is decided exactly once; the unique open key is the
+/// backstop.
+/// </summary>
+public static class AlertBook
+{
+    /// <summary>A pool against its levels: each level now crossed with no open alert raises one; each open alert whose level cleared resolves.</summary>
+    public static IReadOnlyList<AlertChanged> SettlePool(IReadOnlyList<PoolThreshold> thresholds, IReadOnlyList<Alert> open, string productName,
+        long purchased, long available, DateTime now)
+    {
+        var changed = new List<AlertChanged>();
+        foreach (var threshold in thresholds)
+        {
+            var alert = open.FirstOrDefault(a => a.ThresholdId == threshold.Id && a.IsOpen);
+            var low = threshold.IsLow(purchased, available);
+            if (low && alert is null)
+            {
+                changed.Add(new AlertChanged(Alert.PoolLow(threshold, productName, purchased, available, now)));
+            }
+            else if (!low && alert is not null)
+            {
+                alert.Resolve(now);
+                changed.Add(new AlertChanged(alert));
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>An event against its warning window: raised when needed and none is open, resolved when no longer needed.</summary>
+    public static AlertChanged? SettleEvent(Event e, Alert? open, int days, DateTime now)
+    {
+        var needed = Alert.EventNeedsWarning(e, now, days);
+        if (needed && open is null)
+        {
+            return new AlertChanged(Alert.UncoveredSoon(e, days, now));
+        }
+
+        if (!needed && open is not null)
+        {
+            open.Resolve(now);
+            return new AlertChanged(open);
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a change of an event's coverage can move its warning at all (covered before and after, or too far ahead: no).</summary>
+    public static bool MayMoveWarning(Event e, bool wasMissing, DateTime now) =>
+        (e.IsMissing || wasMissing) && !(e.IsMissing && e.StartsAt > now.AddDays(Alert.MaxWindowDays));
+
+    /// <summary>The open alerts of levels that no longer exist resolve.</summary>
+    public static IReadOnlyList<AlertChanged> ResolveAll(IEnumerable<Alert> open, DateTime now) =>
+        open.Select(a =>
+        {
+            a.Resolve(now);
+            return new AlertChanged(a);
+        }).ToList();
+}

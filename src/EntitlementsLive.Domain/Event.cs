@@ -176,6 +176,32 @@ public sealed class Event
         }
     }
 
+    /// <summary>
+    /// A transfer's allocation (rules 3 and 6): a module the event already holds is refused, before any balance is
+    /// looked at. The ledger persists it with a conditional update guarded by <see cref="EventProduct.Accepts"/>.
+    /// </summary>
+    public CoverageChanged Allocate(Product product, long quantity)
+    {
+        var wasMissing = IsMissing;
+        var row = _products.Find(p => p.ProductCode == product.Code);
+        if (row is null)
+        {
+            row = EventProduct.ForEvent(Id, product.Code, required: 0, allocated: 0);
+            _products.Add(row);
+        }
+
+        row.Allocate(product.Kind, quantity, Name);
+        RefreshMissing();
+        return new CoverageChanged(this, wasMissing != IsMissing);
+    }
+
+    /// <summary>Rule 9: the event ended and its screens move it from Live to Past once.</summary>
+    public CoverageChanged AnnounceEnded()
+    {
+        AnnouncePast();
+        return new CoverageChanged(this, MissingCountsChanged: true);
+    }
+
     /// <summary>Rule 3: the event is missing entitlements when any product is short.</summary>
     public void RefreshMissing() => IsMissing = _products.Exists(p => p.Missing > 0);
 
@@ -235,4 +261,15 @@ public sealed class EventProduct
     public void Require(long required) => Required = required;
 
     public void Use(bool inUse) => InUse = inUse;
+
+    /// <summary>Rule 6 on the row itself: refused for a module the event already holds.</summary>
+    internal void Allocate(ProductKind kind, long quantity, string eventName)
+    {
+        if (!AcceptsAllocation(kind, Allocated))
+        {
+            throw Event.ModuleAlreadyAllocated(ProductCode, eventName);
+        }
+
+        Allocated += quantity;
+    }
 }

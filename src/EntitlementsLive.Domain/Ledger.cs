@@ -87,9 +87,27 @@ public sealed class LedgerEntry
         Sequence = sequence,
     };
 
+    /// <summary>The most one purchase or one correction may move.</summary>
+    public const long MaxCredit = 10_000_000;
+
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Rule 10: a correction is signed (up or down), never zero, at most <see cref="MaxCredit"/> either way.</summary>
+    public static string? AdjustmentQuantityRefusal(long? quantity) => quantity is not { } q || q == 0 || Math.Abs(q) > MaxCredit
+        ? FormattableString.Invariant($"The correction is a whole number between -{MaxCredit:N0} and {MaxCredit:N0}, not zero (negative lowers the pool).")
+        : null;
+
+    /// <summary>Rule 10: every correction says why.</summary>
+    public static string? AdjustmentReasonRefusal(string? reason) => Text.IsPrintable(reason?.Trim(), MaxReasonLength)
+        ? null
+        : FormattableString.Invariant($"Say why the purchase is corrected (1 to {MaxReasonLength} printable characters).");
+
     /// <summary>Rule 10: <paramref name="quantity"/> is signed (a correction up or down) and never zero; a reason is required.</summary>
     public static LedgerEntry Adjustment(int organizationId, string productCode, long quantity, string actor, DateTime at,
-        string reason, string reference, long balanceAfter, string idempotencyKey, long sequence) => new()
+        string reason, string reference, long balanceAfter, string idempotencyKey, long sequence) =>
+        (AdjustmentQuantityRefusal(quantity) ?? AdjustmentReasonRefusal(reason)) is { } refusal
+            ? throw DomainException.Validation(AdjustmentQuantityRefusal(quantity) is null ? "reason" : "quantity", refusal)
+            : new()
     {
         OrganizationId = organizationId,
         Kind = LedgerKind.Adjustment,
@@ -116,6 +134,20 @@ public sealed class LedgerEntry
 
     public static string PurchaseFingerprint(string productCode, long quantity, string reference) =>
         FormattableString.Invariant($"purchase|{productCode}|{quantity}|{reference}");
+
+    /// <summary>
+    /// The unit of work numbers a new entry with the sequence of the change that records it, just before inserting it;
+    /// a recorded entry is final and keeps its number.
+    /// </summary>
+    public void Number(long sequence)
+    {
+        if (Id != 0)
+        {
+            throw new InvalidOperationException(Finality.Refusal);
+        }
+
+        Sequence = sequence;
+    }
 
     /// <summary>Rule 7: the same key with the same request is the same effect; with another request it is refused.</summary>
     public void EnsureSameRequest(string fingerprint)

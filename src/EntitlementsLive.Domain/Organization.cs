@@ -83,24 +83,48 @@ public sealed class Pool
 
     /// <summary>
     /// Rule 4: a withdrawal is allowed only while the balance covers it. The transfer form explains a refusal
-    /// with it; the ledger's guarded update applies the same condition in SQL (tested against this one), so no
+    /// with it; the ledger's guarded update applies <see cref="Covers"/>, the same condition in SQL, so no
     /// concurrent writer can overdraw the pool.
     /// </summary>
     public static bool CanCover(long available, long quantity) => quantity > 0 && available >= quantity;
 
+    /// <summary>Rule 4 as the guard of the pool's conditional update (and in memory, compiled).</summary>
+    public static Expression<Func<Pool, bool>> Covers(long quantity) => Expressions.Bind(CoversRule, quantity);
+
+    private static readonly Expression<Func<Pool, long, bool>> CoversRule = (p, quantity) => quantity > 0 && p.Available >= quantity;
+
     /// <summary>Rule 10 within rule 4: a correction may lower a pool, never below zero available.</summary>
     public static bool CanAdjust(long available, long quantity) => quantity != 0 && available + quantity >= 0;
 
-    /// <summary>Credits a new pool; existing pools are credited by one update in the database.</summary>
-    public void Credit(long quantity)
+    /// <summary>Rules 4 and 10 as the guard of a credit's conditional update: the pool stays at or above zero.</summary>
+    public static Expression<Func<Pool, bool>> Accepts(long credit) => Expressions.Bind(AcceptsRule, credit);
+
+    private static readonly Expression<Func<Pool, long, bool>> AcceptsRule = (p, credit) => credit != 0 && p.Available + credit >= 0;
+
+    /// <summary>Rule 4: takes <paramref name="quantity"/> for a transfer, refused when the balance does not cover it.</summary>
+    public PoolDebited Debit(long quantity)
     {
-        if (quantity <= 0)
+        if (!CanCover(Available, quantity))
         {
-            throw DomainException.Validation("quantity", "The quantity must be a positive whole number.");
+            throw InsufficientBalance(ProductCode, quantity, Available);
+        }
+
+        Transferred += quantity;
+        Available -= quantity;
+        return new PoolDebited(ProductCode, Purchased, Transferred, Available);
+    }
+
+    /// <summary>A purchase (positive) or an adjustment (signed, rule 10): refused when available would fall below zero.</summary>
+    public PoolCredited Credit(long quantity)
+    {
+        if (!CanAdjust(Available, quantity))
+        {
+            throw AdjustmentRefused(ProductCode, quantity, Available);
         }
 
         Purchased += quantity;
         Available += quantity;
+        return new PoolCredited(ProductCode, Purchased, Transferred, Available);
     }
 
     public static DomainException AdjustmentRefused(string productCode, long quantity, long available) =>

@@ -20,6 +20,7 @@ public static class FeatureServices
         services.AddSingleton<TimeProvider>(new Shared.StoredClock(TimeProvider.System));
         services.AddMemoryCache(o => o.SizeLimit = 10_000);
         services.AddHttpContextAccessor();
+        services.AddSingleton<Data.IOutboxDrafts, LiveMessages>();
         services.AddScoped<CurrentUser>();
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditQueries>();

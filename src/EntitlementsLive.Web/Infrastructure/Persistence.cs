@@ -64,7 +64,10 @@ public static class PersistenceExtensions
                 .UseSqlite(connectionString)
                 .AddInterceptors(sp.GetRequiredService<SqlitePragmas>())));
             services.AddSingleton<IParticipantBulkWrites, SqliteParticipantBulkWrites>();
+            services.AddSingleton<SqliteGroupCommit>();
         }
+
+        services.AddScoped<OrganizationWrite>();
 
         services.AddScoped<DemoSeeder>();
         return services;

@@ -1,3 +1,4 @@
+using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Shared;
 using EntitlementsLive.Web.Infrastructure;
 

@@ -24,6 +24,9 @@ public sealed class WriteTransaction : IAsyncDisposable
         _gate = gate;
     }
 
+    /// <summary>The file's one writer slot in this process, shared with the group commit of <see cref="Sqlite.SqliteGroupCommit"/>.</summary>
+    internal static SemaphoreSlim GateFor(DatabaseFacade database) => Gates.GetOrAdd(database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+
     public static async Task<WriteTransaction> BeginAsync(DatabaseFacade database, CancellationToken ct)
     {
         if (!database.IsSqlite())
@@ -31,7 +34,7 @@ public sealed class WriteTransaction : IAsyncDisposable
             return new WriteTransaction(await database.BeginTransactionAsync(ct), null);
         }
 
-        var gate = Gates.GetOrAdd(database.GetConnectionString() ?? "", _ => new SemaphoreSlim(1, 1));
+        var gate = GateFor(database);
         await gate.WaitAsync(ct);
         try
         {

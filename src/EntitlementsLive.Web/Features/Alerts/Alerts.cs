@@ -67,29 +67,27 @@ public sealed class AlertQueries(AppDbContext db)
 /// Sets a pool's levels (the whole list, as the pools tab edits it): unchanged levels keep their open alerts, removed
 /// ones resolve theirs, and the pool is checked against the new list at once, in one transaction.
 /// </summary>
-public sealed class SetThresholds(AppDbContext db, TimeProvider clock, IChangeNotifier notifier, AlertQueries queries)
+public sealed class SetThresholds(OrganizationWrite write, AlertQueries queries)
 {
     public async Task<ThresholdsDto> Handle(int organizationId, string productCode, ThresholdsRequest request, CancellationToken ct)
     {
         var wanted = Validate(organizationId, productCode, request);
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.ChangeTracker.Clear();
-        await using var tx = await db.BeginWriteAsync(organizationId, ct);
-        var pool = await db.Pools.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == organizationId && p.ProductCode == productCode, ct)
-            ?? throw Validation.NotFound("The pool of " + productCode);
-        var product = await db.Products.AsNoTracking().SingleAsync(p => p.Code == productCode, ct);
-        var existing = await db.PoolThresholds.Where(t => t.OrganizationId == organizationId && t.ProductCode == productCode).ToListAsync(ct);
-        var removed = existing.Where(t => !wanted.Any(w => w.Kind == t.Kind && w.Value == t.Value)).ToList();
-        db.PoolThresholds.RemoveRange(removed);
-        db.PoolThresholds.AddRange(wanted.Where(w => !existing.Any(t => t.Kind == w.Kind && t.Value == w.Value)));
-        await db.SaveChangesAsync(ct);
+        await write.RunAsync(organizationId, async change =>
+        {
+            var db = change.Db;
+            var pool = await db.Pools.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == organizationId && p.ProductCode == productCode, ct)
+                ?? throw Validation.NotFound("The pool of " + productCode);
+            var product = await db.Products.AsNoTracking().SingleAsync(p => p.Code == productCode, ct);
+            var existing = await db.PoolThresholds.Where(t => t.OrganizationId == organizationId && t.ProductCode == productCode).ToListAsync(ct);
+            var removed = existing.Where(t => !wanted.Any(w => w.Kind == t.Kind && w.Value == t.Value)).ToList();
+            db.PoolThresholds.RemoveRange(removed);
+            db.PoolThresholds.AddRange(wanted.Where(w => !existing.Any(t => t.Kind == w.Kind && t.Value == w.Value)));
+            await db.SaveChangesAsync(ct);
 
-        var alerts = AlertChanges.Merge(
-            await AlertChanges.ForRemovedThresholdsAsync(db, organizationId, removed.ConvertAll(t => t.Id), now, ct),
-            await AlertChanges.ForPoolAsync(db, organizationId, productCode, product.Name, pool.Purchased, pool.Available, now, ct));
-        await alerts.WriteAsync(db, organizationId, now, ct);
-        await tx.CommitAsync(ct);
-        notifier.Committed(organizationId);
+            change.Raise(await AlertChanges.ForRemovedThresholdsAsync(change, removed.ConvertAll(t => t.Id), ct));
+            change.Raise(await AlertChanges.ForPoolAsync(change, productCode, product.Name, pool.Purchased, pool.Available, ct));
+            return 0;
+        }, ct);
         return await queries.Thresholds(organizationId, productCode, ct);
     }
 
@@ -154,7 +152,7 @@ public sealed class SetThresholds(AppDbContext db, TimeProvider clock, IChangeNo
 /// event is covered, ended or left the window, are settled per organization (the minutely job, and at once when an
 /// administrator changes the window).
 /// </summary>
-public sealed class SweepUncoveredSoon(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+public sealed class SweepUncoveredSoon(AppDbContext db, TimeProvider clock, OrganizationWrite write)
 {
     public async Task<int> Handle(CancellationToken ct)
     {
@@ -174,11 +172,10 @@ public sealed class SweepUncoveredSoon(AppDbContext db, TimeProvider clock, ICha
         return changed;
     }
 
-    public async Task<int> ForOrganization(int organizationId, CancellationToken ct)
+    public Task<int> ForOrganization(int organizationId, CancellationToken ct) => write.RunAsync(organizationId, async change =>
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.ChangeTracker.Clear();
-        await using var tx = await db.BeginWriteAsync(organizationId, ct);
+        var db = change.Db;
+        var now = change.Now;
         var days = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.UncoveredSoonDays).SingleAsync(ct);
         var horizon = now.AddDays(days);
         var open = await db.Alerts.Where(a => a.OrganizationId == organizationId && a.Kind == AlertKind.EventUncoveredSoon && a.OpenKey != null).ToListAsync(ct);
@@ -186,30 +183,13 @@ public sealed class SweepUncoveredSoon(AppDbContext db, TimeProvider clock, ICha
         var events = await db.Events.AsNoTracking()
             .Where(e => e.OrganizationId == organizationId && ((e.IsMissing && e.StartsAt <= horizon && e.EndsAt > now) || openIds.Contains(e.Id)))
             .ToListAsync(ct);
-        var changed = new List<Alert>();
-        foreach (var e in events)
-        {
-            AlertChanges.SettleEvent(db, e, open.Find(a => a.EventId == e.Id), days, now, changed);
-        }
+        var changed = events.Select(e => AlertBook.SettleEvent(e, open.Find(a => a.EventId == e.Id), days, now)).OfType<AlertChanged>().ToList();
 
         // A warning whose event no longer exists in this organization.
-        foreach (var orphan in open.Where(a => events.All(e => e.Id != a.EventId)))
-        {
-            orphan.Resolve(now);
-            changed.Add(orphan);
-        }
-
-        var alerts = await AlertChanges.SavedAsync(db, changed, ct);
-        if (alerts.MessageCount == 0)
-        {
-            return 0;
-        }
-
-        await alerts.WriteAsync(db, organizationId, now, ct);
-        await tx.CommitAsync(ct);
-        notifier.Committed(organizationId);
-        return alerts.MessageCount;
-    }
+        changed.AddRange(AlertBook.ResolveAll(open.Where(a => events.All(e => e.Id != a.EventId)), now));
+        change.Raise(AlertChanges.Added(db, changed));
+        return changed.Count;
+    }, ct);
 }
 
 /// <summary>The organization's warning window for events; the events are checked against the new window at once.</summary>

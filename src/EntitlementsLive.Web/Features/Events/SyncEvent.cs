@@ -15,37 +15,37 @@ public sealed record EventSyncResult(EventDto Event, bool Created);
 /// status recomputes what the event requires (rules 2 and 11) and is pushed live; the same body again
 /// changes and pushes nothing.
 /// </summary>
-public sealed class SyncEvent(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+public sealed class SyncEvent(AppDbContext db, OrganizationWrite write)
 {
     public const int MaxLength = 200;
 
     public async Task<EventSyncResult> Handle(int organizationId, string externalRef, EventSyncRequest request, CancellationToken ct)
     {
         var (name, startsAt, endsAt, status, modules, timeZone) = await Validate(externalRef, request, ct);
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.BeginWriteAsync(organizationId, ct);
-        var e = await db.Events.Include(x => x.Products)
-            .SingleOrDefaultAsync(x => x.OrganizationId == organizationId && x.ExternalRef == externalRef, ct);
-        var created = e is null;
-        if (e is null)
+        return await write.RunAsync(organizationId, async change =>
         {
-            e = new Event(organizationId, name, startsAt, endsAt);
-            db.Events.Add(e);
-        }
+            var e = await change.Db.Events.Include(x => x.Products)
+                .SingleOrDefaultAsync(x => x.OrganizationId == organizationId && x.ExternalRef == externalRef, ct);
+            var created = e is null;
+            if (e is null)
+            {
+                e = new Event(organizationId, name, startsAt, endsAt);
+                change.Db.Events.Add(e);
+            }
 
-        var wasMissing = !created && e.IsMissing;
-        if (!e.Sync(externalRef, name, startsAt, endsAt, status, modules, timeZone) && !created)
-        {
-            // The same body again: nothing written, nothing pushed.
-            return new EventSyncResult(Snapshots.ToDto(e, e.Products, await Snapshots.ProductsAsync(db, ct), now), Created: false);
-        }
+            var wasMissing = !created && e.IsMissing;
+            var catalog = await Snapshots.ProductsAsync(change.Db, ct);
+            if (!e.Sync(externalRef, name, startsAt, endsAt, status, modules, timeZone) && !created)
+            {
+                // The same body again: nothing written, nothing pushed.
+                return new EventSyncResult(Snapshots.ToDto(e, e.Products, catalog, change.Now), Created: false);
+            }
 
-        await db.SaveChangesAsync(ct);
-        var coverage = await CoverageChanges.ForAsync(db, e, wasMissing, now, ct);
-        await coverage.WriteAsync(db, organizationId, now, ct);
-        await tx.CommitAsync(ct);
-        notifier.Committed(organizationId);
-        return new EventSyncResult(coverage.Coverage, created);
+            // Saved first: the warning's key names the event's id.
+            await change.Db.SaveChangesAsync(ct);
+            await CoverageChanges.RaiseAsync(change, e, wasMissing, ct);
+            return new EventSyncResult(Snapshots.ToDto(e, e.Products, catalog, change.Now), created);
+        }, ct);
     }
 
     private async Task<(string Name, DateTime StartsAt, DateTime EndsAt, ProductionStatus Status, IReadOnlyList<string> Modules, string? TimeZone)> Validate(

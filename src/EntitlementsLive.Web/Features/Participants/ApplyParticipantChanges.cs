@@ -15,7 +15,7 @@ public sealed record ParticipantChangesResult(int Received, int Applied, int Dup
 /// occurred, counters moved incrementally (no recount), one transaction per chunk, and one coverage
 /// message per chunk rather than one per change.
 /// </summary>
-public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock, IChangeNotifier notifier, IParticipantBulkWrites bulk)
+public sealed class ApplyParticipantChanges(AppDbContext db, OrganizationWrite write, IParticipantBulkWrites bulk)
 {
     public const int ChunkSize = 5_000;
 
@@ -27,7 +27,7 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         var target = await (from e in db.Events
                             join o in db.Organizations on e.OrganizationId equals o.Id
                             where e.Id == eventId && e.OrganizationId == organizationId
-                            select new { e.Name, o.AutoCoverEnabled }).SingleOrDefaultAsync(ct)
+                            select new { o.AutoCoverEnabled }).SingleOrDefaultAsync(ct)
             ?? throw Validation.NotFound("The event");
         var autoCover = target.AutoCoverEnabled
             ? await db.Products.AsNoTracking().SingleAsync(p => p.Code == ProductCodes.Subscription, ct)
@@ -38,10 +38,9 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         int applied = 0, duplicates = 0;
         foreach (var chunk in ordered.Chunk(ChunkSize))
         {
-            var (a, d) = await ApplyChunk(organizationId, eventId, target.Name, chunk, batchId, autoCover, ct);
+            var (a, d) = await write.RunAsync(organizationId, change => ApplyChunk(change, eventId, chunk, batchId, autoCover, ct), ct);
             applied += a;
             duplicates += d;
-            notifier.Committed(organizationId);
             if (progress is not null)
             {
                 await progress(applied, duplicates);
@@ -51,12 +50,10 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         return new ParticipantChangesResult(changes.Count, applied, duplicates);
     }
 
-    private async Task<(int Applied, int Duplicates)> ApplyChunk(int organizationId, int eventId, string eventName, ParticipantChange[] chunk,
+    private async Task<(int Applied, int Duplicates)> ApplyChunk(OrganizationChange write, int eventId, ParticipantChange[] chunk,
         string? batchId, Product? autoCover, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.ChangeTracker.Clear();
-        await using var tx = await db.BeginWriteAsync(organizationId, ct);
+        var (db, organizationId, now) = (write.Db, write.OrganizationId, write.Now);
 
         // Each list goes as one JSON parameter (json_each), not thousands of parameters that SQLite binds by name.
         var ids = chunk.Select(c => c.ChangeId).Distinct().ToList();
@@ -105,42 +102,32 @@ public sealed class ApplyParticipantChanges(AppDbContext db, TimeProvider clock,
         }
 
         await bulk.WriteAsync(db, created, touched.Where(p => p.Id != 0).ToList(), applied, ct);
-        if (delta != default)
+
+        // Even when the counters did not move (a cancel after activating the app, a reinstatement, a late change), the
+        // event's screens hear of it, so the participants tab's figures follow: one state message, coalesced per event.
+        var e = await CoverageChanges.ApplyAsync(write, eventId, x => x.ApplyCounters(delta), ct);
+        var missing = e.Products.FirstOrDefault(p => p.ProductCode == ProductCodes.Subscription)?.Missing ?? 0;
+        if (autoCover is not null && delta.Counted > 0 && missing > 0)
         {
-            var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, e => e.ApplyCounters(delta), ct);
-            await coverage.WriteAsync(db, organizationId, now, ct);
-            var missing = coverage.Coverage.Products.FirstOrDefault(p => p.ProductCode == ProductCodes.Subscription)?.Missing ?? 0;
-            if (autoCover is not null && delta.Counted > 0 && missing > 0)
-            {
-                await AutoCover(organizationId, eventId, eventName, autoCover, missing, now, ct);
-            }
-        }
-        else
-        {
-            // The counters did not move (a cancel after activating the app, a reinstatement, a late change): the event's
-            // screens still hear of it, so the participants tab's figures follow. One state message, coalesced per event.
-            var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, change: null, ct);
-            await coverage.WriteAsync(db, organizationId, now, ct);
+            await AutoCover(write, eventId, autoCover, missing, ct);
         }
 
-        await tx.CommitAsync(ct);
         return (applied.Count, duplicates);
     }
 
     /// <summary>
     /// Opt-in: covers what the added participants made missing with a final transfer from the
-    /// subscription pool, in the same transaction, never beyond the balance. Modules stay manual.
+    /// subscription pool, in the same change, never beyond the balance. Modules stay manual.
     /// </summary>
-    private async Task AutoCover(int organizationId, int eventId, string eventName, Product subscription, long missing, DateTime now, CancellationToken ct)
+    private static async Task AutoCover(OrganizationChange change, int eventId, Product subscription, long missing, CancellationToken ct)
     {
-        var available = await db.Pools
-            .Where(p => p.OrganizationId == organizationId && p.ProductCode == ProductCodes.Subscription)
+        var available = await change.Db.Pools.AsNoTracking()
+            .Where(p => p.OrganizationId == change.OrganizationId && p.ProductCode == ProductCodes.Subscription)
             .Select(p => (long?)p.Available).SingleOrDefaultAsync(ct) ?? 0;
         var quantity = Math.Min(missing, available);
         if (quantity > 0)
         {
-            await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, subscription, quantity, AutoCoverActor,
-                "auto-cover:" + Guid.NewGuid().ToString("N"), now, ct);
+            await new TransferOrder(eventId, subscription, quantity, AutoCoverActor, "auto-cover:" + Guid.NewGuid().ToString("N")).ApplyAsync(change, ct);
         }
     }
 }

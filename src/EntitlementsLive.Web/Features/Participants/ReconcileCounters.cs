@@ -9,7 +9,7 @@ namespace EntitlementsLive.Web.Features.Participants;
 /// Recounts every event's participants with the counting rule; any drift from the incremental counters is
 /// logged and repaired (the event's coverage and the organization's missing counts are pushed).
 /// </summary>
-public sealed partial class ReconcileCounters(AppDbContext db, TimeProvider clock, IChangeNotifier notifier, ILogger<ReconcileCounters> log)
+public sealed partial class ReconcileCounters(AppDbContext db, OrganizationWrite write, ILogger<ReconcileCounters> log)
 {
     public async Task<int> Handle(CancellationToken ct)
     {
@@ -27,7 +27,6 @@ public sealed partial class ReconcileCounters(AppDbContext db, TimeProvider cloc
             if (await Repair(candidate.OrganizationId, candidate.Id, ct))
             {
                 repaired++;
-                notifier.Committed(candidate.OrganizationId);
             }
         }
 
@@ -37,35 +36,23 @@ public sealed partial class ReconcileCounters(AppDbContext db, TimeProvider cloc
     private static async Task<Dictionary<int, int>> PerEvent(IQueryable<Participant> participants, CancellationToken ct) =>
         await participants.GroupBy(p => p.EventId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
 
-    private async Task<bool> Repair(int organizationId, int eventId, CancellationToken ct)
+    private Task<bool> Repair(int organizationId, int eventId, CancellationToken ct) => write.RunAsync(organizationId, async change =>
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        db.ChangeTracker.Clear();
-        await using var tx = await db.BeginWriteAsync(organizationId, ct);
-
-        // Recounted inside the transaction: a batch applied meanwhile is not mistaken for drift.
-        var participants = db.Participants.Where(p => p.EventId == eventId);
+        // Recounted inside the change: a batch applied meanwhile is not mistaken for drift.
+        var participants = change.Db.Participants.Where(p => p.EventId == eventId);
         var counted = await participants.CountAsync(Participant.CountedRule, ct);
         var activated = await participants.CountAsync(p => p.AppActivated, ct);
-        var drifted = false;
-        var coverage = await CoverageChanges.ApplyAsync(db, organizationId, eventId, now, e =>
-        {
-            var (storedCounted, storedActivated) = (e.CountedParticipants, e.ActivatedParticipants);
-            drifted = e.Reconcile(counted, activated);
-            if (drifted)
-            {
-                LogDrift(log, eventId, storedCounted, counted, storedActivated, activated);
-            }
-        }, ct);
-        if (!drifted)
+        var stored = await change.Db.Events.AsNoTracking().Where(e => e.Id == eventId)
+            .Select(e => new { e.CountedParticipants, e.ActivatedParticipants }).SingleAsync(ct);
+        if (stored.CountedParticipants == counted && stored.ActivatedParticipants == activated)
         {
             return false;
         }
 
-        await coverage.WriteAsync(db, organizationId, now, ct);
-        await tx.CommitAsync(ct);
+        LogDrift(log, eventId, stored.CountedParticipants, counted, stored.ActivatedParticipants, activated);
+        await CoverageChanges.ApplyAsync(change, eventId, e => e.Reconcile(counted, activated), ct);
         return true;
-    }
+    }, ct);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Counter drift on event {EventId}: counted {StoredCounted} -> {Counted}, activated {StoredActivated} -> {Activated}; fixed")]
     private static partial void LogDrift(ILogger logger, int eventId, int storedCounted, int counted, int storedActivated, int activated);

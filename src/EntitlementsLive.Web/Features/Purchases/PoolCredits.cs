@@ -12,7 +12,7 @@ namespace EntitlementsLive.Web.Features.Purchases;
 public static class PoolCredits
 {
     /// <summary>The most one purchase or one correction may move.</summary>
-    public const long MaxQuantity = 10_000_000;
+    public const long MaxQuantity = LedgerEntry.MaxCredit;
 
     /// <summary>The product the request names, from the catalog; why not, into <paramref name="check"/>.</summary>
     public static async Task<Product?> ProductAsync(AppDbContext db, Validation check, string? code, string whenMissing, CancellationToken ct)
@@ -49,46 +49,35 @@ public static class PoolCredits
         .EnsureEntitlementsActivated();
 
     /// <summary>
-    /// Adds <paramref name="quantity"/> (signed for an adjustment) to the pool's purchased and available figures,
-    /// refused when available would fall below zero (rule 4), then appends the entry <paramref name="entry"/> builds
-    /// from its sequence and the balance after, and pushes the transaction and the pool.
+    /// Inside a change of the organization: credits <paramref name="quantity"/> (signed for an adjustment) to the pool's
+    /// purchased and available figures, refused by the pool when available would fall below zero (rules 4 and 10), then
+    /// records the entry <paramref name="entry"/> builds from the balance after.
     /// </summary>
-    public static async Task<TransactionDto> CreditAsync(AppDbContext db, int organizationId, Product product, long quantity, DateTime now,
-        Func<long, long, LedgerEntry> entry, CancellationToken ct)
+    public static async Task<LedgerEntry> CreditAsync(OrganizationChange change, Product product, long quantity, Func<long, LedgerEntry> entry, CancellationToken ct)
     {
-        var figures = await Sql.ReturningAsync(db, """
-            UPDATE "Pools" SET "Purchased" = "Purchased" + @quantity, "Available" = "Available" + @quantity
-            WHERE "OrganizationId" = @org AND "ProductCode" = @product AND "Available" + @quantity >= 0
-            RETURNING "Purchased", "Transferred", "Available"
-            """, r => new[] { r.GetInt64(0), r.GetInt64(1), r.GetInt64(2) }, ct,
-            ("@quantity", quantity), ("@org", organizationId), ("@product", product.Code));
-        if (figures is null)
+        var db = change.Db;
+        var pool = await db.Pools.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == change.OrganizationId && p.ProductCode == product.Code, ct);
+        PoolCredited credited;
+        if (pool is null)
         {
-            var available = await db.Pools.Where(p => p.OrganizationId == organizationId && p.ProductCode == product.Code)
-                .Select(p => (long?)p.Available).SingleOrDefaultAsync(ct);
-            if (available is not null || !Pool.CanAdjust(0, quantity))
-            {
-                throw Pool.AdjustmentRefused(product.Code, quantity, available ?? 0);
-            }
-
-            var pool = new Pool(organizationId, product.Code);
-            pool.Credit(quantity);
+            pool = new Pool(change.OrganizationId, product.Code);
+            credited = pool.Credit(quantity);
             db.Pools.Add(pool);
-            await db.SaveChangesAsync(ct);
-            figures = [pool.Purchased, pool.Transferred, pool.Available];
+        }
+        else
+        {
+            credited = pool.Credit(quantity);
+            if (await db.Pools.Where(p => p.OrganizationId == change.OrganizationId && p.ProductCode == product.Code).Where(Pool.Accepts(quantity))
+                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Purchased, p => p.Purchased + quantity).SetProperty(p => p.Available, p => p.Available + quantity), ct) == 0)
+            {
+                throw Pool.AdjustmentRefused(product.Code, quantity, pool.Available - quantity);
+            }
         }
 
-        var after = new PoolDto(product.Code, product.Name, product.Kind, figures[0], figures[1], figures[2]);
-        var alerts = await Alerts.AlertChanges.ForPoolAsync(db, organizationId, product.Code, product.Name, after.Purchased, after.Available, now, ct);
-        var sequence = await OutboxWriter.ReserveAsync(db, organizationId, 2 + alerts.MessageCount, ct);
-        var row = entry(sequence, after.Available);
-        db.Ledger.Add(row);
-        await db.SaveChangesAsync(ct);
-
-        var dto = new TransactionDto(row.Id, sequence, row.Kind, product.Code, product.Name, row.Quantity, null, null, row.Actor, now,
-            row.Reference, after.Available, row.Reason);
-        await OutboxWriter.InsertAsync(db,
-            [LiveMessages.Transaction(organizationId, sequence, dto, now), LiveMessages.Pool(organizationId, sequence + 1, after, now), .. alerts.Messages(organizationId, sequence + 2, now)], ct);
-        return dto;
+        var row = entry(credited.Available);
+        change.Raise(new LedgerEntryRecorded(row, null));
+        change.Raise(credited);
+        change.Raise(await Alerts.AlertChanges.ForPoolAsync(change, product.Code, product.Name, credited.Purchased, credited.Available, ct));
+        return row;
     }
 }

@@ -10,7 +10,7 @@ public sealed record PurchaseRequest(string? ProductCode, long? Quantity, string
 public sealed record PurchaseResult(TransactionDto Transaction, bool Created);
 
 /// <summary>Ops credit an organization's pool from a contract: one final ledger row and the pool, in one transaction.</summary>
-public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+public sealed class RecordPurchase(AppDbContext db, OrganizationWrite write)
 {
     public async Task<PurchaseResult> Handle(int organizationId, PurchaseRequest request, string actor, CancellationToken ct)
     {
@@ -34,23 +34,12 @@ public sealed class RecordPurchase(AppDbContext db, TimeProvider clock, IChangeN
         var quantity = request.Quantity!.Value;
         var key = request.IdempotencyKey!;
         var fingerprint = LedgerEntry.PurchaseFingerprint(product!.Code, quantity, reference!);
-        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint,
-            () => Record(organizationId, product, quantity, reference!, key, actor, ct), ct);
-        if (created)
+        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint, async () =>
         {
-            notifier.Committed(organizationId);
-        }
-
+            var entry = await write.RunAsync(organizationId, change => PoolCredits.CreditAsync(change, product, quantity,
+                balance => LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, change.Now, reference!, balance, key, 0), ct), ct);
+            return LiveMessages.Transaction(entry, product.Name, null);
+        }, ct);
         return new PurchaseResult(transaction, created);
-    }
-
-    private async Task<TransactionDto> Record(int organizationId, Product product, long quantity, string reference, string key, string actor, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.BeginWriteAsync(organizationId, ct);
-        var dto = await PoolCredits.CreditAsync(db, organizationId, product, quantity, now,
-            (sequence, balance) => LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, now, reference, balance, key, sequence), ct);
-        await tx.CommitAsync(ct);
-        return dto;
     }
 }

@@ -12,9 +12,9 @@ public sealed record TransferResult(TransactionDto Transaction, bool Created);
 
 /// <summary>
 /// Transfers entitlements from an organization's pool to one of its events: one final ledger row, the
-/// pool, the event's allocation and coverage, and the outbox rows, all in one database transaction.
+/// pool, the event's allocation and coverage, and the outbox rows, all in one change of the organization.
 /// </summary>
-public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChangeNotifier notifier)
+public sealed class TransferToEvent(AppDbContext db, OrganizationWrite write)
 {
     public async Task<TransferResult> Handle(int organizationId, int eventId, TransferRequest request, string actor, CancellationToken ct)
     {
@@ -44,26 +44,10 @@ public sealed class TransferToEvent(AppDbContext db, TimeProvider clock, IChange
             .Select(e => e.Name).SingleOrDefaultAsync(ct) ?? throw Validation.NotFound("The event");
         check.ThrowIfInvalid();
 
-        var key = request.IdempotencyKey!;
-        var fingerprint = LedgerEntry.TransferFingerprint(eventId, product!.Code, quantity);
-        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint,
-            () => Record(organizationId, eventId, eventName, product, quantity, key, actor, ct), ct);
-        if (created)
-        {
-            notifier.Committed(organizationId);
-        }
-
+        var order = new TransferOrder(eventId, product!, quantity, actor, request.IdempotencyKey!);
+        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, order.IdempotencyKey,
+            LedgerEntry.TransferFingerprint(eventId, product!.Code, quantity),
+            async () => LiveMessages.Transaction(await write.RunAsync(organizationId, change => order.ApplyAsync(change, ct), ct), product.Name, eventName), ct);
         return new TransferResult(transaction, created);
-    }
-
-    private async Task<TransactionDto> Record(int organizationId, int eventId, string eventName, Product product, int quantity,
-        string key, string actor, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        await using var tx = await db.BeginWriteAsync(organizationId, ct);
-
-        var dto = await LedgerWrites.TransferAsync(db, organizationId, eventId, eventName, product, quantity, actor, key, now, ct);
-        await tx.CommitAsync(ct);
-        return dto;
     }
 }

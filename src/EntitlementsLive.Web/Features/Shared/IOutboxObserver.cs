@@ -1,11 +1,5 @@
 namespace EntitlementsLive.Web.Features.Shared;
 
-/// <summary>Told after a commit that wrote outbox rows, so the live notifier drains them at once.</summary>
-public interface IChangeNotifier
-{
-    void Committed(int organizationId);
-}
-
 /// <summary>
 /// Sees every committed outbox row, uncoalesced, as the notifier drains it (webhooks are queued this way). Runs before
 /// the drained position moves, so a failure is retried with the same rows; it must be idempotent.

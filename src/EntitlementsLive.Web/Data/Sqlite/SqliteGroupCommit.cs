@@ -1,0 +1,170 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+
+namespace EntitlementsLive.Web.Data.Sqlite;
+
+/// <summary>
+/// Group commit for SQLite's single writer. Changes queue here; the writer takes them in order into one transaction,
+/// each inside a savepoint (a refused change is rolled back alone and answered with its own error), and commits the
+/// group with one fsync. Nobody is answered before the group is durable. A group closes when the queue is empty or it
+/// holds <see cref="MaxGroup"/> changes, so a lone change waits for nobody. Shares the file's write gate with the
+/// short writes of <see cref="WriteTransaction"/>.
+/// </summary>
+public sealed partial class SqliteGroupCommit : IAsyncDisposable
+{
+    /// <summary>The most changes one commit carries: past it, the fsync is no longer the wall.</summary>
+    public const int MaxGroup = 256;
+
+    private readonly Channel<Item> _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _clock;
+    private readonly IChangeNotifier _notifier;
+    private readonly IOutboxDrafts _drafts;
+    private readonly ILogger<SqliteGroupCommit> _log;
+    private readonly Task _writer;
+    private readonly Metrics _metrics = new();
+
+    public SqliteGroupCommit(IServiceScopeFactory scopes, TimeProvider clock, IChangeNotifier notifier, IOutboxDrafts drafts, ILogger<SqliteGroupCommit> log)
+    {
+        (_scopes, _clock, _notifier, _drafts, _log) = (scopes, clock, notifier, drafts, log);
+        _writer = Task.Run(WriteAsync);
+    }
+
+    /// <summary>Groups committed and changes in them since start (the bench prints the mean group size).</summary>
+    public (long Groups, long Changes) Committed => (Interlocked.Read(ref _metrics.Groups), Interlocked.Read(ref _metrics.Changes));
+
+    public Task<T> RunAsync<T>(int organizationId, Func<OrganizationChange, Task<T>> work, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var item = new Item<T>(organizationId, work, ct);
+        return _queue.Writer.TryWrite(item) ? item.Task : throw new ObjectDisposedException(nameof(SqliteGroupCommit));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer;
+    }
+
+    private async Task WriteAsync()
+    {
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            try
+            {
+                await GroupAsync();
+            }
+            catch (Exception ex)
+            {
+                // GroupAsync answers every change it took; this is a failure outside any change (no scope, say).
+                LogGroupFailed(_log, ex);
+            }
+        }
+    }
+
+    private async Task GroupAsync()
+    {
+        var items = new List<Item>();
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        db.Database.AutoSavepointsEnabled = false;
+        var gate = WriteTransaction.GateFor(db.Database);
+        await gate.WaitAsync();
+        WriteBatch? batch = null;
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            batch = new WriteBatch(db, _drafts);
+            while (items.Count < MaxGroup && _queue.Reader.TryRead(out var item))
+            {
+                items.Add(item);
+                if (item.Cancellation.IsCancellationRequested)
+                {
+                    item.Error = new OperationCanceledException(item.Cancellation);
+                    continue;
+                }
+
+                await tx.CreateSavepointAsync("change");
+                try
+                {
+                    await item.RunAsync(batch, _clock.GetUtcNow().UtcDateTime);
+                    await tx.ReleaseSavepointAsync("change");
+                }
+                catch (Exception ex)
+                {
+                    item.Error = ex;
+                    await tx.RollbackToSavepointAsync("change");
+                    await tx.ReleaseSavepointAsync("change");
+                }
+            }
+
+            await batch.FinishAsync(CancellationToken.None);
+            await tx.CommitAsync();
+        }
+        catch (Exception ex)
+        {
+            // The group did not become durable: no change in it took effect, and each is answered so.
+            foreach (var item in items.Where(i => i.Error is null))
+            {
+                item.Error = ex;
+            }
+
+            batch = null;
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        Interlocked.Increment(ref _metrics.Groups);
+        Interlocked.Add(ref _metrics.Changes, items.Count);
+        batch?.Signal(_notifier);
+        foreach (var item in items)
+        {
+            item.Answer();
+        }
+    }
+
+    private sealed class Metrics
+    {
+        public long Groups;
+        public long Changes;
+    }
+
+    private abstract class Item(CancellationToken cancellation)
+    {
+        public CancellationToken Cancellation { get; } = cancellation;
+
+        public Exception? Error { get; set; }
+
+        public abstract Task RunAsync(WriteBatch batch, DateTime now);
+
+        public abstract void Answer();
+    }
+
+    private sealed class Item<T>(int organizationId, Func<OrganizationChange, Task<T>> work, CancellationToken cancellation) : Item(cancellation)
+    {
+        // Answered off the writer's loop: callers' continuations must not run inside the next group.
+        private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+
+        public Task<T> Task => _answer.Task;
+
+        public override async Task RunAsync(WriteBatch batch, DateTime now) => _result = await batch.RunAsync(organizationId, now, work, Cancellation);
+
+        public override void Answer()
+        {
+            if (Error is null)
+            {
+                _answer.SetResult(_result!);
+            }
+            else
+            {
+                _answer.SetException(Error);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A group of writes failed outside its changes")]
+    private static partial void LogGroupFailed(ILogger logger, Exception ex);
+}
