@@ -23,6 +23,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     private readonly ILogger<SqliteGroupCommit> _log;
     private readonly Task _writer;
     private readonly Metrics _metrics = new();
+    private int _queued;
 
     public SqliteGroupCommit(IServiceScopeFactory scopes, TimeProvider clock, IChangeNotifier notifier, IOutboxDrafts drafts, ILogger<SqliteGroupCommit> log)
     {
@@ -33,11 +34,21 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     /// <summary>Groups committed and changes in them since start (the bench prints the mean group size).</summary>
     public (long Groups, long Changes) Committed => (Interlocked.Read(ref _metrics.Groups), Interlocked.Read(ref _metrics.Changes));
 
+    /// <summary>Changes waiting for the writer (tests hold the write gate and wait for a group to form).</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
     public Task<T> RunAsync<T>(int organizationId, Func<OrganizationChange, Task<T>> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var item = new Item<T>(organizationId, work, ct);
-        return _queue.Writer.TryWrite(item) ? item.Task : throw new ObjectDisposedException(nameof(SqliteGroupCommit));
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(item))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(SqliteGroupCommit));
+        }
+
+        return item.Task;
     }
 
     public async ValueTask DisposeAsync()
@@ -77,6 +88,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             batch = new WriteBatch(db, _drafts);
             while (items.Count < MaxGroup && _queue.Reader.TryRead(out var item))
             {
+                Interlocked.Decrement(ref _queued);
                 items.Add(item);
                 if (item.Cancellation.IsCancellationRequested)
                 {

@@ -1,0 +1,170 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Data.Sqlite;
+using EntitlementsLive.Web.Features.Alerts;
+using EntitlementsLive.Web.Features.Purchases;
+using EntitlementsLive.Web.Features.Transfers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EntitlementsLive.Web.Tests;
+
+/// <summary>
+/// Writes that queue together commit together: on SQLite in one group (one transaction, a savepoint each), on PostgreSQL
+/// one after another behind the organization's lock. Either way each caller hears its own result, a refused write
+/// leaves the others, and keys, sequences and alerts behave as if the writes had come one by one.
+/// </summary>
+[Collection(AppCollection.Name)]
+public class GroupCommitTests(AppFactory app)
+{
+    [Fact]
+    public async Task AGroupWithRefusedTransfers_CommitsTheOthers_AndAnswersEachCallerWithItsOwn()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 7, modules: ProductCodes.LeadRetrieval);
+        await app.Transfer(orgId, eventId, ProductCodes.LeadRetrieval, null);
+        var keys = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid().ToString()).ToList();
+
+        var answers = await InOneGroup(orgId,
+        [
+            () => app.Transfer(orgId, eventId, ProductCodes.Subscription, 3, keys[0]),
+            () => app.Transfer(orgId, eventId, ProductCodes.LeadRetrieval, null),
+            () => app.Transfer(orgId, eventId, ProductCodes.Subscription, 3, keys[1]),
+            () => app.Transfer(orgId, eventId, ProductCodes.Subscription, 3, keys[2]),
+        ]);
+
+        Assert.Equal(ErrorCodes.ModuleAlreadyAllocated, Assert.IsType<DomainException>(answers[1].Exception?.InnerException).Code);
+        Assert.Equal(ErrorCodes.InsufficientBalance, Assert.IsType<DomainException>(answers[3].Exception?.InnerException).Code);
+        var recorded = new[] { (await answers[0]).Transaction, (await answers[2]).Transaction };
+        await app.WithDb(async db =>
+        {
+            // Each caller got its own row: the one its key recorded, with the balance after it.
+            for (var i = 0; i < 2; i++)
+            {
+                var row = await db.Ledger.AsNoTracking().SingleAsync(l => l.Id == recorded[i].Id);
+                Assert.Equal(keys[i], row.IdempotencyKey);
+                Assert.Equal(recorded[i].Sequence, row.Sequence);
+                Assert.Equal(4 - (3 * i), row.BalanceAfter);
+            }
+
+            Assert.False(await db.Ledger.AnyAsync(l => l.OrganizationId == orgId && l.IdempotencyKey == keys[2]));
+            Assert.Equal(1, await db.Pools.Where(p => p.OrganizationId == orgId && p.ProductCode == ProductCodes.Subscription).Select(p => p.Available).SingleAsync());
+            Assert.Equal(6, await db.EventProducts.Where(p => p.EventId == eventId && p.ProductCode == ProductCodes.Subscription).Select(p => p.Allocated).SingleAsync());
+            Assert.Equal(1, await db.EventProducts.Where(p => p.EventId == eventId && p.ProductCode == ProductCodes.LeadRetrieval).Select(p => p.Allocated).SingleAsync());
+
+            // The refused writes took no numbers: 1..N without gaps, and each recorded transfer's message carries its row's sequence.
+            var sequences = await db.Outbox.Where(m => m.OrganizationId == orgId).OrderBy(m => m.Sequence).Select(m => m.Sequence).ToListAsync();
+            Assert.Equal(Enumerable.Range(1, sequences.Count).Select(i => (long)i), sequences);
+            Assert.Equal(sequences[^1], await db.Organizations.Where(o => o.Id == orgId).Select(o => o.LastSequence).SingleAsync());
+            foreach (var transaction in recorded)
+            {
+                Assert.Equal(MessageTypes.TransactionRecorded, await db.Outbox.Where(m => m.OrganizationId == orgId && m.Sequence == transaction.Sequence).Select(m => m.Type).SingleAsync());
+            }
+
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task TheSameKeyTwiceInOneGroup_RecordsOneTransfer_AndBothCallersHearIt()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 10);
+        var key = Guid.NewGuid().ToString();
+
+        var answers = await InOneGroup(orgId,
+        [
+            () => app.Transfer(orgId, eventId, ProductCodes.Subscription, 4, key),
+            () => app.Transfer(orgId, eventId, ProductCodes.Subscription, 4, key),
+        ]);
+
+        var (first, second) = (await answers[0], await answers[1]);
+        Assert.Equal(first.Transaction.Id, second.Transaction.Id);
+        Assert.Equal(1, new[] { first, second }.Count(a => a.Created));
+        await app.WithDb(async db =>
+        {
+            Assert.Equal(1, await db.Ledger.CountAsync(l => l.OrganizationId == orgId && l.IdempotencyKey == key));
+            Assert.Equal(6, await db.Pools.Where(p => p.OrganizationId == orgId && p.ProductCode == ProductCodes.Subscription).Select(p => p.Available).SingleAsync());
+            return 0;
+        });
+    }
+
+    [Fact]
+    public async Task AnAlertCrossedAndClearedInsideOneGroup_IsRaisedOnceAndResolvedOnce()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 10);
+        await app.With<SetThresholds, ThresholdsDto>(h => h.Handle(orgId, ProductCodes.Subscription,
+            new ThresholdsRequest([new ThresholdLevel(5, null)]), CancellationToken.None));
+
+        // 10 → 8 → 6 → 4 (crossed once, at the third) → 2 (still low) → 12 (cleared by a purchase).
+        var answers = await InOneGroup<object>(orgId,
+        [
+            .. Enumerable.Range(0, 4).Select(_ => (Func<Task<object>>)(async () => await app.Transfer(orgId, eventId, ProductCodes.Subscription, 2))),
+            async () => await app.Purchase(orgId, ProductCodes.Subscription, 10),
+        ]);
+
+        Assert.All(answers, a => Assert.True(a.IsCompletedSuccessfully));
+        await app.WithDb(async db =>
+        {
+            var alerts = await db.Alerts.AsNoTracking().Where(a => a.OrganizationId == orgId && a.Kind == AlertKind.PoolLow).ToListAsync();
+            var alert = Assert.Single(alerts);
+            Assert.False(alert.IsOpen);
+            Assert.Contains("4 available", alert.Message, StringComparison.Ordinal);
+            var messages = await db.Outbox.Where(m => m.OrganizationId == orgId && (m.Type == MessageTypes.AlertRaised || m.Type == MessageTypes.AlertResolved))
+                .OrderBy(m => m.Sequence).Select(m => m.Type).ToListAsync();
+            Assert.Equal([MessageTypes.AlertRaised, MessageTypes.AlertResolved], messages);
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// Starts the writes one after another while the organization's writer is held (SQLite's write gate, the
+    /// organization's row on PostgreSQL), each once the one before is waiting, then lets them all through at once.
+    /// </summary>
+    private async Task<Task<T>[]> InOneGroup<T>(int orgId, IReadOnlyList<Func<Task<T>>> writes)
+    {
+        var group = app.Services.GetService<SqliteGroupCommit>();
+        var before = group?.Committed;
+        var started = new List<Task<T>>();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await using var hold = await db.BeginWriteAsync(orgId);
+            foreach (var write in writes)
+            {
+                started.Add(Task.Run(write));
+                var waiting = started.Count;
+                await Until(async () => group is not null ? group.Queued == waiting : await WaitingOnLocks() == waiting);
+            }
+        }
+
+        try
+        {
+            await Task.WhenAll(started);
+        }
+        catch (Exception)
+        {
+            // Each answer is checked by the test.
+        }
+
+        if (group is not null)
+        {
+            var after = group.Committed;
+            Assert.True(after.Changes - before!.Value.Changes >= writes.Count, "every write went through the group commit");
+        }
+
+        return [.. started];
+    }
+
+    private Task<int> WaitingOnLocks() => app.WithDb(db => db.Database
+        .SqlQueryRaw<int>("""SELECT count(*)::int AS "Value" FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'""")
+        .SingleAsync());
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the writes never queued");
+            await Task.Delay(5);
+        }
+    }
+}
