@@ -149,6 +149,17 @@ public sealed class LedgerEntry
         Sequence = sequence;
     }
 
+    /// <summary>The store gives the inserted entry its id, once.</summary>
+    public void Recorded(long id)
+    {
+        if (Id != 0)
+        {
+            throw new InvalidOperationException(Finality.Refusal);
+        }
+
+        Id = id;
+    }
+
     /// <summary>Rule 7: the same key with the same request is the same effect; with another request it is refused.</summary>
     public void EnsureSameRequest(string fingerprint)
     {

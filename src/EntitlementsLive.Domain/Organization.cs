@@ -71,6 +71,10 @@ public sealed class Pool
         ProductCode = productCode;
     }
 
+    /// <summary>A pool as stored, for the rules to decide on.</summary>
+    public static Pool Of(int organizationId, string productCode, long purchased, long transferred, long available) =>
+        new(organizationId, productCode) { Purchased = purchased, Transferred = transferred, Available = available };
+
     public int OrganizationId { get; private set; }
 
     public string ProductCode { get; private set; }

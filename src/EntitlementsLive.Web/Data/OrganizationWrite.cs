@@ -145,18 +145,24 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts)
             first = _last[change.OrganizationId] + 1;
             _last[change.OrganizationId] += drafted.Count;
             _moved.Add(change.OrganizationId);
-            for (var i = 0; i < drafted.Count; i++)
+        }
+
+        // Aggregates the handler tracked (alerts, new rows); most transfers track nothing.
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(ct);
+        }
+
+        for (var i = 0; i < drafted.Count; i++)
+        {
+            if (drafted[i].Entry is { } entry)
             {
-                if (drafted[i].Entry is { } entry)
-                {
-                    // Rule 5: the only place a ledger row is written, numbered with its message.
-                    entry.Number(first + i);
-                    db.Ledger.Add(entry);
-                }
+                // Rule 5: the only place a ledger row is written, numbered with its message.
+                entry.Number(first + i);
+                await InsertAsync(entry, ct);
             }
         }
 
-        await db.SaveChangesAsync(ct);
         for (var i = 0; i < drafted.Count; i++)
         {
             var d = drafted[i];
@@ -187,6 +193,15 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts)
             notifier.Committed(organizationId);
         }
     }
+
+    private async Task InsertAsync(LedgerEntry l, CancellationToken ct) => l.Recorded((await Sql.ReturningAsync(db, """
+        INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "Reason", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
+        VALUES (@org, @sequence, @kind, @product, @quantity, @event, @actor, @at, @reference, @reason, @balance, @key, @fingerprint)
+        RETURNING "Id"
+        """, r => new[] { r.GetInt64(0) }, ct,
+        ("@org", l.OrganizationId), ("@sequence", l.Sequence), ("@kind", (int)l.Kind), ("@product", l.ProductCode), ("@quantity", l.Quantity),
+        ("@event", (object?)l.EventId ?? DBNull.Value), ("@actor", l.Actor), ("@at", l.CreatedAt), ("@reference", (object?)l.Reference ?? DBNull.Value),
+        ("@reason", (object?)l.Reason ?? DBNull.Value), ("@balance", l.BalanceAfter), ("@key", l.IdempotencyKey), ("@fingerprint", l.RequestFingerprint)))![0]);
 
     private async Task InsertAsync(List<OutboxMessage> rows, CancellationToken ct)
     {

@@ -24,6 +24,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     private readonly Task _writer;
     private readonly Metrics _metrics = new();
     private int _queued;
+    private AsyncServiceScope? _scope;
 
     public SqliteGroupCommit(IServiceScopeFactory scopes, TimeProvider clock, IChangeNotifier notifier, IOutboxDrafts drafts, ILogger<SqliteGroupCommit> log)
     {
@@ -55,6 +56,10 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer;
+        if (_scope is { } scope)
+        {
+            await scope.DisposeAsync();
+        }
     }
 
     private async Task WriteAsync()
@@ -76,8 +81,10 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     private async Task GroupAsync()
     {
         var items = new List<Item>();
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+
+        // One context and connection for the writer's life: building them per group cost more than a small group's work.
+        _scope ??= _scopes.CreateAsyncScope();
+        var db = _scope.Value.ServiceProvider.GetRequiredService<AppDbContext>();
         db.Database.AutoSavepointsEnabled = false;
         var gate = WriteTransaction.GateFor(db.Database);
         await gate.WaitAsync();
@@ -122,6 +129,10 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             }
 
             batch = null;
+
+            // Whatever state the failure left the context in goes with it.
+            await _scope.Value.DisposeAsync();
+            _scope = null;
         }
         finally
         {

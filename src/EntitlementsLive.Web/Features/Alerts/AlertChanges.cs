@@ -15,12 +15,13 @@ public static class AlertChanges
         long purchased, long available, CancellationToken ct)
     {
         var db = change.Db;
-        var thresholds = await db.PoolThresholds.AsNoTracking()
-            .Where(t => t.OrganizationId == change.OrganizationId && t.ProductCode == productCode).ToListAsync(ct);
-        if (thresholds.Count == 0)
+        if (!await WriteQueries.HasThresholdsAsync(db, change.OrganizationId, productCode, ct))
         {
             return [];
         }
+
+        var thresholds = await db.PoolThresholds.AsNoTracking()
+            .Where(t => t.OrganizationId == change.OrganizationId && t.ProductCode == productCode).ToListAsync(ct);
 
         var open = await db.Alerts.Where(a => a.OrganizationId == change.OrganizationId && a.Kind == AlertKind.PoolLow && a.ProductCode == productCode && a.OpenKey != null)
             .ToListAsync(ct);

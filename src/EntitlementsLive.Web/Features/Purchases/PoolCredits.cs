@@ -56,7 +56,7 @@ public static class PoolCredits
     public static async Task<LedgerEntry> CreditAsync(OrganizationChange change, Product product, long quantity, Func<long, LedgerEntry> entry, CancellationToken ct)
     {
         var db = change.Db;
-        var pool = await db.Pools.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == change.OrganizationId && p.ProductCode == product.Code, ct);
+        var pool = await WriteQueries.PoolAsync(db, change.OrganizationId, product.Code, ct);
         PoolCredited credited;
         if (pool is null)
         {
@@ -67,8 +67,8 @@ public static class PoolCredits
         else
         {
             credited = pool.Credit(quantity);
-            if (await db.Pools.Where(p => p.OrganizationId == change.OrganizationId && p.ProductCode == product.Code).Where(Pool.Accepts(quantity))
-                    .ExecuteUpdateAsync(s => s.SetProperty(p => p.Purchased, p => p.Purchased + quantity).SetProperty(p => p.Available, p => p.Available + quantity), ct) == 0)
+            if (await Sql.ReturningAsync(db, LedgerGuards.For(db).Credit, r => new[] { r.GetInt64(2) }, ct,
+                    ("@value", quantity), ("@org", change.OrganizationId), ("@product", product.Code)) is not [var available] || available != credited.Available)
             {
                 throw Pool.AdjustmentRefused(product.Code, quantity, pool.Available - quantity);
             }

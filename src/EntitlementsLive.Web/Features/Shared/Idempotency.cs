@@ -39,8 +39,7 @@ public static class Idempotency
 
     private static async Task<TransactionDto?> EarlierAsync(AppDbContext db, int organizationId, string key, string fingerprint, CancellationToken ct)
     {
-        var existing = await db.Ledger.AsNoTracking()
-            .SingleOrDefaultAsync(l => l.OrganizationId == organizationId && l.IdempotencyKey == key, ct);
+        var existing = await WriteQueries.EntryAsync(db, organizationId, key);
         if (existing is null)
         {
             return null;

@@ -17,8 +17,8 @@ public sealed record TransferOrder(int EventId, Product Product, long Quantity, 
     public async Task<LedgerEntry> ApplyAsync(OrganizationChange change, CancellationToken ct)
     {
         var db = change.Db;
-        var e = await db.Events.AsNoTracking().Include(x => x.Products)
-            .SingleOrDefaultAsync(x => x.Id == EventId && x.OrganizationId == change.OrganizationId, ct) ?? throw Validation.NotFound("The event");
+        var guards = LedgerGuards.For(db);
+        var e = await WriteQueries.EventAsync(db, change.OrganizationId, EventId) ?? throw Validation.NotFound("The event");
         var held = e.Products.Any(p => p.ProductCode == Product.Code);
         var wasMissing = e.IsMissing;
 
@@ -28,25 +28,22 @@ public sealed record TransferOrder(int EventId, Product Product, long Quantity, 
         {
             db.EventProducts.Add(EventProduct.ForEvent(EventId, Product.Code, required: 0, allocated: Quantity));
         }
-        else if (await db.EventProducts.Where(p => p.EventId == EventId && p.ProductCode == Product.Code).Where(EventProduct.Accepts(Product.Kind))
-                     .ExecuteUpdateAsync(s => s.SetProperty(p => p.Allocated, p => p.Allocated + Quantity), ct) == 0)
+        else if (await Sql.ExecuteAsync(db, guards.Allocate(Product.Kind), ct, ("@value", Quantity), ("@event", EventId), ("@product", Product.Code)) == 0)
         {
             throw Event.ModuleAlreadyAllocated(Product.Code, e.Name);
         }
 
         if (e.IsMissing != wasMissing)
         {
-            var missing = e.IsMissing;
-            await db.Events.Where(x => x.Id == EventId).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsMissing, missing), ct);
+            await Sql.ExecuteAsync(db, """UPDATE "Events" SET "IsMissing" = @missing WHERE "Id" = @event""", ct, ("@missing", e.IsMissing), ("@event", EventId));
         }
 
         // Rule 4: the pool decides, and its guarded update holds the balance whatever runs at the same time (a CHECK
         // constraint too). TransferTests checks the SQL guard accepts exactly what the domain accepts.
-        var pool = await db.Pools.AsNoTracking().SingleOrDefaultAsync(p => p.OrganizationId == change.OrganizationId && p.ProductCode == Product.Code, ct)
-            ?? throw Pool.InsufficientBalance(Product.Code, Quantity, 0);
+        var pool = await WriteQueries.PoolAsync(db, change.OrganizationId, Product.Code, ct) ?? throw Pool.InsufficientBalance(Product.Code, Quantity, 0);
         var debited = pool.Debit(Quantity);
-        if (await db.Pools.Where(p => p.OrganizationId == change.OrganizationId && p.ProductCode == Product.Code).Where(Pool.Covers(Quantity))
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Available, p => p.Available - Quantity).SetProperty(p => p.Transferred, p => p.Transferred + Quantity), ct) == 0)
+        if (await Sql.ReturningAsync(db, guards.Debit, r => new[] { r.GetInt64(2) }, ct,
+                ("@value", Quantity), ("@org", change.OrganizationId), ("@product", Product.Code)) is not [var available] || available != debited.Available)
         {
             throw Pool.InsufficientBalance(Product.Code, Quantity, pool.Available + Quantity);
         }

@@ -39,9 +39,7 @@ public sealed class TransferToEvent(AppDbContext db, OrganizationWrite write)
             }
         }
 
-        var eventName = await db.Events.AsNoTracking()
-            .Where(e => e.Id == eventId && e.OrganizationId == organizationId)
-            .Select(e => e.Name).SingleOrDefaultAsync(ct) ?? throw Validation.NotFound("The event");
+        var eventName = await WriteQueries.EventNameAsync(db, organizationId, eventId) ?? throw Validation.NotFound("The event");
         check.ThrowIfInvalid();
 
         var order = new TransferOrder(eventId, product!, quantity, actor, request.IdempotencyKey!);
