@@ -38,9 +38,12 @@ as_postgres() {
   fi
 }
 
-# postgres_up DIR PORT: a cluster in DIR (created once) listening on 127.0.0.1:PORT, user postgres, trust on loopback.
+# postgres_up DIR PORT [durable]: a cluster in DIR (created once) listening on 127.0.0.1:PORT, user postgres, trust on
+# loopback. "durable" keeps PostgreSQL's own defaults (fsync, synchronous commit), as the bench compares it with SQLite's.
 postgres_up() {
-  local dir=$1 port=$2 bin
+  local dir=$1 port=$2 durable=${3:-} bin settings
+  settings="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+  if [ "$durable" = "durable" ]; then settings=""; fi
   bin=$(pg_bin)
   mkdir -p "$dir"
   if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir"; chmod 700 "$dir"; fi
@@ -50,7 +53,7 @@ postgres_up() {
   if as_postgres "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then return 0; fi
   # fsync off: test and demo clusters on loopback, thrown away; a production server keeps the defaults.
   as_postgres "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 start \
-    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=400 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c max_connections=400 $settings" >/dev/null
 }
 
 postgres_down() {

@@ -38,11 +38,16 @@ public sealed class AppProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         // The bench signs in thousands of screens from one address: the per-address sign-in limit is lifted here.
-        foreach (var arg in new[] { webDll, "--urls", url, "--Database:Path=" + database, "--Database:SeedDemoData=false",
+        foreach (var arg in new[] { webDll, "--urls", url, "--Database:SeedDemoData=false",
                      "--Serilog:MinimumLevel:Default=Warning", "--Serilog:MinimumLevel:Override:Microsoft.AspNetCore=Warning",
                      "--SignIn:PermitsPerMinute=1000000" })
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in BenchDatabase.Settings(database))
+        {
+            info.ArgumentList.Add($"--{key}={value}");
         }
 
         foreach (var arg in (extraArgs ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries))

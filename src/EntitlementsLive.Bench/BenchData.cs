@@ -30,11 +30,13 @@ public sealed class InProcess : IAsyncDisposable
 
     public static async Task<InProcess> CreateAsync(string database)
     {
-        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?> { ["Database:SeedDemoData"] = "false" };
+        foreach (var (key, value) in BenchDatabase.Settings(database))
         {
-            ["Database:Path"] = database,
-            ["Database:SeedDemoData"] = "false",
-        }).Build();
+            settings[key] = value;
+        }
+
+        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<IConfiguration>(config);
@@ -47,7 +49,15 @@ public sealed class InProcess : IAsyncDisposable
         await using (var scope = provider.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            if (scope.ServiceProvider.GetService<Web.Data.PostgreSql.PostgreSqlDatabase>() is { } postgres)
+            {
+                await postgres.EnsureDatabaseAsync(CancellationToken.None);
+            }
+            else
+            {
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            }
+
             await db.Database.MigrateAsync();
             if (!await db.Products.AnyAsync())
             {

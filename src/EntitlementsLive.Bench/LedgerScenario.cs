@@ -32,8 +32,44 @@ public static class LedgerScenario
             return count / clock.Elapsed.TotalSeconds;
         }
 
-        // The floor: what SQLite does for the same guarantee with nothing else, a guarded update and an insert per transaction.
-        async Task<double> Raw(int writers)
+        // The floor: what the database does for the same guarantee with nothing else, a guarded update and an insert per transaction.
+        async Task<double> Raw(int writers) => BenchDatabase.IsPostgreSql ? await RawPostgreSql(writers) : await RawSqlite(writers);
+
+        async Task<double> RawPostgreSql(int writers)
+        {
+            var count = 0L;
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(BenchDatabase.ConnectionString(file));
+                await connection.OpenAsync();
+                while (clock.Elapsed < o.LedgerDuration)
+                {
+                    await using var tx = await connection.BeginTransactionAsync();
+                    await using var update = new Npgsql.NpgsqlCommand("""UPDATE "Pools" SET "Available" = "Available" - 1, "Transferred" = "Transferred" + 1 WHERE "OrganizationId" = $1 AND "ProductCode" = 'SUBSCRIPTION' AND "Available" >= 1""", connection, tx);
+                    update.Parameters.AddWithValue(org);
+                    if (await update.ExecuteNonQueryAsync() != 1)
+                    {
+                        throw new InvalidOperationException("pool exhausted");
+                    }
+
+                    await using var insert = new Npgsql.NpgsqlCommand("""
+                        INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
+                        VALUES ($1, 0, 1, 'SUBSCRIPTION', 1, $2, 'raw', $3, NULL, 0, $4, 'raw')
+                        """, connection, tx);
+                    insert.Parameters.AddWithValue(org);
+                    insert.Parameters.AddWithValue(events[w % events.Count]);
+                    insert.Parameters.AddWithValue(Clock.UtcNow);
+                    insert.Parameters.AddWithValue(Guid.NewGuid().ToString("N"));
+                    await insert.ExecuteNonQueryAsync();
+                    await tx.CommitAsync();
+                    Interlocked.Increment(ref count);
+                }
+            })));
+            return count / clock.Elapsed.TotalSeconds;
+        }
+
+        async Task<double> RawSqlite(int writers)
         {
             var count = 0L;
             var clock = Stopwatch.StartNew();

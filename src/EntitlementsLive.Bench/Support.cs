@@ -44,6 +44,8 @@ public sealed class BenchOptions
                 case "--out" when i + 1 < args.Length: o.Output = args[++i]; break;
                 case "--only" when i + 1 < args.Length: o.Scenarios = new(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
                 case "--cluster": o.Scenarios = new([ClusterScenario.Name], StringComparer.OrdinalIgnoreCase); break;
+                case "--provider" when i + 1 < args.Length && args[i + 1] is "Sqlite" or "PostgreSql":
+                    BenchDatabase.Provider = args[++i]; break;
                 default: return null;
             }
         }

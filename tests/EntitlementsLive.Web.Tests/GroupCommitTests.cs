@@ -88,26 +88,26 @@ public class GroupCommitTests(AppFactory app)
     }
 
     [Fact]
-    public async Task AnAlertCrossedAndClearedInsideOneGroup_IsRaisedOnceAndResolvedOnce()
+    public async Task AnAlertCrossedInsideOneGroup_IsRaisedOnce_AndClearedInsideTheNext_ResolvedOnce()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10);
         await app.With<SetThresholds, ThresholdsDto>(h => h.Handle(orgId, ProductCodes.Subscription,
             new ThresholdsRequest([new ThresholdLevel(5, null)]), CancellationToken.None));
 
-        // 10 → 8 → 6 → 4 (crossed once, at the third) → 2 (still low) → 12 (cleared by a purchase).
-        var answers = await InOneGroup<object>(orgId,
-        [
-            .. Enumerable.Range(0, 4).Select(_ => (Func<Task<object>>)(async () => await app.Transfer(orgId, eventId, ProductCodes.Subscription, 2))),
-            async () => await app.Purchase(orgId, ProductCodes.Subscription, 10),
-        ]);
+        // 10 → 8 → 6 → 4 (crossed once, at the third, in whatever order the lock queue lets them in) → 2 (still low).
+        var crossing = await InOneGroup(orgId, [.. Enumerable.Range(0, 4).Select(_ => (Func<Task<TransferResult>>)(() => app.Transfer(orgId, eventId, ProductCodes.Subscription, 2)))]);
+        Assert.All(crossing, a => Assert.True(a.IsCompletedSuccessfully));
+        var raised = await app.WithDb(db => db.Alerts.AsNoTracking().Where(a => a.OrganizationId == orgId && a.Kind == AlertKind.PoolLow).ToListAsync());
+        Assert.True(Assert.Single(raised).IsOpen);
+        Assert.Contains("4 available", raised[0].Message, StringComparison.Ordinal);
 
-        Assert.All(answers, a => Assert.True(a.IsCompletedSuccessfully));
+        // 2 → 12 → 22: cleared once, by the first purchase in.
+        var clearing = await InOneGroup(orgId, [.. Enumerable.Range(0, 2).Select(_ => (Func<Task<PurchaseResult>>)(() => app.Purchase(orgId, ProductCodes.Subscription, 10)))]);
+        Assert.All(clearing, a => Assert.True(a.IsCompletedSuccessfully));
         await app.WithDb(async db =>
         {
-            var alerts = await db.Alerts.AsNoTracking().Where(a => a.OrganizationId == orgId && a.Kind == AlertKind.PoolLow).ToListAsync();
-            var alert = Assert.Single(alerts);
+            var alert = Assert.Single(await db.Alerts.AsNoTracking().Where(a => a.OrganizationId == orgId && a.Kind == AlertKind.PoolLow).ToListAsync());
             Assert.False(alert.IsOpen);
-            Assert.Contains("4 available", alert.Message, StringComparison.Ordinal);
             var messages = await db.Outbox.Where(m => m.OrganizationId == orgId && (m.Type == MessageTypes.AlertRaised || m.Type == MessageTypes.AlertResolved))
                 .OrderBy(m => m.Sequence).Select(m => m.Type).ToListAsync();
             Assert.Equal([MessageTypes.AlertRaised, MessageTypes.AlertResolved], messages);
@@ -117,7 +117,8 @@ public class GroupCommitTests(AppFactory app)
 
     /// <summary>
     /// Starts the writes one after another while the organization's writer is held (SQLite's write gate, the
-    /// organization's row on PostgreSQL), each once the one before is waiting, then lets them all through at once.
+    /// organization's row on PostgreSQL), each once the one before is waiting, then lets them all through at once. SQLite
+    /// takes them in that order; PostgreSQL's lock queue need not, so the tests do not depend on the order.
     /// </summary>
     private async Task<Task<T>[]> InOneGroup<T>(int orgId, IReadOnlyList<Func<Task<T>>> writes)
     {
@@ -132,7 +133,7 @@ public class GroupCommitTests(AppFactory app)
             {
                 started.Add(Task.Run(write));
                 var waiting = started.Count;
-                await Until(async () => group is not null ? group.Queued == waiting : await WaitingOnLocks() == waiting);
+                await Until(async () => group is not null ? group.Queued(orgId) == waiting : await WaitingOnLocks() == waiting);
             }
         }
 

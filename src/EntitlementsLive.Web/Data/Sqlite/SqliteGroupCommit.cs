@@ -23,7 +23,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     private readonly ILogger<SqliteGroupCommit> _log;
     private readonly Task _writer;
     private readonly Metrics _metrics = new();
-    private int _queued;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, int> _queued = new();
     private AsyncServiceScope? _scope;
 
     public SqliteGroupCommit(IServiceScopeFactory scopes, TimeProvider clock, IChangeNotifier notifier, IOutboxDrafts drafts, ILogger<SqliteGroupCommit> log)
@@ -35,17 +35,17 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     /// <summary>Groups committed and changes in them since start (the bench prints the mean group size).</summary>
     public (long Groups, long Changes) Committed => (Interlocked.Read(ref _metrics.Groups), Interlocked.Read(ref _metrics.Changes));
 
-    /// <summary>Changes waiting for the writer (tests hold the write gate and wait for a group to form).</summary>
-    public int Queued => Volatile.Read(ref _queued);
+    /// <summary>Changes of one organization waiting for the writer (tests hold the write gate and wait for a group to form).</summary>
+    public int Queued(int organizationId) => _queued.GetValueOrDefault(organizationId);
 
     public Task<T> RunAsync<T>(int organizationId, Func<OrganizationChange, Task<T>> work, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         var item = new Item<T>(organizationId, work, ct);
-        Interlocked.Increment(ref _queued);
+        _queued.AddOrUpdate(organizationId, 1, (_, n) => n + 1);
         if (!_queue.Writer.TryWrite(item))
         {
-            Interlocked.Decrement(ref _queued);
+            _queued.AddOrUpdate(organizationId, 0, (_, n) => n - 1);
             throw new ObjectDisposedException(nameof(SqliteGroupCommit));
         }
 
@@ -95,7 +95,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             batch = new WriteBatch(db, _drafts);
             while (items.Count < MaxGroup && _queue.Reader.TryRead(out var item))
             {
-                Interlocked.Decrement(ref _queued);
+                _queued.AddOrUpdate(item.OrganizationId, 0, (_, n) => n - 1);
                 items.Add(item);
                 if (item.Cancellation.IsCancellationRequested)
                 {
@@ -154,8 +154,10 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
         public long Changes;
     }
 
-    private abstract class Item(CancellationToken cancellation)
+    private abstract class Item(int organizationId, CancellationToken cancellation)
     {
+        public int OrganizationId { get; } = organizationId;
+
         public CancellationToken Cancellation { get; } = cancellation;
 
         public Exception? Error { get; set; }
@@ -165,7 +167,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
         public abstract void Answer();
     }
 
-    private sealed class Item<T>(int organizationId, Func<OrganizationChange, Task<T>> work, CancellationToken cancellation) : Item(cancellation)
+    private sealed class Item<T>(int organizationId, Func<OrganizationChange, Task<T>> work, CancellationToken cancellation) : Item(organizationId, cancellation)
     {
         // Answered off the writer's loop: callers' continuations must not run inside the next group.
         private readonly TaskCompletionSource<T> _answer = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -173,7 +175,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
 
         public Task<T> Task => _answer.Task;
 
-        public override async Task RunAsync(WriteBatch batch, DateTime now) => _result = await batch.RunAsync(organizationId, now, work, Cancellation);
+        public override async Task RunAsync(WriteBatch batch, DateTime now) => _result = await batch.RunAsync(OrganizationId, now, work, Cancellation);
 
         public override void Answer()
         {
