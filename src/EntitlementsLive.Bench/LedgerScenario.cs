@@ -123,7 +123,15 @@ public static class LedgerScenario
             var ratio = handler / raw;
             report.Add("ledger", $"handler transfers/s, {writers} writer(s)", handler, "per s");
             report.Add("ledger", $"raw floor transfers/s, {writers} writer(s)", raw, "per s");
-            report.Add("ledger", $"handler / raw floor, {writers} writer(s)", ratio * 100, "%", "≥ 50 %", ratio >= 0.5);
+            // The goal of group commit: with 8 writers, several transfers per fsync beat one bare transaction per fsync twice over.
+            if (writers == 8)
+            {
+                report.Add("ledger", $"handler / raw floor, {writers} writer(s)", ratio * 100, "%", "≥ 200 %", ratio >= 2);
+            }
+            else
+            {
+                report.Add("ledger", $"handler / raw floor, {writers} writer(s)", ratio * 100, "%");
+            }
         }
     }
 
@@ -154,9 +162,9 @@ public static class LedgerScenario
             }
         })));
         var d = Distribution.Of(latencies);
-        report.Add("ledger", "HTTP transfers/s, 32 concurrent clients", count / clock.Elapsed.TotalSeconds, "per s");
+        report.Add("ledger", "HTTP transfers/s, 32 concurrent clients", count / clock.Elapsed.TotalSeconds, "per s", "≥ 5,000/s", count / clock.Elapsed.TotalSeconds >= 5_000);
         report.Add("ledger", "HTTP transfer latency p50 (32 clients)", d.P50, "ms");
-        report.Add("ledger", "HTTP transfer latency p99 (32 clients)", d.P99, "ms");
+        report.Add("ledger", "HTTP transfer latency p99 (32 clients)", d.P99, "ms", "≤ 50 ms", d.P99 <= 50);
         report.Add("ledger", "HTTP transfer errors", errors, "requests");
     }
 }
