@@ -104,24 +104,34 @@ public sealed class LedgerEntry
 
     /// <summary>Rule 10: <paramref name="quantity"/> is signed (a correction up or down) and never zero; a reason is required.</summary>
     public static LedgerEntry Adjustment(int organizationId, string productCode, long quantity, string actor, DateTime at,
-        string reason, string reference, long balanceAfter, string idempotencyKey, long sequence) =>
-        (AdjustmentQuantityRefusal(quantity) ?? AdjustmentReasonRefusal(reason)) is { } refusal
-            ? throw DomainException.Validation(AdjustmentQuantityRefusal(quantity) is null ? "reason" : "quantity", refusal)
-            : new()
+        string reason, string reference, long balanceAfter, string idempotencyKey, long sequence)
     {
-        OrganizationId = organizationId,
-        Kind = LedgerKind.Adjustment,
-        ProductCode = productCode,
-        Quantity = quantity,
-        Actor = actor,
-        CreatedAt = at,
-        Reason = reason,
-        Reference = reference,
-        BalanceAfter = balanceAfter,
-        IdempotencyKey = idempotencyKey,
-        RequestFingerprint = AdjustmentFingerprint(productCode, quantity, reason, reference),
-        Sequence = sequence,
-    };
+        if (AdjustmentQuantityRefusal(quantity) is { } quantityRefusal)
+        {
+            throw DomainException.Validation("quantity", quantityRefusal);
+        }
+
+        if (AdjustmentReasonRefusal(reason) is { } reasonRefusal)
+        {
+            throw DomainException.Validation("reason", reasonRefusal);
+        }
+
+        return new()
+        {
+            OrganizationId = organizationId,
+            Kind = LedgerKind.Adjustment,
+            ProductCode = productCode,
+            Quantity = quantity,
+            Actor = actor,
+            CreatedAt = at,
+            Reason = reason,
+            Reference = reference,
+            BalanceAfter = balanceAfter,
+            IdempotencyKey = idempotencyKey,
+            RequestFingerprint = AdjustmentFingerprint(productCode, quantity, reason, reference),
+            Sequence = sequence,
+        };
+    }
 
     public static string AdjustmentFingerprint(string productCode, long quantity, string reason, string reference) =>
         FormattableString.Invariant($"adjustment|{productCode}|{quantity}|{reference}|{reason}");

@@ -22,8 +22,8 @@ public static partial class LedgerGuards
     }
 
     public static Guards For(AppDbContext db) => ByProvider.GetOrAdd(db.Database.ProviderName ?? "", _ => new Guards(
-        $"""UPDATE "Pools" SET "Available" = "Available" - @value, "Transferred" = "Transferred" + @value WHERE "OrganizationId" = @org AND "ProductCode" = @product AND ({Where(db, v => db.Pools.Where(Pool.Covers(v)))}) RETURNING "Purchased", "Transferred", "Available" """,
-        $"""UPDATE "Pools" SET "Purchased" = "Purchased" + @value, "Available" = "Available" + @value WHERE "OrganizationId" = @org AND "ProductCode" = @product AND ({Where(db, v => db.Pools.Where(Pool.Accepts(v)))}) RETURNING "Purchased", "Transferred", "Available" """,
+        $"""UPDATE "Pools" SET "Available" = "Available" - @value, "Transferred" = "Transferred" + @value WHERE "OrganizationId" = @org AND "ProductCode" = @product AND ({Where(v => db.Pools.Where(Pool.Covers(v)))}) RETURNING "Purchased", "Transferred", "Available" """,
+        $"""UPDATE "Pools" SET "Purchased" = "Purchased" + @value, "Available" = "Available" + @value WHERE "OrganizationId" = @org AND "ProductCode" = @product AND ({Where(v => db.Pools.Where(Pool.Accepts(v)))}) RETURNING "Purchased", "Transferred", "Available" """,
         Allocate(db, ProductKind.Subscription),
         Allocate(db, ProductKind.Module)));
 
@@ -36,7 +36,7 @@ public static partial class LedgerGuards
     /// named @value. Translated for two quantities (the handlers pass positive ones only): if the two differ, the value
     /// was inlined rather than bound, and the text could not serve every quantity, so it is refused.
     /// </summary>
-    private static string Where<T>(AppDbContext db, Func<long, IQueryable<T>> query)
+    private static string Where<T>(Func<long, IQueryable<T>> query)
     {
         var first = Clause(query(3).ToQueryString());
         var second = Clause(query(5).ToQueryString());

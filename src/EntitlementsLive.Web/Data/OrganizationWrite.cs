@@ -88,15 +88,7 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts)
     private readonly List<OutboxMessage> _rows = [];
 
     /// <summary>On PostgreSQL, the organization's row locked first (every writer of one organization takes its rows in one order, never deadlocking), with its sequence.</summary>
-    public async Task LockAsync(int organizationId, CancellationToken ct)
-    {
-        var last = await Sql.ReturningAsync(db, db.Database.IsNpgsql()
-                ? """SELECT "LastSequence" FROM "Organizations" WHERE "Id" = @org FOR NO KEY UPDATE"""
-                : """SELECT "LastSequence" FROM "Organizations" WHERE "Id" = @org""",
-            r => new[] { r.GetInt64(0) }, ct, ("@org", organizationId))
-            ?? throw new InvalidOperationException($"Organization {organizationId} does not exist.");
-        _last[organizationId] = last[0];
-    }
+    public async Task LockAsync(int organizationId, CancellationToken ct) => _last[organizationId] = await Sql.LockOrganizationAsync(db, organizationId, ct);
 
     /// <summary>Runs one change; when it fails, nothing of it stays in the batch (the caller rolls back its statements).</summary>
     public async Task<T> RunAsync<T>(int organizationId, DateTime now, Func<OrganizationChange, Task<T>> work, CancellationToken ct)

@@ -15,13 +15,13 @@ public static class Sql
     /// then queues on that row and takes its other rows (pools, events, the sequence) in one order, so two writers
     /// never deadlock. SQLite admits one writer at a time anyway.
     /// </summary>
-    public static async Task LockOrganizationAsync(AppDbContext db, int organizationId, CancellationToken ct)
-    {
-        if (db.Database.IsNpgsql())
-        {
-            await ExecuteAsync(db, """SELECT 1 FROM "Organizations" WHERE "Id" = @org FOR NO KEY UPDATE""", ct, ("@org", organizationId));
-        }
-    }
+    /// <returns>The organization's last outbox sequence, read under that lock.</returns>
+    public static async Task<long> LockOrganizationAsync(AppDbContext db, int organizationId, CancellationToken ct) =>
+        (await ReturningAsync(db, db.Database.IsNpgsql()
+                ? """SELECT "LastSequence" FROM "Organizations" WHERE "Id" = @org FOR NO KEY UPDATE"""
+                : """SELECT "LastSequence" FROM "Organizations" WHERE "Id" = @org""",
+            r => new[] { r.GetInt64(0) }, ct, ("@org", organizationId))
+            ?? throw new InvalidOperationException($"Organization {organizationId} does not exist."))[0];
 
     public static async Task<T[]?> ReturningAsync<T>(AppDbContext db, string sql, Func<DbDataReader, T[]> read, CancellationToken ct, params (string Name, object Value)[] parameters)
     {

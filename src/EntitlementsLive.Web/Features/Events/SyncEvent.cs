@@ -43,7 +43,7 @@ public sealed class SyncEvent(AppDbContext db, OrganizationWrite write)
 
             // Saved first: the warning's key names the event's id.
             await change.Db.SaveChangesAsync(ct);
-            await CoverageChanges.RaiseAsync(change, e, wasMissing, ct);
+            await CoverageChanges.RaiseAsync(change, new CoverageChanged(e, e.IsMissing != wasMissing), wasMissing, ct);
             return new EventSyncResult(Snapshots.ToDto(e, e.Products, catalog, change.Now), created);
         }, ct);
     }

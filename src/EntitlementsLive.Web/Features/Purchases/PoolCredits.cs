@@ -11,9 +11,6 @@ namespace EntitlementsLive.Web.Features.Purchases;
 /// </summary>
 public static class PoolCredits
 {
-    /// <summary>The most one purchase or one correction may move.</summary>
-    public const long MaxQuantity = LedgerEntry.MaxCredit;
-
     /// <summary>The product the request names, from the catalog; why not, into <paramref name="check"/>.</summary>
     public static async Task<Product?> ProductAsync(AppDbContext db, Validation check, string? code, string whenMissing, CancellationToken ct)
     {

@@ -21,9 +21,9 @@ public sealed class RecordPurchase(AppDbContext db, OrganizationWrite write)
         {
             check.Add("quantity", "The quantity must be a positive whole number.");
         }
-        else if (request.Quantity > PoolCredits.MaxQuantity)
+        else if (request.Quantity > LedgerEntry.MaxCredit)
         {
-            check.Add("quantity", $"A purchase is at most {PoolCredits.MaxQuantity:N0} entitlements.");
+            check.Add("quantity", $"A purchase is at most {LedgerEntry.MaxCredit:N0} entitlements.");
         }
 
         var reference = PoolCredits.Reference(check, request.Reference, "Give the contract reference of the purchase (1 to 200 printable characters).");

@@ -20,14 +20,14 @@ public static class CoverageChanges
         apply(e);
         e.RefreshMissing();
         await db.SaveChangesAsync(ct);
-        await RaiseAsync(change, e, wasMissing, ct);
+        await RaiseAsync(change, new CoverageChanged(e, e.IsMissing != wasMissing), wasMissing, ct);
         return e;
     }
 
-    /// <summary>The coverage of an event already saved, and its warning raised or resolved.</summary>
-    public static async Task RaiseAsync(OrganizationChange change, Event e, bool wasMissing, CancellationToken ct)
+    /// <summary>An event's new coverage, and its warning raised or resolved with it.</summary>
+    public static async Task RaiseAsync(OrganizationChange change, CoverageChanged coverage, bool wasMissing, CancellationToken ct)
     {
-        change.Raise(new CoverageChanged(e, e.IsMissing != wasMissing));
-        change.Raise(await AlertChanges.ForEventAsync(change, e, wasMissing, ct));
+        change.Raise(coverage);
+        change.Raise(await AlertChanges.ForEventAsync(change, coverage.Event, wasMissing, ct));
     }
 }

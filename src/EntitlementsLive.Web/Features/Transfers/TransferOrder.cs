@@ -51,8 +51,7 @@ public sealed record TransferOrder(int EventId, Product Product, long Quantity, 
         var entry = LedgerEntry.Transfer(change.OrganizationId, EventId, Product.Code, Quantity, Actor, change.Now, debited.Available, IdempotencyKey, 0);
         change.Raise(new LedgerEntryRecorded(entry, e.Name));
         change.Raise(debited);
-        change.Raise(coverage);
-        change.Raise(await AlertChanges.ForEventAsync(change, e, wasMissing, ct));
+        await CoverageChanges.RaiseAsync(change, coverage, wasMissing, ct);
         change.Raise(await AlertChanges.ForPoolAsync(change, Product.Code, Product.Name, debited.Purchased, debited.Available, ct));
         return entry;
     }
