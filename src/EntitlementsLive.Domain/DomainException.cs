@@ -42,4 +42,5 @@ public static class ErrorCodes
     public const string ProductExists = "product-exists";
     public const string InvitationInvalid = "invitation-invalid";
     public const string LastAdministrator = "last-administrator";
+    public const string PlanStale = "plan-stale";
 }

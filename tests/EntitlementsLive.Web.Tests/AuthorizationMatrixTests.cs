@@ -301,6 +301,24 @@ public class AuthorizationMatrixTests(AppFactory app)
 
     [Theory]
     [InlineData(Anonymous, 401)]
+    [InlineData(AcmeAdmin, 201)]
+    [InlineData(Manager, 201)]
+    [InlineData(Team, 403)]
+    [InlineData(GlobexAdmin, 404)]
+    [InlineData(Ops, 404)]
+    [InlineData(InitechAdmin, 404)]
+    public async Task Api_CoveragePlan_IsTheOrganizationsAdminsAndManagers(string user, int expected)
+    {
+        await app.EnsureAcmeManager();
+        var before = await app.Fingerprint();
+        using var client = user == Anonymous ? app.CreateClient() : await app.ApiAs(user);
+        var response = await client.PostAsJsonAsync(await Resolve("/api/orgs/{acme}/coverage-plans"), new { scope = "all" });
+        Assert.Equal(expected, (int)response.StatusCode);
+        Assert.Equal(before, await app.Fingerprint());
+    }
+
+    [Theory]
+    [InlineData(Anonymous, 401)]
     [InlineData(AcmeAdmin, 403)]
     [InlineData(Team, 403)]
     [InlineData(Ops, 201)]

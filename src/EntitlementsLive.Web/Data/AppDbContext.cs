@@ -68,6 +68,8 @@ public class AppDbContext : IdentityDbContext<AppUser>, Microsoft.AspNetCore.Dat
 
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
+    public DbSet<StoredCoveragePlan> CoveragePlans => Set<StoredCoveragePlan>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

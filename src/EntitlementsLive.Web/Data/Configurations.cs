@@ -185,6 +185,23 @@ internal sealed class ParticipantBatchConfiguration : IEntityTypeConfiguration<P
     }
 }
 
+internal sealed class StoredCoveragePlanConfiguration : IEntityTypeConfiguration<StoredCoveragePlan>
+{
+    public void Configure(EntityTypeBuilder<StoredCoveragePlan> b)
+    {
+        b.ToTable("CoveragePlans");
+        b.Property(x => x.Id).HasMaxLength(32);
+        b.Property(x => x.CreatedBy).HasMaxLength(256);
+        b.Property(x => x.ExecutedBy).HasMaxLength(256);
+        b.Property(x => x.ExecutionKey).HasMaxLength(200);
+
+        // Rule 7 for plans: one key executes one plan of the organization.
+        b.HasIndex(x => new { x.OrganizationId, x.ExecutionKey }).IsUnique();
+        b.HasIndex(x => x.CreatedAt);
+        b.HasOne<Organization>().WithMany().HasForeignKey(x => x.OrganizationId);
+    }
+}
+
 internal sealed class IntegrationKeyConfiguration : IEntityTypeConfiguration<IntegrationKey>
 {
     public void Configure(EntityTypeBuilder<IntegrationKey> b)

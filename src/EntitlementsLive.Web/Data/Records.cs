@@ -137,3 +137,33 @@ public sealed class WebhookDelivery
     /// <summary>While an attempt runs: it owns the delivery until then, so no two attempts ever send it at once.</summary>
     public DateTime? LeaseUntil { get; set; }
 }
+
+/// <summary>
+/// A coverage plan as the administrator saw it, kept until it is executed (once) or goes stale: its request, the plan it
+/// gave, and the key it was executed with, so a repeat answers the same transfers.
+/// </summary>
+public sealed class StoredCoveragePlan
+{
+    public string Id { get; set; } = "";
+
+    public int OrganizationId { get; set; }
+
+    /// <summary>The organization's last sequence when the plan was made.</summary>
+    public long AtSequence { get; set; }
+
+    /// <summary>What was asked (scope, products, events), as JSON: executing makes the plan again from it.</summary>
+    public string Request { get; set; } = "";
+
+    /// <summary>The plan shown (items, shortfall, pools after), as JSON.</summary>
+    public string Plan { get; set; } = "";
+
+    public string CreatedBy { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public string? ExecutionKey { get; set; }
+
+    public string? ExecutedBy { get; set; }
+
+    public DateTime? ExecutedAt { get; set; }
+}

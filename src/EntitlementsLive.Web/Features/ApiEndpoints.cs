@@ -122,6 +122,21 @@ public static class ApiEndpoints
             return Recorded(orgId, result.Transaction, result.Created);
         }).WithSummary("Transfers entitlements from the pool to the event. Final.");
 
+        manage.MapPost("/coverage-plans", async (int orgId, Plans.CoveragePlanRequest body, CurrentUser me, Plans.MakeCoveragePlan make, CancellationToken ct) =>
+        {
+            var plan = await make.Handle(orgId, body, me.Actor, ct);
+            return Results.Created($"/api/orgs/{orgId}/coverage-plans/{plan.PlanId}", plan);
+        }).WithSummary("Plans transfers that cover what the events miss (soonest first, live before past, within each pool). Changes nothing.");
+
+        manage.MapPost("/coverage-plans/{planId}/execute", async (int orgId, string planId, Plans.ExecutePlanRequest body, CurrentUser me,
+            Plans.ExecuteCoveragePlan execute, CancellationToken ct) =>
+        {
+            var result = await execute.Handle(orgId, planId, body, me.Actor, ct);
+            return result.Created
+                ? Results.Created($"/api/orgs/{orgId}/transactions", new { result.Transactions })
+                : Results.Ok(new { result.Transactions });
+        }).WithSummary("Executes a plan as final transfers, together; 409 plan-stale when something it depends on changed since it was made.");
+
         manage.MapGet("/transactions", async (int orgId, int? limit, string? cursor, string? productCode, int? eventId, string? kind,
             TransactionQueries history, CancellationToken ct) =>
             TypedResults.Ok(await history.Page(orgId, new TransactionFilter(productCode, eventId, kind), limit, cursor, ct)))

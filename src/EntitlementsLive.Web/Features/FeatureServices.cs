@@ -25,6 +25,8 @@ public static class FeatureServices
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditQueries>();
         services.AddScoped<TransferToEvent>();
+        services.AddScoped<Plans.MakeCoveragePlan>();
+        services.AddScoped<Plans.ExecuteCoveragePlan>();
         services.AddScoped<RecordPurchase>();
         services.AddScoped<ApplyParticipantChanges>();
         services.AddScoped<SubmitParticipantChanges>();

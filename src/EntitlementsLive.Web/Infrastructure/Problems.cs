@@ -15,7 +15,7 @@ public static class Problems
         ErrorCodes.Forbidden or ErrorCodes.EntitlementsNotActivated => StatusCodes.Status403Forbidden,
         ErrorCodes.BatchTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.InvitationInvalid => StatusCodes.Status410Gone,
-        ErrorCodes.LastAdministrator => StatusCodes.Status409Conflict,
+        ErrorCodes.LastAdministrator or ErrorCodes.PlanStale => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -62,6 +62,7 @@ public static class Problems
         ErrorCodes.ProductExists => "The product already exists.",
         ErrorCodes.InvitationInvalid => "The link is not valid.",
         ErrorCodes.LastAdministrator => "The organization needs an administrator.",
+        ErrorCodes.PlanStale => "The plan is out of date.",
         _ => "The request was refused.",
     };
 }
