@@ -89,6 +89,9 @@ public sealed class InProcess : IAsyncDisposable
         return org.Id;
     }
 
+    public Task<PurchaseResult> Purchase(int organizationId, string productCode, long quantity) =>
+        With<RecordPurchase, PurchaseResult>(h => h.Handle(organizationId, new PurchaseRequest(productCode, quantity, "BENCH", Guid.NewGuid().ToString("N")), "bench", CancellationToken.None));
+
     public async Task<List<int>> Events(int organizationId, int count, int participants)
     {
         var events = Enumerable.Range(1, count).Select(i => new Event(organizationId, $"Bench event {organizationId}-{i}",

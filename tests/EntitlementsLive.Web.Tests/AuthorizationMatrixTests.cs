@@ -136,7 +136,8 @@ public class AuthorizationMatrixTests(AppFactory app)
     {
         var data = new TheoryData<string, string, int>();
         foreach (var path in new[] { "/Orgs/{acme}/Entitlements", "/Orgs/{acme}/Entitlements/Events", "/Orgs/{acme}/Entitlements/Events?status=past&missingOnly=true",
-                     "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}", "/Orgs/{acme}/Entitlements/Integrations" })
+                     "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}", "/Orgs/{acme}/Entitlements/Integrations",
+                     "/Orgs/{acme}/Entitlements/Cover", "/Orgs/{acme}/Entitlements/Cover?eventId={summit}&scope=live" })
         {
             data.Add(Anonymous, path, 302);
             data.Add(AcmeAdmin, path, 200);
@@ -150,6 +151,7 @@ public class AuthorizationMatrixTests(AppFactory app)
         data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements", 403);
         data.Add(InitechAdmin, "/Orgs/{initech}/Entitlements/Events", 403);
         data.Add(AcmeAdmin, "/Orgs/{acme}/Entitlements/Transfer?eventId=999999", 404);
+        data.Add(AcmeAdmin, "/Orgs/{acme}/Entitlements/Cover?eventId=999999", 404);
 
         const string alertsPage = "/Orgs/{acme}/Entitlements/Alerts";
         data.Add(Anonymous, alertsPage, 302);

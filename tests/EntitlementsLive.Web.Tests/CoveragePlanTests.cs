@@ -103,6 +103,40 @@ public class CoveragePlanTests(AppFactory app)
     }
 
     [Fact]
+    public async Task ThePage_ShowsAStalePlanMadeAgain_ThenExecutesTheConfirmedOneOnce()
+    {
+        var (client, orgId, first) = await app.PagesAdminOf(subscriptions: 30, participants: 12);
+        var second = await EventWith(orgId, "Second", DateTime.UtcNow.AddDays(40), participants: 25);
+        var url = $"/Orgs/{orgId}/Entitlements/Cover";
+        var planned = await client.GetStringAsync(url);
+        Assert.Contains("data-testid=\"plan-items\"", planned, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"plan-shortfall\"", planned, StringComparison.Ordinal);
+
+        await app.Transfer(orgId, first, ProductCodes.Subscription, 2);
+        var stale = await Browserless.Post(client, url, Form(planned), planned);
+        var again = await stale.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        Assert.Contains("data-testid=\"plan-notice\"", again, StringComparison.Ordinal);
+        Assert.Equal(28, await Available(orgId));
+
+        var done = await Browserless.Post(client, url, Form(again), again);
+        var repeat = await Browserless.Post(client, url, Form(again), again);
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.Equal($"/Orgs/{orgId}/Entitlements/Events", done.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, repeat.StatusCode);
+        Assert.Equal(0, await Available(orgId));
+        Assert.Equal(18, await app.WithDb(db => db.EventProducts.Where(p => p.EventId == second && p.ProductCode == ProductCodes.Subscription).Select(p => p.Allocated).SingleAsync()));
+        Assert.Contains("2 transfers recorded to 2 events", await client.GetStringAsync($"/Orgs/{orgId}/Entitlements/Events"), StringComparison.Ordinal);
+
+        static Dictionary<string, string> Form(string html) => new()
+        {
+            ["PlanId"] = Browserless.Hidden(html, "PlanId"),
+            ["IdempotencyKey"] = Browserless.Hidden(html, "IdempotencyKey"),
+            ["Scope"] = "all",
+        };
+    }
+
+    [Fact]
     public async Task AnEventTeamMember_CanNeitherMakeNorRunAPlan()
     {
         var (api, orgId, _) = await app.ApiAdminOf(subscriptions: 40);

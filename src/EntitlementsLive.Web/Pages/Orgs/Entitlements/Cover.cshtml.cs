@@ -1,0 +1,76 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Plans;
+using EntitlementsLive.Web.Features.Products;
+using EntitlementsLive.Web.Features.Shared;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
+
+/// <summary>"Cover all missing" and "Cover this event": the plan, its confirmation (final), its transfers in one step.</summary>
+public sealed class CoverModel(CurrentUser me, MakeCoveragePlan make, ExecuteCoveragePlan execute, ProductCatalog catalog) : OrgPageModel
+{
+    public const string Covered = "Covered";
+
+    [BindProperty(SupportsGet = true)]
+    public string Scope { get; set; } = PlanScope.All;
+
+    [BindProperty(SupportsGet = true)]
+    public int? EventId { get; set; }
+
+    [BindProperty]
+    public string PlanId { get; set; } = "";
+
+    /// <summary>Rendered with the plan, so a double click or a refresh executes it once.</summary>
+    [BindProperty]
+    public string IdempotencyKey { get; set; } = "";
+
+    public CoveragePlanDto Plan { get; private set; } = null!;
+
+    /// <summary>Why the plan shown is not the one confirmed (it went stale), or why nothing was transferred.</summary>
+    public string? Notice { get; private set; }
+
+    public IReadOnlyDictionary<string, Product> Products { get; private set; } = new Dictionary<string, Product>();
+
+    public string NameOf(string productCode) => Products.TryGetValue(productCode, out var p) ? p.Name : productCode;
+
+    public Task<IActionResult> OnGetAsync(CancellationToken ct) => ShowPlan(null, ct);
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        try
+        {
+            var result = await execute.Handle(OrgId, PlanId, new ExecutePlanRequest(IdempotencyKey), me.Actor, ct);
+            var events = result.Transactions.Select(t => t.EventId).Distinct().Count();
+            TempData[Covered] = result.Transactions.Count == 0
+                ? "Nothing was missing: no transfer was needed."
+                : FormattableString.CurrentCulture($"{result.Transactions.Count:N0} transfers recorded to {events:N0} events.");
+            return Redirect(EventId is int id ? $"/Orgs/{OrgId}/Events/{id}#entitlements" : $"/Orgs/{OrgId}/Entitlements/Events");
+        }
+        catch (DomainException ex) when (ex.Code is not ErrorCodes.NotFound)
+        {
+            // Nothing was transferred: the plan is made again from today's figures for the administrator to confirm.
+            return await ShowPlan(ex.Code == ErrorCodes.PlanStale
+                ? ex.Message + " Below is the plan made again with today's figures."
+                : "Nothing was transferred. " + ex.Message, ct);
+        }
+    }
+
+    private async Task<IActionResult> ShowPlan(string? notice, CancellationToken ct)
+    {
+        Scope = Scope == PlanScope.Live ? PlanScope.Live : PlanScope.All;
+        try
+        {
+            Plan = await make.Handle(OrgId, new CoveragePlanRequest(Scope, null, EventId is int id ? [id] : null), me.Actor, ct);
+        }
+        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation && EventId is not null)
+        {
+            return NotFound();
+        }
+
+        Products = (await catalog.List(ct)).ToDictionary(p => p.Code, StringComparer.Ordinal);
+        IdempotencyKey = Guid.NewGuid().ToString("N");
+        Notice = notice;
+        ModelState.Clear();
+        return Page();
+    }
+}
