@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EntitlementsLive.Bench;
 
-// scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,pages,alerts] [--out bench-results.json]
+// scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,forecast,pages,alerts] [--out bench-results.json]
 // scripts/bench --cluster [--quick]: the push scenario through both nodes of scripts/cluster (started by scripts/bench)
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,pages,alerts] [--cluster] [--out FILE]");
+    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,forecast,pages,alerts] [--cluster] [--out FILE]");
     return 2;
 }
 
@@ -84,6 +84,11 @@ try
     if (options.Scenarios.Contains("plans"))
     {
         await Step("coverage plans: plan and execute over many red events", () => PlansScenario.Run(options, report, work));
+    }
+
+    if (options.Scenarios.Contains("forecast"))
+    {
+        await Step("forecast backtest on the demo data (30, 14 and 7 days before each past event's start)", () => ForecastScenario.Run(report, work));
     }
 
     if (options.Scenarios.Contains("pages"))

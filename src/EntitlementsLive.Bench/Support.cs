@@ -14,7 +14,7 @@ public sealed class BenchOptions
 
     public string Output { get; private set; } = "bench-results.json";
 
-    public HashSet<string> Scenarios { get; private set; } = new(["push", "ledger", "ingestion", "plans", "pages", "alerts"], StringComparer.OrdinalIgnoreCase);
+    public HashSet<string> Scenarios { get; private set; } = new(["push", "ledger", "ingestion", "plans", "forecast", "pages", "alerts"], StringComparer.OrdinalIgnoreCase);
 
     public TimeSpan PushDuration => Quick ? TimeSpan.FromSeconds(8) : TimeSpan.FromSeconds(30);
 

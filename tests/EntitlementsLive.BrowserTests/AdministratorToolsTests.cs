@@ -76,7 +76,7 @@ public class AdministratorToolsTests(BrowserFixture fx) : IClassFixture<BrowserF
         var (poolsCsv, poolsName) = await Download(page, "pools-export", "pools-export-csv");
         Assert.StartsWith($"pools-{acme}-", poolsName, StringComparison.Ordinal);
         Assert.Equal("Product code,Product,Kind,Purchased,Transferred,Available,Required by events,Allocated to events,Missing", CsvLines(poolsCsv)[0]);
-        Assert.Contains(CsvLines(poolsCsv), l => l.StartsWith("SUBSCRIPTION,Subscription,subscription,300,", StringComparison.Ordinal));
+        Assert.Contains(CsvLines(poolsCsv), l => l.StartsWith("SUBSCRIPTION,Subscription,subscription,645,", StringComparison.Ordinal));
         var (poolsXlsx, _) = await Download(page, "pools-export", "pools-export-xlsx");
         Assert.Contains(XlsxRows(poolsXlsx), r => (string)r["Product code"] == "LEAD_RETRIEVAL");
 

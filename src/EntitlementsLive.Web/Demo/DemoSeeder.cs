@@ -54,6 +54,15 @@ public sealed partial class DemoSeeder(
         var tour = EventIn("Asia/Singapore", globex, "Globex Live Tour", today.AddDays(15), 5, ProductCodes.LiveStreaming);
         var expo = Event(globex, "Globex Expo", today.AddDays(60), 2);
         var kickoff = Event(globex, "Globex Kickoff 2026", today.AddDays(-120), 1);
+
+        // Acme's older events, covered long ago: the registration histories its forecasts learn from.
+        var history = new[]
+        {
+            (Event: Event(acme, "Acme Spring Forum 2025", today.AddDays(-560), 2), Active: 80, Cancelled: 4),
+            (Event: Event(acme, "Acme Developer Day 2025", today.AddDays(-420), 1), Active: 55, Cancelled: 2),
+            (Event: Event(acme, "Acme Autumn Summit 2025", today.AddDays(-250), 2), Active: 140, Cancelled: 9),
+            (Event: Event(acme, "Acme Customer Day 2026", today.AddDays(-90), 1), Active: 70, Cancelled: 3),
+        };
         var initechEvent = Event(initech, "Initech TPS Reports Meetup", today.AddDays(20), 1);
         await db.SaveChangesAsync(ct);
 
@@ -63,6 +72,7 @@ public sealed partial class DemoSeeder(
         await User("admin@initech.test", "Ian Admin (Initech)", Membership.Administrator("", initech.Id));
         await User("ops@platform.test", "Olivia Ops", Membership.Ops(""));
 
+        await Purchase(acme, ProductCodes.Subscription, history.Sum(h => h.Active), "ACME-2025-001", ct);
         await Purchase(acme, ProductCodes.Subscription, 300, "ACME-2026-001", ct);
         await Purchase(acme, ProductCodes.LeadRetrieval, 3, "ACME-2026-001", ct);
         await Purchase(acme, ProductCodes.LiveStreaming, 2, "ACME-2026-002", ct);
@@ -80,6 +90,11 @@ public sealed partial class DemoSeeder(
         await Participants(expo, active: 30, cancelledActivated: 0, cancelledOnly: 0, activated: 0, ct);
         await Participants(kickoff, active: 45, cancelledActivated: 1, cancelledOnly: 2, activated: 40, ct);
         await Participants(initechEvent, active: 12, cancelledActivated: 0, cancelledOnly: 0, activated: 0, ct);
+        foreach (var (e, active, cancelled) in history)
+        {
+            await Participants(e, active, cancelledActivated: 0, cancelledOnly: cancelled, activated: active * 3 / 4, ct);
+            await Transfer(e, ProductCodes.Subscription, active, ct);
+        }
 
         // The summit is short of subscriptions; the partner day of a module; the roadshow (past) of both.
         await Transfer(summit, ProductCodes.Subscription, 100, ct);
@@ -146,29 +161,56 @@ public sealed partial class DemoSeeder(
         transfers.Handle(e.OrganizationId, e.Id, new TransferRequest(product, quantity, $"seed-{e.Id}-{product}"),
             _adminOf[e.OrganizationId], ct);
 
+    /// <summary>
+    /// The event's participants with a realistic registration history: registrations open 90 days before the start and
+    /// pick up as it nears (each event its own curve, drawn from its name), up to today for a live event; app activations
+    /// and cancellations follow a few days after registering, never after the start.
+    /// </summary>
     private async Task Participants(Event e, int active, int cancelledActivated, int cancelledOnly, int activated, CancellationToken ct)
     {
-        var at = e.StartsAt.AddDays(-30);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var random = new Random(StableSeed(e.Name));
+        var opens = e.StartsAt.AddDays(-RegistrationDays);
+        var shape = 1.5 + (random.NextDouble() * 0.7);
+
+        // Share of the final count reached d days before the start: (1 − d/90)^shape. A live event is cut at today.
+        double Reached(double daysBefore) => Math.Pow(1 - (Math.Clamp(daysBefore, 0, RegistrationDays) / RegistrationDays), shape);
+        var cut = Reached((e.StartsAt - now).TotalDays);
+        DateTime RegisteredAt(double share)
+        {
+            var daysBefore = RegistrationDays * (1 - Math.Pow(share * cut, 1 / shape));
+            var at = e.StartsAt.AddDays(-daysBefore);
+            return at < opens ? opens : at > now ? now.AddMinutes(-1) : at;
+        }
+
+        var last = Earliest(now, e.StartsAt);
         var changes = new List<ParticipantChange>();
         var total = active + cancelledActivated + cancelledOnly;
         for (var i = 1; i <= total; i++)
         {
             var reference = FormattableString.Invariant($"P-{e.Id}-{i:0000}");
-            changes.Add(new(reference + "-add", reference, ParticipantChangeType.Added, at.AddMinutes(i)));
+            var added = RegisteredAt((i - 0.5 + ((random.NextDouble() - 0.5) * 0.8)) / total);
+            changes.Add(new(reference + "-add", reference, ParticipantChangeType.Added, added));
             if (i <= activated || (i > active && i <= active + cancelledActivated))
             {
-                changes.Add(new(reference + "-act", reference, ParticipantChangeType.Activated, at.AddDays(1).AddMinutes(i)));
+                changes.Add(new(reference + "-act", reference, ParticipantChangeType.Activated, Earliest(added.AddDays(1 + random.Next(5)), last)));
             }
 
             if (i > active)
             {
-                changes.Add(new(reference + "-cancel", reference, ParticipantChangeType.Cancelled, at.AddDays(2).AddMinutes(i)));
+                changes.Add(new(reference + "-cancel", reference, ParticipantChangeType.Cancelled, Earliest(added.AddDays(2 + random.Next(10)), last)));
             }
         }
 
         await participants.Handle(e.OrganizationId, e.Id, changes, ct);
+
+        static DateTime Earliest(DateTime a, DateTime b) => a < b ? a : b;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo data: 3 organizations, 9 events, 5 users (password {Password})")]
+    private const double RegistrationDays = 90;
+
+    private static int StableSeed(string text) => text.Aggregate(17, (h, c) => unchecked((h * 31) + c));
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the demo data: 3 organizations, 13 events, 5 users (password {Password})")]
     private static partial void LogSeeded(ILogger logger, string password);
 }

@@ -137,6 +137,14 @@ public static class ApiEndpoints
                 : Results.Ok(new { result.Transactions });
         }).WithSummary("Executes a plan as final transfers, together; 409 plan-stale when something it depends on changed since it was made.");
 
+        manage.MapGet("/forecast", async (int orgId, Forecasts.ForecastQueries forecasts, CancellationToken ct) =>
+            TypedResults.Ok(await forecasts.ForOrganization(orgId, ct)))
+            .WithSummary("Where each live event is heading at its start (a range and its basis, or why there is no number), and each pool against that need.");
+
+        api.MapGet("/ops/forecast", async (Forecasts.ForecastQueries forecasts, CancellationToken ct) =>
+            TypedResults.Ok(await forecasts.Shortfalls(ct)))
+            .RequireAuthorization(Policies.Ops).WithSummary("Ops: the organizations whose pools are projected short, with those pools.");
+
         manage.MapGet("/transactions", async (int orgId, int? limit, string? cursor, string? productCode, int? eventId, string? kind,
             TransactionQueries history, CancellationToken ct) =>
             TypedResults.Ok(await history.Page(orgId, new TransactionFilter(productCode, eventId, kind), limit, cursor, ct)))

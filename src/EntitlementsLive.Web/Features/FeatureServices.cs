@@ -26,6 +26,7 @@ public static class FeatureServices
         services.AddScoped<AuditQueries>();
         services.AddScoped<TransferToEvent>();
         services.AddScoped<Plans.MakeCoveragePlan>();
+        services.AddScoped<Forecasts.ForecastQueries>();
         services.AddScoped<Plans.ExecuteCoveragePlan>();
         services.AddScoped<RecordPurchase>();
         services.AddScoped<ApplyParticipantChanges>();

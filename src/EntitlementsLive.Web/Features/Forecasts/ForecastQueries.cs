@@ -1,0 +1,135 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace EntitlementsLive.Web.Features.Forecasts;
+
+/// <summary>One live event's forecast, as the contract spells it.</summary>
+public sealed record EventForecastDto(
+    int EventId,
+    string EventName,
+    DateTime StartsAt,
+    long CountedNow,
+    long? ProjectedCountedAtStart,
+    long? Low,
+    long? High,
+    string Basis,
+    IReadOnlyList<PlanShortfall> ProjectedMissingAtStart)
+{
+    /// <summary>What the event is projected to miss at start beyond what it misses today (for "likely short by N").</summary>
+    public long ProjectedMissingOf(string productCode) => ProjectedMissingAtStart.Where(m => m.ProductCode == productCode).Sum(m => m.Missing);
+}
+
+public sealed record ForecastDto(IReadOnlyList<EventForecastDto> Events, IReadOnlyList<PoolProjection> Pools)
+{
+    public static readonly ForecastDto Empty = new([], []);
+
+    public EventForecastDto? Of(int eventId) => Events.FirstOrDefault(e => e.EventId == eventId);
+
+    public PoolProjection? PoolOf(string productCode) => Pools.FirstOrDefault(p => p.ProductCode == productCode);
+}
+
+/// <summary>An organization whose pools are projected short: the account manager's list.</summary>
+public sealed record OrganizationForecastDto(int OrganizationId, string OrganizationName, IReadOnlyList<PoolProjection> Pools);
+
+/// <summary>
+/// Rule 14's figures: each live event's forecast from the organization's past events (their curves replayed from the
+/// participant changes kept with them, cached per event until its count moves) or from its own recent growth, and each
+/// pool against the live events' projected need. Reads only; a forecast never moves an entitlement.
+/// </summary>
+public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemoryCache cache)
+{
+    /// <summary>The most recent past events a forecast learns from.</summary>
+    public const int PastEventsUsed = 50;
+
+    public async Task<ForecastDto> ForOrganization(int organizationId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var live = await db.Events.AsNoTracking().Include(e => e.Products)
+            .Where(e => e.OrganizationId == organizationId).Where(Event.LiveAt(now))
+            .OrderBy(e => e.StartsAt).ThenBy(e => e.Id).ToListAsync(ct);
+        var past = await PastCurvesAsync(organizationId, now, ct);
+        var ownNeeded = live.Where(e => !Forecasting.UsesPickup(past, e.StartsAt, now)).ToList();
+        var own = await CurvesAsync(ownNeeded, ct);
+
+        var events = live.Select(e =>
+        {
+            var forecast = Forecasting.Project(e.CountedParticipants, e.StartsAt, now, past, own.GetValueOrDefault(e.Id));
+            return new EventForecastDto(e.Id, e.Name, e.StartsAt, forecast.CountedNow, forecast.Projected, forecast.Low, forecast.High, forecast.Basis,
+                Forecasting.MissingAtStart(e, forecast));
+        }).ToList();
+        var available = await db.Pools.AsNoTracking().Where(p => p.OrganizationId == organizationId)
+            .ToDictionaryAsync(p => p.ProductCode, p => p.Available, StringComparer.Ordinal, ct);
+        var pools = Forecasting.Pools(events.Select(e => (e.StartsAt, e.ProjectedMissingAtStart)), available);
+        return new ForecastDto(events, pools);
+    }
+
+    /// <summary>Every organization with entitlements whose pools are projected short, with those pools.</summary>
+    public async Task<IReadOnlyList<OrganizationForecastDto>> Shortfalls(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var organizations = await db.Organizations.AsNoTracking().Where(Organization.EntitlementsWork)
+            .Where(o => db.Events.Where(Event.LiveAt(now)).Any(e => e.OrganizationId == o.Id))
+            .OrderBy(o => o.Name).Select(o => new { o.Id, o.Name }).ToListAsync(ct);
+        var list = new List<OrganizationForecastDto>();
+        foreach (var o in organizations)
+        {
+            var shortPools = (await ForOrganization(o.Id, ct)).Pools.Where(p => p.IsShort).ToList();
+            if (shortPools.Count > 0)
+            {
+                list.Add(new OrganizationForecastDto(o.Id, o.Name, shortPools));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The curves of the organization's most recent past events, each cached until its count moves.</summary>
+    private async Task<IReadOnlyList<CountCurve>> PastCurvesAsync(int organizationId, DateTime now, CancellationToken ct)
+    {
+        var past = await db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId).Where(Event.PastAt(now))
+            .OrderByDescending(e => e.StartsAt).Take(PastEventsUsed).ToListAsync(ct);
+        var curves = new List<CountCurve>(past.Count);
+        var missing = new List<Event>();
+        foreach (var e in past)
+        {
+            if (cache.TryGetValue(Key(e), out CountCurve? cached) && cached is not null)
+            {
+                curves.Add(cached);
+            }
+            else
+            {
+                missing.Add(e);
+            }
+        }
+
+        foreach (var (id, curve) in await CurvesAsync(missing, ct))
+        {
+            cache.Set(Key(missing.Single(e => e.Id == id)), curve, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
+            curves.Add(curve);
+        }
+
+        return curves;
+    }
+
+    private static string Key(Event e) => FormattableString.Invariant($"curve:{e.Id}:{e.CountedParticipants}:{e.StartsAt.Ticks}");
+
+    /// <summary>The events' curves, replayed from the participant changes kept with them (rows without their details are skipped).</summary>
+    private async Task<Dictionary<int, CountCurve>> CurvesAsync(List<Event> events, CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = events.Select(e => e.Id).ToList();
+        var rows = await db.AppliedChanges.AsNoTracking()
+            .Where(c => ids.Contains(c.EventId) && c.ParticipantRef != null && c.Type != null && c.OccurredAt != null)
+            .Select(c => new { c.EventId, c.ParticipantRef, c.Type, c.OccurredAt })
+            .ToListAsync(ct);
+        var byEvent = rows.ToLookup(r => r.EventId);
+        return events.ToDictionary(e => e.Id, e => CountCurve.Replay(e.StartsAt,
+            byEvent[e.Id].Select(r => new CountedChange(r.ParticipantRef!, r.Type!.Value, r.OccurredAt!.Value))));
+    }
+}
