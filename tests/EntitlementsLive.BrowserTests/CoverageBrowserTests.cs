@@ -1,3 +1,7 @@
+using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Participants;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace EntitlementsLive.BrowserTests;
@@ -49,4 +53,48 @@ public class CoverageBrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixt
 
     private static Task<IElementHandle?> WaitLive(IPage page) =>
         page.WaitForSelectorAsync("#live-state[data-state=live]", new() { State = WaitForSelectorState.Attached });
+}
+
+/// <summary>Rule 14 on screen: the Events tab's forecast moves by itself when participant changes arrive.</summary>
+[Collection(BrowserCollection.Name)]
+public class ForecastBrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task NewRegistrations_MoveTheSummitsForecast_WithoutAReload()
+    {
+        var admin = await fx.SignedIn("admin@acme.test");
+        await admin.ClickAsync("text=Manage Organization → Entitlements");
+        await admin.ClickAsync("[data-testid=tab-events]");
+        await admin.WaitForSelectorAsync("#live-state[data-state=live]", new() { State = WaitForSelectorState.Attached });
+        int summit;
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            summit = await scope.ServiceProvider.GetRequiredService<EntitlementsLive.Web.Data.AppDbContext>().Events
+                .Where(e => e.Name == "Acme Summit 2026").Select(e => e.Id).SingleAsync();
+        }
+
+        var forecast = admin.Locator($"[data-testid=events-table] [data-forecast-event=\"{summit}\"]");
+        var before = await forecast.InnerTextAsync();
+        Assert.Matches("^likely short by \\d+ at start$", before);
+        var navigations = 0;
+        admin.FrameNavigated += (_, _) => navigations++;
+
+        await using (var scope = fx.Services.CreateAsyncScope())
+        {
+            var now = DateTime.UtcNow;
+            var changes = Enumerable.Range(1, 40).Select(i => new ParticipantChange($"late-{i}", $"LATE-{i}", ParticipantChangeType.Added, now.AddMinutes(-i))).ToList();
+            var e = await scope.ServiceProvider.GetRequiredService<EntitlementsLive.Web.Data.AppDbContext>().Events.SingleAsync(x => x.Id == summit);
+            await scope.ServiceProvider.GetRequiredService<ApplyParticipantChanges>().Handle(e.OrganizationId, summit, changes, CancellationToken.None);
+        }
+
+        await admin.WaitForFunctionAsync($"() => document.querySelector('[data-testid=events-table] [data-forecast-event=\"{summit}\"]').textContent !== {System.Text.Json.JsonSerializer.Serialize(before)}",
+            null, new() { Timeout = 5_000, PollingInterval = 50 });
+        var after = await forecast.InnerTextAsync();
+        Assert.True(ShortBy(after) > ShortBy(before), $"{before} → {after}");
+        Assert.Equal(0, navigations);
+        Assert.Empty(fx.CspViolations);
+        await admin.Context.CloseAsync();
+    }
+
+    private static int ShortBy(string text) => int.Parse(System.Text.RegularExpressions.Regex.Match(text, "\\d+").Value, System.Globalization.CultureInfo.InvariantCulture);
 }

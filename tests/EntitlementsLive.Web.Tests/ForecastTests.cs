@@ -50,6 +50,29 @@ public class ForecastTests(AppFactory app)
     }
 
     [Fact]
+    public async Task ThePages_SayWhichEventIsLikelyShort_WhichPoolRunsShortFromWhen_AndOpsSeeTheOrganization()
+    {
+        var (pages, orgId, _) = await app.PagesAdminOf(subscriptions: 40, participants: 0);
+        var now = DateTime.UtcNow;
+        var random = new Random(11);
+        foreach (var (final, ago) in new[] { (50, 300), (80, 200), (65, 100) })
+        {
+            await EventWithHistory(orgId, $"Past {ago}", now.AddDays(-ago), final, now, random);
+        }
+
+        var live = await EventWithHistory(orgId, "Growing event", now.AddDays(30), 120, now, random);
+        var events = await pages.GetStringAsync($"/Orgs/{orgId}/Entitlements/Events");
+        Assert.Matches($"data-forecast-event=\"{live}\"[^>]*>likely short by \\d+ at start<", events);
+        Assert.Contains("basis: pickup from 3 past events", events, StringComparison.Ordinal);
+
+        var pools = await pages.GetStringAsync($"/Orgs/{orgId}/Entitlements");
+        Assert.Matches("data-forecast-pool=\"SUBSCRIPTION\">projected short by \\d+ at start &#xB7; buy before \\w{3} \\d+, \\d{4}<", pools);
+
+        using var ops = await app.PagesAs("ops@platform.test");
+        Assert.Contains($"data-shortfall-org=\"{orgId}\"", await ops.GetStringAsync("/Ops"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AnEventWithoutHistory_SaysSoInsteadOfANumber()
     {
         var (api, orgId, eventId) = await app.ApiAdminOf(subscriptions: 10);

@@ -43,9 +43,27 @@ public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemory
     /// <summary>The most recent past events a forecast learns from.</summary>
     public const int PastEventsUsed = 50;
 
+    /// <summary>
+    /// The organization's forecast, computed once per change of the organization (its last sequence) and per hour (the
+    /// time left before each start moves it), so the pages that show it add almost nothing.
+    /// </summary>
     public async Task<ForecastDto> ForOrganization(int organizationId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var sequence = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.LastSequence).SingleAsync(ct);
+        var key = FormattableString.Invariant($"forecast:{organizationId}:{sequence}:{now:yyyyMMddHH}");
+        if (cache.TryGetValue(key, out ForecastDto? cached) && cached is not null)
+        {
+            return cached;
+        }
+
+        var forecast = await ComputeAsync(organizationId, now, ct);
+        cache.Set(key, forecast, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(10) });
+        return forecast;
+    }
+
+    private async Task<ForecastDto> ComputeAsync(int organizationId, DateTime now, CancellationToken ct)
+    {
         var live = await db.Events.AsNoTracking().Include(e => e.Products)
             .Where(e => e.OrganizationId == organizationId).Where(Event.LiveAt(now))
             .OrderBy(e => e.StartsAt).ThenBy(e => e.Id).ToListAsync(ct);

@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace EntitlementsLive.Web.Pages.Ops;
 
 /// <summary>Ops create organizations and turn their entitlements on or off.</summary>
-public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organizations, CreateOrganization create, SetActivation activation, InviteMember invite) : PageModel
+public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organizations, CreateOrganization create, SetActivation activation, InviteMember invite,
+    Features.Forecasts.ForecastQueries forecasts) : PageModel
 {
     [BindProperty]
     public string? AdminEmail { get; set; }
@@ -28,10 +29,19 @@ public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organ
 
     public string? Error { get; private set; }
 
+    /// <summary>The account manager's list: organizations whose pools are projected short of their live events' need.</summary>
+    public IReadOnlyList<Features.Forecasts.OrganizationForecastDto> Shortfalls { get; private set; } = [];
+
+    private async Task Load(CancellationToken ct)
+    {
+        Organizations = await organizations.All(ct);
+        Shortfalls = await forecasts.Shortfalls(ct);
+    }
+
     public async Task OnGetAsync(CancellationToken ct)
     {
         IdempotencyKey = Guid.NewGuid().ToString("N");
-        Organizations = await organizations.All(ct);
+        await Load(ct);
     }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
@@ -45,7 +55,7 @@ public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organ
         catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.IdempotencyKeyReused)
         {
             Error = ex.Message;
-            Organizations = await organizations.All(ct);
+            await Load(ct);
             return Page();
         }
     }
@@ -64,7 +74,7 @@ public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organ
         }
 
         IdempotencyKey = Guid.NewGuid().ToString("N");
-        Organizations = await organizations.All(ct);
+        await Load(ct);
         return Page();
     }
 

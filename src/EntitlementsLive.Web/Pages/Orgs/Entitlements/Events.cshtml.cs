@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 
-public sealed class EventsModel(EventQueries events) : OrgPageModel
+public sealed class EventsModel(EventQueries events, Features.Forecasts.ForecastQueries forecasts) : OrgPageModel
 {
     public const int PageSize = 50;
 
@@ -48,6 +48,7 @@ public sealed class EventsModel(EventQueries events) : OrgPageModel
         Missing = await events.MissingCounts(OrgId, ct);
         MissingEvents = await events.List(OrgId, EventFilter.All, missingOnly: true, ct, limit: MissingWindowSize);
         (LiveCount, PastCount) = await events.Counts(OrgId, MissingOnly, ct);
+        ViewData["Forecast"] = Status == "live" ? await forecasts.ForOrganization(OrgId, ct) : null;
         return Page();
     }
 }

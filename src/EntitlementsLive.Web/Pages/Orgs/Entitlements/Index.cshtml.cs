@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 
-public sealed class PoolsModel(PoolQueries pools, AlertQueries alerts, SetThresholds setThresholds) : OrgPageModel
+public sealed class PoolsModel(PoolQueries pools, AlertQueries alerts, SetThresholds setThresholds, Features.Forecasts.ForecastQueries forecasts) : OrgPageModel
 {
     public const string LevelsSaved = "LevelsSaved";
 
@@ -16,6 +16,8 @@ public sealed class PoolsModel(PoolQueries pools, AlertQueries alerts, SetThresh
 
 
     public IReadOnlyList<PoolDto> Pools { get; private set; } = [];
+
+    public Features.Forecasts.ForecastDto Forecast { get; private set; } = Features.Forecasts.ForecastDto.Empty;
 
     /// <summary>The pool whose details are open (after its levels were saved).</summary>
     [FromQuery(Name = "open")]
@@ -31,6 +33,7 @@ public sealed class PoolsModel(PoolQueries pools, AlertQueries alerts, SetThresh
         Consumption = await pools.Consumption(OrgId, ct);
         Recent = await pools.RecentByProduct(OrgId, Pools.Select(p => p.ProductCode), 10, ct);
         Levels = (await alerts.Thresholds(OrgId, ct)).ToDictionary(t => t.ProductCode, StringComparer.Ordinal);
+        Forecast = await forecasts.ForOrganization(OrgId, ct);
         return Page();
     }
 
