@@ -6,6 +6,9 @@ public enum AlertKind
 {
     PoolLow = 0,
     EventUncoveredSoon = 1,
+
+    /// <summary>Rule 14 meets rule 13: the forecast says the pool will not cover its live events at their start.</summary>
+    PoolProjectedShort = 2,
 }
 
 /// <summary>How a pool's level is given: a number of entitlements left, or a share of what was purchased.</summary>
@@ -109,6 +112,17 @@ public sealed class Alert
 
     public static string EventKey(int eventId) => FormattableString.Invariant($"uncovered-soon:{eventId}");
 
+    public static string ProjectionKey(string productCode) => "projected-short:" + productCode;
+
+    public static Alert ProjectedShort(int organizationId, string productName, PoolProjection projection, DateTime now) =>
+        new(organizationId, AlertKind.PoolProjectedShort, ProjectionKey(projection.ProductCode), now,
+            FormattableString.Invariant($"{productName} is projected short by {projection.ProjectedShortfall:N0} at the start of your live events ")
+            + FormattableString.Invariant($"({projection.Available:N0} available, {projection.ProjectedNeed:N0} projected need; short from {projection.ShortFrom:MMM d, yyyy}). A forecast, not a fact."))
+        {
+            ProductCode = projection.ProductCode,
+            Level = projection.ProjectedShortfall,
+        };
+
     public static Alert PoolLow(PoolThreshold threshold, string productName, long purchased, long available, DateTime now)
     {
         var level = threshold.LevelFor(purchased);
@@ -197,6 +211,28 @@ public static class AlertBook
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The organization's pools against their projections: a pool projected short with no open alert raises one; an open
+    /// alert whose pool is no longer projected short (or has no projection any more) resolves.
+    /// </summary>
+    public static IReadOnlyList<AlertChanged> SettleProjections(int organizationId, IReadOnlyList<PoolProjection> projections, IReadOnlyList<Alert> open,
+        Func<string, string> productName, DateTime now)
+    {
+        var changed = new List<AlertChanged>();
+        foreach (var projection in projections.Where(p => p.IsShort && !open.Any(a => a.ProductCode == p.ProductCode && a.IsOpen)))
+        {
+            changed.Add(new AlertChanged(Alert.ProjectedShort(organizationId, productName(projection.ProductCode), projection, now)));
+        }
+
+        foreach (var alert in open.Where(a => a.IsOpen && !projections.Any(p => p.IsShort && p.ProductCode == a.ProductCode)))
+        {
+            alert.Resolve(now);
+            changed.Add(new AlertChanged(alert));
+        }
+
+        return changed;
     }
 
     /// <summary>Whether a change of an event's coverage can move its warning at all (covered before and after, or too far ahead: no).</summary>

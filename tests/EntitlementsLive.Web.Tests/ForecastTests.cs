@@ -73,6 +73,40 @@ public class ForecastTests(AppFactory app)
     }
 
     [Fact]
+    public async Task APoolProjectedShort_RaisesOneAlert_AndAPurchaseThatCoversTheProjectionResolvesIt()
+    {
+        var (api, orgId, _) = await app.ApiAdminOf(subscriptions: 60);
+        var now = DateTime.UtcNow;
+        var random = new Random(3);
+        foreach (var (final, ago) in new[] { (50, 300), (80, 200), (65, 100) })
+        {
+            await EventWithHistory(orgId, $"Past {ago}", now.AddDays(-ago), final, now, random);
+        }
+
+        await EventWithHistory(orgId, "Heading for 120", now.AddDays(25), 120, now, random);
+        Assert.Equal(1, await Sweep(orgId));
+        Assert.Equal(0, await Sweep(orgId));
+
+        var alerts = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/alerts?state=open");
+        var alert = alerts.EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "pool-projected-short");
+        Assert.Equal(ProductCodes.Subscription, alert.GetProperty("productCode").GetString());
+        Assert.Contains("projected short by", alert.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var pool = (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/forecast")).GetProperty("pools").EnumerateArray()
+            .Single(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription);
+
+        // Enough for the projected need: the alert resolves (once), and none is open.
+        await app.Purchase(orgId, ProductCodes.Subscription, pool.GetProperty("projectedShortfall").GetInt64());
+        Assert.Equal(1, await Sweep(orgId));
+        Assert.Equal(0, await Sweep(orgId));
+        var all = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/alerts?state=all");
+        var resolved = all.EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "pool-projected-short");
+        Assert.NotEqual(JsonValueKind.Null, resolved.GetProperty("resolvedAt").ValueKind);
+    }
+
+    private Task<int> Sweep(int orgId) =>
+        app.With<Web.Features.Forecasts.SweepProjectedShortfalls, int>(s => s.ForOrganization(orgId, CancellationToken.None));
+
+    [Fact]
     public async Task AnEventWithoutHistory_SaysSoInsteadOfANumber()
     {
         var (api, orgId, eventId) = await app.ApiAdminOf(subscriptions: 10);

@@ -27,6 +27,7 @@ public static class FeatureServices
         services.AddScoped<TransferToEvent>();
         services.AddScoped<Plans.MakeCoveragePlan>();
         services.AddScoped<Forecasts.ForecastQueries>();
+        services.AddScoped<Forecasts.SweepProjectedShortfalls>();
         services.AddScoped<Plans.ExecuteCoveragePlan>();
         services.AddScoped<RecordPurchase>();
         services.AddScoped<ApplyParticipantChanges>();

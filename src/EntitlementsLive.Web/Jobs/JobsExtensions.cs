@@ -111,6 +111,7 @@ public static class JobsExtensions
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.ReconcileId, j => j.ReconcileCounters(), "*/15 * * * *");
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PastId, j => j.AnnouncePastEvents(), Cron.Minutely());
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.UncoveredId, j => j.SweepUncoveredSoon(), Cron.Minutely());
+            recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.ProjectedId, j => j.SweepProjectedShortfalls(), Cron.Minutely());
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.WebhooksId, j => j.RequeueWebhooks(), Cron.Minutely());
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PruneId, j => j.PruneOutbox(), Cron.Hourly());
         }

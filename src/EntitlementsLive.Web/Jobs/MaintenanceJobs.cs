@@ -17,12 +17,15 @@ public sealed class MaintenanceJobs(
     AnnouncePastEvents past,
     PruneOutbox prune,
     SweepUncoveredSoon uncovered,
+    Features.Forecasts.SweepProjectedShortfalls projected,
     Features.Webhooks.RequeueWebhookDeliveries webhooks,
     IOptions<JobsOptions> options)
 {
     public const string WebhooksId = "webhooks-requeue";
 
     public const string UncoveredId = "alerts-uncovered-soon";
+
+    public const string ProjectedId = "alerts-projected-short";
 
     public const string RequeueId = "participant-batches-requeue";
     public const string ReconcileId = "counters-reconcile";
@@ -44,6 +47,10 @@ public sealed class MaintenanceJobs(
     [AutomaticRetry(Attempts = 1)]
     [DisableConcurrentExecution(60)]
     public Task<int> SweepUncoveredSoon() => uncovered.Handle(CancellationToken.None);
+
+    [AutomaticRetry(Attempts = 1)]
+    [DisableConcurrentExecution(60)]
+    public Task<int> SweepProjectedShortfalls() => projected.Handle(CancellationToken.None);
 
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(60)]
