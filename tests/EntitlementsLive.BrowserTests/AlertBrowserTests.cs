@@ -24,6 +24,7 @@ public class AlertBrowserTests(BrowserFixture fx) : IClassFixture<BrowserFixture
 
             // Whatever the minutely sweep would raise for the demo's events is raised now, before the page counts.
             await scope.ServiceProvider.GetRequiredService<SweepUncoveredSoon>().Handle(CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<EntitlementsLive.Web.Features.Forecasts.SweepProjectedShortfalls>().Handle(CancellationToken.None);
             available = await db.Pools.Where(p => p.OrganizationId == acme && p.ProductCode == ProductCodes.Subscription).Select(p => p.Available).SingleAsync();
             await scope.ServiceProvider.GetRequiredService<SetThresholds>().Handle(acme, ProductCodes.Subscription,
                 new ThresholdsRequest([new ThresholdLevel(available - 1, null)]), CancellationToken.None);

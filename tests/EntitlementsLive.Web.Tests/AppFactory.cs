@@ -167,13 +167,15 @@ public class AppFactory : WebApplicationFactory<Program>
         With<RecordPurchase, PurchaseResult>(h => h.Handle(orgId, new PurchaseRequest(product, quantity, "TEST", Guid.NewGuid().ToString()), "test", CancellationToken.None));
 
     /// <summary>
-    /// Everything a refused operation must leave as it was. Events that earlier tests left ended but not yet
-    /// announced are announced first, so the minutely job cannot change the figures between two fingerprints.
+    /// Everything a refused operation must leave as it was. What the minutely jobs would settle (events that earlier
+    /// tests left ended but not yet announced, warnings, projected shortfalls) is settled first, so they cannot change
+    /// the figures between two fingerprints.
     /// </summary>
     public async Task<string> Fingerprint()
     {
         await With<Features.Events.AnnouncePastEvents, int>(h => h.Handle(CancellationToken.None));
         await With<Features.Alerts.SweepUncoveredSoon, int>(h => h.Handle(CancellationToken.None));
+        await With<Features.Forecasts.SweepProjectedShortfalls, int>(h => h.Handle(CancellationToken.None));
         return await Figures();
     }
 

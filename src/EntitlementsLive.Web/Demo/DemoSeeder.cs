@@ -19,6 +19,7 @@ public sealed partial class DemoSeeder(
     RecordPurchase purchases,
     TransferToEvent transfers,
     ApplyParticipantChanges participants,
+    Features.Forecasts.SweepProjectedShortfalls projections,
     TimeProvider clock,
     ILogger<DemoSeeder> log)
 {
@@ -107,6 +108,9 @@ public sealed partial class DemoSeeder(
         await Transfer(tour, ProductCodes.Subscription, 90, ct);
         await Transfer(expo, ProductCodes.Subscription, 30, ct);
         await Transfer(kickoff, ProductCodes.Subscription, 46, ct);
+
+        // Acme's subscriptions are projected short of its live events: its alert is there from the start.
+        await projections.Handle(ct);
         LogSeeded(log, Password);
     }
 
