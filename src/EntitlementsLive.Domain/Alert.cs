@@ -214,19 +214,19 @@ public static class AlertBook
     }
 
     /// <summary>
-    /// The organization's pools against their projections: a pool projected short with no open alert raises one; an open
-    /// alert whose pool is no longer projected short (or has no projection any more) resolves.
+    /// The organization's pools against their projections: a pool the forecast sees short (beyond today's shortage) with no
+    /// open alert raises one; an open alert whose pool no longer is (or has no projection any more) resolves.
     /// </summary>
     public static IReadOnlyList<AlertChanged> SettleProjections(int organizationId, IReadOnlyList<PoolProjection> projections, IReadOnlyList<Alert> open,
         Func<string, string> productName, DateTime now)
     {
         var changed = new List<AlertChanged>();
-        foreach (var projection in projections.Where(p => p.IsShort && !open.Any(a => a.ProductCode == p.ProductCode && a.IsOpen)))
+        foreach (var projection in projections.Where(p => p.GrowsShort && !open.Any(a => a.ProductCode == p.ProductCode && a.IsOpen)))
         {
             changed.Add(new AlertChanged(Alert.ProjectedShort(organizationId, productName(projection.ProductCode), projection, now)));
         }
 
-        foreach (var alert in open.Where(a => a.IsOpen && !projections.Any(p => p.IsShort && p.ProductCode == a.ProductCode)))
+        foreach (var alert in open.Where(a => a.IsOpen && !projections.Any(p => p.GrowsShort && p.ProductCode == a.ProductCode)))
         {
             alert.Resolve(now);
             changed.Add(new AlertChanged(alert));

@@ -16,6 +16,10 @@ public enum AuditAction
     WebhookCreated = 10,
     WebhookDeleted = 11,
     WebhookRedelivered = 12,
+    RequestOpened = 13,
+    RequestApproved = 14,
+    RequestDeclined = 15,
+    RequestFulfilled = 16,
 }
 
 /// <summary>

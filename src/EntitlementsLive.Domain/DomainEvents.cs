@@ -23,3 +23,6 @@ public sealed record CoverageChanged(Event Event, bool MissingCountsChanged) : I
 
 /// <summary>An alert crossed (rule 13): raised when it is open, resolved otherwise.</summary>
 public sealed record AlertChanged(Alert Alert) : IDomainEvent;
+
+/// <summary>An entitlement request was opened or changed state (rule 15).</summary>
+public sealed record RequestChanged(EntitlementRequest Request, string EventName) : IDomainEvent;

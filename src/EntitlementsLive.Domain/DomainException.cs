@@ -43,4 +43,6 @@ public static class ErrorCodes
     public const string InvitationInvalid = "invitation-invalid";
     public const string LastAdministrator = "last-administrator";
     public const string PlanStale = "plan-stale";
+    public const string EventCovered = "event-covered";
+    public const string RequestResolved = "request-resolved";
 }

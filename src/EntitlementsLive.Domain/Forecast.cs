@@ -78,9 +78,15 @@ public enum ForecastMethod
 }
 
 /// <summary>A pool against the projected need of the live events (rule 14): what it lacks, and from which event's start.</summary>
-public sealed record PoolProjection(string ProductCode, long Available, long ProjectedNeed, long ProjectedShortfall, DateTime? ShortFrom)
+public sealed record PoolProjection(string ProductCode, long Available, long ProjectedNeed, long ProjectedShortfall, DateTime? ShortFrom, long ShortfallNow)
 {
     public bool IsShort => ProjectedShortfall > 0;
+
+    /// <summary>
+    /// The forecast sees a shortage today's figures do not (or a larger one): what the projected-short alert tells. A pool
+    /// already short of what the live events miss today is the red window's news, not a forecast's.
+    /// </summary>
+    public bool GrowsShort => ProjectedShortfall > ShortfallNow;
 }
 
 /// <summary>Where an event is heading at its start: a number with its range and the basis it was made on, or no number and why.</summary>
@@ -176,12 +182,19 @@ public static class Forecasting
     /// Each pool against what the live events are projected to miss at their start, walked in start order: the projected
     /// shortfall, and the start of the first event at which the pool would run short (null when it covers them all).
     /// </summary>
-    public static IReadOnlyList<PoolProjection> Pools(IEnumerable<(DateTime StartsAt, IReadOnlyList<PlanShortfall> Missing)> events, IReadOnlyDictionary<string, long> available)
+    public static IReadOnlyList<PoolProjection> Pools(IEnumerable<(DateTime StartsAt, IReadOnlyList<PlanShortfall> Missing, IReadOnlyList<PlanShortfall> MissingNow)> events,
+        IReadOnlyDictionary<string, long> available)
     {
         var need = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var needNow = new Dictionary<string, long>(StringComparer.Ordinal);
         var shortFrom = new Dictionary<string, DateTime>(StringComparer.Ordinal);
-        foreach (var (startsAt, missing) in events.OrderBy(e => e.StartsAt))
+        foreach (var (startsAt, missing, missingNow) in events.OrderBy(e => e.StartsAt))
         {
+            foreach (var m in missingNow)
+            {
+                needNow[m.ProductCode] = needNow.GetValueOrDefault(m.ProductCode) + m.Missing;
+            }
+
             foreach (var m in missing)
             {
                 need[m.ProductCode] = need.GetValueOrDefault(m.ProductCode) + m.Missing;
@@ -200,7 +213,8 @@ public static class Forecasting
         return need.Select(n =>
         {
             var pool = available.GetValueOrDefault(n.Key);
-            return new PoolProjection(n.Key, pool, n.Value, Math.Max(0, n.Value - pool), shortFrom.TryGetValue(n.Key, out var at) ? at : null);
+            return new PoolProjection(n.Key, pool, n.Value, Math.Max(0, n.Value - pool), shortFrom.TryGetValue(n.Key, out var at) ? at : null,
+                Math.Max(0, needNow.GetValueOrDefault(n.Key) - pool));
         }).ToList();
     }
 

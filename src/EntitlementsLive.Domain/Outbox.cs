@@ -47,6 +47,12 @@ public static class MessageTypes
     public const string TransactionRecorded = nameof(TransactionRecorded);
     public const string AlertRaised = nameof(AlertRaised);
     public const string AlertResolved = nameof(AlertResolved);
+    public const string EntitlementRequestChanged = nameof(EntitlementRequestChanged);
+
+    /// <summary>What an event's team receives of its event (besides nothing else): its coverage and its requests.</summary>
+    public static readonly IReadOnlyList<string> ForTeams = [EventCoverageChanged, EntitlementRequestChanged];
+
+    public static bool ReachesTeams(string type) => type is EventCoverageChanged or EntitlementRequestChanged;
 
     /// <summary>Messages that are appended and never coalesced: each one tells something a screen must not miss.</summary>
     public static bool IsAppend(string type) => type is TransactionRecorded or AlertRaised or AlertResolved;

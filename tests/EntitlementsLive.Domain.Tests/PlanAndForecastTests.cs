@@ -110,13 +110,17 @@ public class ForecastRulesTests
     {
         var pools = Forecasting.Pools(
         [
-            (Start.AddDays(2), [new PlanShortfall(ProductCodes.Subscription, 30)]),
-            (Start, [new PlanShortfall(ProductCodes.Subscription, 40)]),
-            (Start.AddDays(5), [new PlanShortfall(ProductCodes.Subscription, 10)]),
+            (Start.AddDays(2), [new PlanShortfall(ProductCodes.Subscription, 30)], [new PlanShortfall(ProductCodes.Subscription, 20)]),
+            (Start, [new PlanShortfall(ProductCodes.Subscription, 40)], [new PlanShortfall(ProductCodes.Subscription, 40)]),
+            (Start.AddDays(5), [new PlanShortfall(ProductCodes.Subscription, 10)], []),
         ], new Dictionary<string, long> { [ProductCodes.Subscription] = 60, [ProductCodes.Gamification] = 1 });
 
         var subscriptions = pools.Single(p => p.ProductCode == ProductCodes.Subscription);
         Assert.Equal((80L, 20L, Start.AddDays(2)), (subscriptions.ProjectedNeed, subscriptions.ProjectedShortfall, subscriptions.ShortFrom!.Value));
+
+        // Today the events miss 60, which the pool covers: the shortage is the forecast's news.
+        Assert.Equal(0, subscriptions.ShortfallNow);
+        Assert.True(subscriptions.GrowsShort);
         Assert.False(pools.Single(p => p.ProductCode == ProductCodes.Gamification).IsShort);
     }
 }

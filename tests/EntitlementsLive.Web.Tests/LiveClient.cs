@@ -17,7 +17,7 @@ public sealed record LiveMessage(string Type, JsonElement Payload)
 /// <summary>A real HubConnection to the test server, recording every message it receives.</summary>
 public sealed class LiveClient : IAsyncDisposable
 {
-    private static readonly string[] Types = ["PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded", "AlertRaised", "AlertResolved"];
+    private static readonly string[] Types = ["PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded", "AlertRaised", "AlertResolved", "EntitlementRequestChanged"];
     private readonly Channel<LiveMessage> _inbox = Channel.CreateUnbounded<LiveMessage>();
 
     private LiveClient(HubConnection connection)

@@ -70,6 +70,8 @@ public class AppDbContext : IdentityDbContext<AppUser>, Microsoft.AspNetCore.Dat
 
     public DbSet<StoredCoveragePlan> CoveragePlans => Set<StoredCoveragePlan>();
 
+    public DbSet<EntitlementRequest> EntitlementRequests => Set<EntitlementRequest>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

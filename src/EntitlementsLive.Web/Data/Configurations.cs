@@ -202,6 +202,36 @@ internal sealed class StoredCoveragePlanConfiguration : IEntityTypeConfiguration
     }
 }
 
+internal sealed class EntitlementRequestConfiguration : IEntityTypeConfiguration<EntitlementRequest>
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public void Configure(EntityTypeBuilder<EntitlementRequest> b)
+    {
+        b.Property(r => r.RequestedById).HasMaxLength(450);
+        b.Property(r => r.RequestedByName).HasMaxLength(256);
+        b.Property(r => r.RequestedByEmail).HasMaxLength(256);
+        b.Property(r => r.ResolvedByName).HasMaxLength(256);
+        b.Property(r => r.ResolvedByEmail).HasMaxLength(256);
+        b.Property(r => r.Note).HasMaxLength(EntitlementRequest.NoteMaxLength);
+        b.Property(r => r.Reason).HasMaxLength(EntitlementRequest.ReasonMaxLength);
+        b.Property(r => r.ApprovalKey).HasMaxLength(200);
+        b.Property(r => r.PlanId).HasMaxLength(32);
+        b.Property(r => r.Missing).HasConversion(
+            v => System.Text.Json.JsonSerializer.Serialize(v, Json),
+            v => System.Text.Json.JsonSerializer.Deserialize<List<PlanShortfall>>(v, Json) ?? new List<PlanShortfall>(),
+            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<PlanShortfall>>((a, c) => a!.SequenceEqual(c!), v => v.Count, v => v.ToList()));
+        b.Ignore(r => r.IsOpen);
+
+        // Rule 15: one open request per event, whatever runs at the same time.
+        b.HasIndex(r => new { r.OrganizationId, r.OpenEventId }).IsUnique();
+        b.HasIndex(r => new { r.OrganizationId, r.Id });
+        b.HasIndex(r => new { r.EventId, r.Id });
+        b.HasOne<Organization>().WithMany().HasForeignKey(r => r.OrganizationId);
+        b.HasOne<Event>().WithMany().HasForeignKey(r => r.EventId);
+    }
+}
+
 internal sealed class IntegrationKeyConfiguration : IEntityTypeConfiguration<IntegrationKey>
 {
     public void Configure(EntityTypeBuilder<IntegrationKey> b)

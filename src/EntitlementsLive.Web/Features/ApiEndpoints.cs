@@ -145,6 +145,30 @@ public static class ApiEndpoints
             TypedResults.Ok(await forecasts.Shortfalls(ct)))
             .RequireAuthorization(Policies.Ops).WithSummary("Ops: the organizations whose pools are projected short, with those pools.");
 
+        eventMember.MapPost("/entitlement-requests", async (int orgId, int eventId, Requests.AskRequest? body, Requests.AskForEntitlements ask, CancellationToken ct) =>
+        {
+            var result = await ask.Handle(orgId, eventId, body ?? new Requests.AskRequest(null), ct);
+            return result.Created
+                ? Results.Created($"/api/orgs/{orgId}/events/{eventId}/entitlement-requests", result.Request)
+                : Results.Ok(result.Request);
+        }).WithSummary("The event's team (or an admin) asks an administrator to cover the event; the open request again when there is one; 409 event-covered.");
+
+        eventMember.MapGet("/entitlement-requests", async (int orgId, int eventId, Requests.RequestQueries requests, CancellationToken ct) =>
+            TypedResults.Ok(await requests.ForEvent(orgId, eventId, ct)))
+            .WithSummary("The event's requests, newest first.");
+
+        manage.MapGet("/entitlement-requests", async (int orgId, string? state, Requests.RequestQueries requests, CancellationToken ct) =>
+            TypedResults.Ok(await requests.List(orgId, state, ct)))
+            .WithSummary("The organization's requests (state=open|all), newest first.");
+
+        manage.MapPost("/entitlement-requests/{requestId:long}/approve", async (int orgId, long requestId, Requests.ApproveBody body, Requests.ApproveRequest approve, CancellationToken ct) =>
+            TypedResults.Ok(await approve.Handle(orgId, requestId, body, ct)))
+            .WithSummary("Approves a request: Cover this event, executed (final); answers the request, the transfers and the shortfall.");
+
+        manage.MapPost("/entitlement-requests/{requestId:long}/decline", async (int orgId, long requestId, Requests.DeclineBody body, Requests.DeclineRequest decline, CancellationToken ct) =>
+            TypedResults.Ok(await decline.Handle(orgId, requestId, body, ct)))
+            .WithSummary("Declines a request with a reason the event's team reads.");
+
         manage.MapGet("/transactions", async (int orgId, int? limit, string? cursor, string? productCode, int? eventId, string? kind,
             TransactionQueries history, CancellationToken ct) =>
             TypedResults.Ok(await history.Page(orgId, new TransactionFilter(productCode, eventId, kind), limit, cursor, ct)))

@@ -27,6 +27,10 @@ public static class FeatureServices
         services.AddScoped<TransferToEvent>();
         services.AddScoped<Plans.MakeCoveragePlan>();
         services.AddScoped<Forecasts.ForecastQueries>();
+        services.AddScoped<Requests.RequestQueries>();
+        services.AddScoped<Requests.AskForEntitlements>();
+        services.AddScoped<Requests.ApproveRequest>();
+        services.AddScoped<Requests.DeclineRequest>();
         services.AddScoped<Forecasts.SweepProjectedShortfalls>();
         services.AddScoped<Plans.ExecuteCoveragePlan>();
         services.AddScoped<RecordPurchase>();

@@ -15,7 +15,7 @@ public static class Problems
         ErrorCodes.Forbidden or ErrorCodes.EntitlementsNotActivated => StatusCodes.Status403Forbidden,
         ErrorCodes.BatchTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.InvitationInvalid => StatusCodes.Status410Gone,
-        ErrorCodes.LastAdministrator or ErrorCodes.PlanStale => StatusCodes.Status409Conflict,
+        ErrorCodes.LastAdministrator or ErrorCodes.PlanStale or ErrorCodes.EventCovered or ErrorCodes.RequestResolved => StatusCodes.Status409Conflict,
         _ => StatusCodes.Status400BadRequest,
     };
 
@@ -63,6 +63,8 @@ public static class Problems
         ErrorCodes.InvitationInvalid => "The link is not valid.",
         ErrorCodes.LastAdministrator => "The organization needs an administrator.",
         ErrorCodes.PlanStale => "The plan is out of date.",
+        ErrorCodes.EventCovered => "The event is not missing anything.",
+        ErrorCodes.RequestResolved => "The request is resolved already.",
         _ => "The request was refused.",
     };
 }

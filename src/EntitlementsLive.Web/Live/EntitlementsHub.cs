@@ -18,6 +18,8 @@ public interface IEntitlementsClient
     Task AlertRaised(AlertMessage message);
 
     Task AlertResolved(AlertMessage message);
+
+    Task EntitlementRequestChanged(EntitlementRequestChangedMessage message);
 }
 
 /// <summary>

@@ -16,6 +16,7 @@ public static class OutboxDispatch
         MessageTypes.TransactionRecorded => client.TransactionRecorded(Read<TransactionRecordedMessage>(row, previous)),
         MessageTypes.AlertRaised => client.AlertRaised(Read<AlertMessage>(row, previous)),
         MessageTypes.AlertResolved => client.AlertResolved(Read<AlertMessage>(row, previous)),
+        MessageTypes.EntitlementRequestChanged => client.EntitlementRequestChanged(Read<EntitlementRequestChangedMessage>(row, previous)),
         _ => Task.CompletedTask,
     };
 

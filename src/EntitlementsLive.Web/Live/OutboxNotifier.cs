@@ -384,7 +384,7 @@ public sealed partial class OutboxNotifier(
                 }
 
                 previous = row.Sequence;
-                if (row.Type == MessageTypes.EventCoverageChanged && row.EventId is { } eventId && audience.Teams.TryGetValue(eventId, out var team))
+                if (MessageTypes.ReachesTeams(row.Type) && row.EventId is { } eventId && audience.Teams.TryGetValue(eventId, out var team))
                 {
                     // A team member's chain is their own (they may be on the teams of several events).
                     foreach (var member in team)

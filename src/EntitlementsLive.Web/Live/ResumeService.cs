@@ -45,7 +45,8 @@ public sealed class ResumeService(IServiceScopeFactory scopes)
         var query = db.Outbox.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.Sequence > afterSequence);
         if (!admin)
         {
-            query = query.Where(m => m.Type == MessageTypes.EventCoverageChanged && teamEvents.Contains(m.EventId));
+            var teamTypes = MessageTypes.ForTeams;
+            query = query.Where(m => teamTypes.Contains(m.Type) && teamEvents.Contains(m.EventId));
         }
 
         var rows = OutboxDispatch.Coalesce(await query.OrderBy(m => m.Sequence).ToListAsync(ct));

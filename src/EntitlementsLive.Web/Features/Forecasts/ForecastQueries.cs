@@ -79,7 +79,8 @@ public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemory
         }).ToList();
         var available = await db.Pools.AsNoTracking().Where(p => p.OrganizationId == organizationId)
             .ToDictionaryAsync(p => p.ProductCode, p => p.Available, StringComparer.Ordinal, ct);
-        var pools = Forecasting.Pools(events.Select(e => (e.StartsAt, e.ProjectedMissingAtStart)), available);
+        var missingNow = live.ToDictionary(e => e.Id, e => (IReadOnlyList<PlanShortfall>)e.Products.Where(p => p.Missing > 0).Select(p => new PlanShortfall(p.ProductCode, p.Missing)).ToList());
+        var pools = Forecasting.Pools(events.Select(e => (e.StartsAt, e.ProjectedMissingAtStart, missingNow[e.EventId])), available);
         return new ForecastDto(events, pools);
     }
 

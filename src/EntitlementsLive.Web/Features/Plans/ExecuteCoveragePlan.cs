@@ -20,7 +20,9 @@ public sealed record PlanExecution(IReadOnlyList<TransactionDto> Transactions, b
 /// </summary>
 public sealed class ExecuteCoveragePlan(AppDbContext db, OrganizationWrite write)
 {
-    public async Task<PlanExecution> Handle(int organizationId, string planId, ExecutePlanRequest request, string actor, CancellationToken ct)
+    /// <param name="within">What else the change does once the plan is known to hold, before its transfers (an approval).</param>
+    public async Task<PlanExecution> Handle(int organizationId, string planId, ExecutePlanRequest request, string actor, CancellationToken ct,
+        Func<OrganizationChange, Task>? within = null)
     {
         var check = new Validation();
         check.RequireKey(request.IdempotencyKey);
@@ -33,7 +35,7 @@ public sealed class ExecuteCoveragePlan(AppDbContext db, OrganizationWrite write
         if (stored.ExecutionKey != key)
         {
             var catalog = await Snapshots.ProductsAsync(db, ct);
-            var recorded = await write.RunAsync(organizationId, change => ExecuteAsync(change, stored.Id, plan, scope, catalog, key, actor, ct), ct);
+            var recorded = await write.RunAsync(organizationId, change => ExecuteAsync(change, stored.Id, plan, scope, catalog, key, actor, within, ct), ct);
             if (recorded is not null)
             {
                 return new PlanExecution(recorded.Select((entry, i) => LiveMessages.Transaction(entry, catalog[entry.ProductCode].Name, plan.Items[i].EventName)).ToList(), true);
@@ -52,7 +54,7 @@ public sealed class ExecuteCoveragePlan(AppDbContext db, OrganizationWrite write
 
     /// <summary>The transfers recorded, or null when the plan was executed with this key already.</summary>
     private static async Task<List<LedgerEntry>?> ExecuteAsync(OrganizationChange change, string planId, CoveragePlan plan, PlanScope scope,
-        IReadOnlyDictionary<string, Product> catalog, string key, string actor, CancellationToken ct)
+        IReadOnlyDictionary<string, Product> catalog, string key, string actor, Func<OrganizationChange, Task>? within, CancellationToken ct)
     {
         var db = change.Db;
         var executedWith = await db.CoveragePlans.AsNoTracking().Where(p => p.Id == planId).Select(p => p.ExecutionKey).SingleAsync(ct);
@@ -74,6 +76,11 @@ public sealed class ExecuteCoveragePlan(AppDbContext db, OrganizationWrite write
         if (!plan.SameAs(await CoverageNeeds.PlanAsync(db, change.OrganizationId, scope, change.Now, ct)))
         {
             throw CoveragePlan.Stale();
+        }
+
+        if (within is not null)
+        {
+            await within(change);
         }
 
         var entries = new List<LedgerEntry>(plan.Items.Count);

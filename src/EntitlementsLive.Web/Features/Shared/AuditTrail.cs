@@ -10,6 +10,10 @@ namespace EntitlementsLive.Web.Features.Shared;
 public sealed class AuditTrail(AppDbContext db, CurrentUser me, IHttpContextAccessor http, TimeProvider clock)
 {
     public void Add(int organizationId, AuditAction action, string subject, string details = "", string? actor = null) =>
-        db.AuditEntries.Add(AuditEntry.Record(organizationId, clock.GetUtcNow().UtcDateTime, actor ?? me.Actor,
-            http.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? "", action, subject, details));
+        db.AuditEntries.Add(Entry(organizationId, action, subject, details, actor));
+
+    /// <summary>The entry, for a caller that saves it in a change of its own (inside <c>OrganizationWrite</c>, the writer's context).</summary>
+    public AuditEntry Entry(int organizationId, AuditAction action, string subject, string details = "", string? actor = null) =>
+        AuditEntry.Record(organizationId, clock.GetUtcNow().UtcDateTime, actor ?? me.Actor,
+            http.HttpContext?.Connection.RemoteIpAddress?.ToString() ?? "", action, subject, details);
 }

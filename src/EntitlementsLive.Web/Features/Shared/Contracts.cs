@@ -91,3 +91,24 @@ public sealed record AlertDto(long Id, AlertKind Kind, string? ProductCode, int?
 {
     public static AlertDto Of(Alert a) => new(a.Id, a.Kind, a.ProductCode, a.EventId, a.Level, a.RaisedAt, a.ResolvedAt, a.Message);
 }
+
+/// <summary>Who asked or answered, as a request shows them.</summary>
+public sealed record PersonDto(string Name, string Email);
+
+/// <summary>An entitlement request as the contract spells it.</summary>
+public sealed record RequestDto(
+    long Id,
+    int EventId,
+    string EventName,
+    PersonDto RequestedBy,
+    string? Note,
+    IReadOnlyList<PlanShortfall> Missing,
+    RequestStatus Status,
+    PersonDto? ResolvedBy,
+    DateTime? ResolvedAt,
+    string? Reason,
+    DateTime CreatedAt)
+{
+    public static RequestDto Of(EntitlementRequest r, string eventName) => new(r.Id, r.EventId, eventName, new PersonDto(r.RequestedByName, r.RequestedByEmail),
+        r.Note, r.Missing, r.Status, r.ResolvedByName is null ? null : new PersonDto(r.ResolvedByName, r.ResolvedByEmail ?? ""), r.ResolvedAt, r.Reason, r.CreatedAt);
+}

@@ -29,5 +29,22 @@ public static class CoverageChanges
     {
         change.Raise(coverage);
         change.Raise(await AlertChanges.ForEventAsync(change, coverage.Event, wasMissing, ct));
+        if (wasMissing && !coverage.Event.IsMissing)
+        {
+            await FulfilRequestsAsync(change, coverage.Event, ct);
+        }
+    }
+
+    /// <summary>Rule 15: the event is covered, by whatever means: its open (or approved) request is fulfilled.</summary>
+    private static async Task FulfilRequestsAsync(OrganizationChange change, Event e, CancellationToken ct)
+    {
+        var pending = await change.Db.EntitlementRequests
+            .Where(r => r.OrganizationId == change.OrganizationId && r.EventId == e.Id && (r.Status == RequestStatus.Open || r.Status == RequestStatus.Approved))
+            .ToListAsync(ct);
+        foreach (var request in pending.Where(r => r.Fulfil(change.Now)))
+        {
+            change.Db.AuditEntries.Add(AuditEntry.Record(change.OrganizationId, change.Now, "system", "", AuditAction.RequestFulfilled, e.Name, "the event is covered"));
+            change.Raise(new RequestChanged(request, e.Name));
+        }
     }
 }

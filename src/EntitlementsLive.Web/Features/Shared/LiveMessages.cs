@@ -65,6 +65,12 @@ public sealed class LiveMessages : IOutboxDrafts
                     drafts.Add(new OutboxDraft(a.IsOpen ? MessageTypes.AlertRaised : MessageTypes.AlertResolved, OutboxWriter.AlertKey, a.EventId,
                         (sequence, _) => Task.FromResult(Json(new AlertMessage(org, sequence, AlertDto.Of(a)), now))));
                     break;
+                case RequestChanged request:
+                    var r = request.Request;
+                    var name = request.EventName;
+                    State(OutboxWriter.RequestKey(r.EventId), new OutboxDraft(MessageTypes.EntitlementRequestChanged, OutboxWriter.RequestKey(r.EventId), r.EventId,
+                        (sequence, _) => Task.FromResult(Json(new EntitlementRequestChangedMessage(org, sequence, RequestDto.Of(r, name)), now))));
+                    break;
                 default:
                     throw new InvalidOperationException($"No hub message for {e.GetType().Name}.");
             }

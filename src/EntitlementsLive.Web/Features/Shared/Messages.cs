@@ -39,3 +39,6 @@ public sealed record TransactionRecordedMessage(int OrgId, long Sequence, Transa
 
 /// <summary>AlertRaised and AlertResolved: the alert as the Alerts list shows it.</summary>
 public sealed record AlertMessage(int OrgId, long Sequence, AlertDto Alert) : LiveMessage;
+
+/// <summary>EntitlementRequestChanged: a request as its lists show it, to the organization's admins and the event's team.</summary>
+public sealed record EntitlementRequestChangedMessage(int OrgId, long Sequence, RequestDto Request) : LiveMessage;

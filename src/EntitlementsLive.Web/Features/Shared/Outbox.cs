@@ -19,6 +19,9 @@ public static class OutboxWriter
 
     public static string EventKey(int eventId) => FormattableString.Invariant($"event:{eventId}");
 
+    /// <summary>An event's request: the newest state of its latest request is what its banner shows.</summary>
+    public static string RequestKey(int eventId) => FormattableString.Invariant($"request:{eventId}");
+
     public const string OrganizationKey = "org";
 
     /// <summary>Transactions are appended, never replaced; their key is never coalesced.</summary>

@@ -38,7 +38,22 @@ public static class WebhookEvents
         [MessageTypes.EventCoverageChanged] = "event.coverage-changed",
     };
 
-    public static IReadOnlyCollection<string> All => [.. ByMessageType.Values];
+    public const string RequestOpened = "entitlement-request.opened";
+    public const string RequestResolved = "entitlement-request.resolved";
+
+    public static IReadOnlyCollection<string> All => [.. ByMessageType.Values, RequestOpened, RequestResolved];
+
+    /// <summary>The webhook event an outbox row is, if any: a request's is opened or resolved by the state it carries.</summary>
+    public static string? Of(OutboxMessage row)
+    {
+        if (row.Type != MessageTypes.EntitlementRequestChanged)
+        {
+            return ByMessageType.GetValueOrDefault(row.Type);
+        }
+
+        using var payload = System.Text.Json.JsonDocument.Parse(row.Payload);
+        return payload.RootElement.GetProperty("request").GetProperty("status").GetString() == "open" ? RequestOpened : RequestResolved;
+    }
 
     /// <summary>The body sent: the Standard Webhooks envelope around the message screens receive.</summary>
     public static string Body(string type, DateTime at, string data) =>
@@ -187,7 +202,7 @@ public sealed partial class WebhookFanout(AppDbContext db, TimeProvider clock, I
 
     public async Task ObserveAsync(int organizationId, IReadOnlyList<OutboxMessage> rows, CancellationToken ct)
     {
-        if (!rows.Any(r => WebhookEvents.ByMessageType.ContainsKey(r.Type)))
+        if (!rows.Any(r => WebhookEvents.ByMessageType.ContainsKey(r.Type) || r.Type == MessageTypes.EntitlementRequestChanged))
         {
             return;
         }
@@ -202,7 +217,7 @@ public sealed partial class WebhookFanout(AppDbContext db, TimeProvider clock, I
         var deliveries = new List<WebhookDelivery>();
         foreach (var row in rows)
         {
-            if (!WebhookEvents.ByMessageType.TryGetValue(row.Type, out var type))
+            if (WebhookEvents.Of(row) is not { } type)
             {
                 continue;
             }
