@@ -22,7 +22,8 @@ public class AccessibilityTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             "/", $"/Orgs/{orgId}/Entitlements", $"/Orgs/{orgId}/Entitlements/Events", $"/Orgs/{orgId}/Entitlements/History",
             $"/Orgs/{orgId}/Entitlements/Transfer?eventId={summit}", $"/Orgs/{orgId}/Entitlements/Integrations", $"/Orgs/{orgId}/Events/{summit}",
             $"/Orgs/{orgId}/Members", $"/Orgs/{orgId}/Audit", $"/Orgs/{orgId}/Events/{summit}/Participants", $"/Orgs/{orgId}/Events/{summit}/Participants?show=not-counted",
-            $"/Orgs/{orgId}/Entitlements/Alerts?state=all",
+            $"/Orgs/{orgId}/Entitlements/Alerts?state=all", $"/Orgs/{orgId}/Entitlements/Requests?state=all", $"/Orgs/{orgId}/Entitlements/Cover",
+            $"/Orgs/{orgId}/Entitlements/Cover?eventId={summit}",
         })
         {
             await admin.GotoAsync(path);

@@ -137,7 +137,8 @@ public class AuthorizationMatrixTests(AppFactory app)
         var data = new TheoryData<string, string, int>();
         foreach (var path in new[] { "/Orgs/{acme}/Entitlements", "/Orgs/{acme}/Entitlements/Events", "/Orgs/{acme}/Entitlements/Events?status=past&missingOnly=true",
                      "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}", "/Orgs/{acme}/Entitlements/Integrations",
-                     "/Orgs/{acme}/Entitlements/Cover", "/Orgs/{acme}/Entitlements/Cover?eventId={summit}&scope=live" })
+                     "/Orgs/{acme}/Entitlements/Cover", "/Orgs/{acme}/Entitlements/Cover?eventId={summit}&scope=live",
+                     "/Orgs/{acme}/Entitlements/Requests", "/Orgs/{acme}/Entitlements/Requests?state=all" })
         {
             data.Add(Anonymous, path, 302);
             data.Add(AcmeAdmin, path, 200);

@@ -114,6 +114,37 @@ public class RequestTests(AppFactory app)
     }
 
     [Fact]
+    public async Task OnThePages_TheTeamAsksFromTheBanner_AndReadsTheDeclineAndItsReason()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 4);
+        var teamEmail = await app.NewUser(u => Membership.Team(u, orgId, eventId));
+        using var team = await app.PagesAs(teamEmail);
+        var url = $"/Orgs/{orgId}/Events/{eventId}";
+        var page = await team.GetStringAsync(url);
+        Assert.Contains("data-testid=\"ask-form\"", page, StringComparison.Ordinal);
+
+        var asked = await Browserless.Post(team, url, new() { ["note"] = "Please, before Friday" }, page);
+        Assert.Equal(HttpStatusCode.Redirect, asked.StatusCode);
+        page = await team.GetStringAsync(url);
+        Assert.Contains("waiting for an administrator", page, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"ask-done\"", page, StringComparison.Ordinal);
+        var bad = await Browserless.Post(team, url, new() { ["note"] = "hidden \u202E text" }, page);
+        Assert.Equal(HttpStatusCode.Redirect, bad.StatusCode);
+        Assert.Single(await app.WithDb(db => db.EntitlementRequests.Where(r => r.EventId == eventId).ToListAsync()));
+
+        using var admin = await app.PagesAs(await app.NewUser(u => Membership.Administrator(u, orgId)));
+        var requestsUrl = $"/Orgs/{orgId}/Entitlements/Requests";
+        var list = await admin.GetStringAsync(requestsUrl);
+        Assert.Contains("Please, before Friday", list, StringComparison.Ordinal);
+        var id = await app.WithDb(db => db.EntitlementRequests.Where(r => r.EventId == eventId).Select(r => r.Id).SingleAsync());
+        var empty = await Browserless.Post(admin, requestsUrl + "?handler=Decline", new() { ["requestId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["reason"] = "" }, list);
+        Assert.Contains("data-testid=\"request-error\"", await empty.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var declined = await Browserless.Post(admin, requestsUrl + "?handler=Decline", new() { ["requestId"] = id.ToString(System.Globalization.CultureInfo.InvariantCulture), ["reason"] = "Next quarter." }, list);
+        Assert.Equal(HttpStatusCode.Redirect, declined.StatusCode);
+        Assert.Contains(": Next quarter.", await team.GetStringAsync(url), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ARequestsMessages_AreTheWebhookEventsOpenedAndResolved()
     {
         var (admin, orgId, eventId, team, _, _) = await Scene(subscriptions: 10, participants: 3);

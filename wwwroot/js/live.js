@@ -162,6 +162,44 @@
     document.dispatchEvent(new CustomEvent("el:alert", { detail: m }));
   }
 
+  // Rule 15 on screen: the event's banner says where its request stands, the ask form shows only when none is open;
+  // managers get a toast for a new request and the bell counts it; the Requests list refreshes itself ("el:request").
+  const requestWhen = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
+  function requestText(r) {
+    const when = at => {
+      if (!at) return "";
+      const p = Object.fromEntries(requestWhen.formatToParts(new Date(at)).map(x => [x.type, x.value]));
+      return p.month + " " + p.day + ", " + p.year + " " + p.hour + ":" + p.minute + " UTC";
+    };
+    const by = r.resolvedBy ? r.resolvedBy.name : "";
+    switch (r.status) {
+      case "open": return "Requested by " + r.requestedBy.name + " on " + when(r.createdAt) + " · waiting for an administrator";
+      case "approved": return "Requested by " + r.requestedBy.name + " · approved by " + by + " on " + when(r.resolvedAt) + ", as far as the pools allowed";
+      case "declined": return "Requested by " + r.requestedBy.name + " · declined by " + by + " on " + when(r.resolvedAt) + ": " + r.reason;
+      default: return "Requested by " + r.requestedBy.name + " · fulfilled on " + when(r.resolvedAt) + (r.resolvedBy ? " (approved by " + by + ")" : "");
+    }
+  }
+
+  function onRequest(m) {
+    if (!fresh("request:" + m.request.eventId, m)) return;
+    const r = m.request;
+    document.querySelectorAll('[data-request-state="' + r.eventId + '"]').forEach(el => {
+      el.classList.remove("d-none");
+      const span = el.querySelector("[data-request-status]");
+      if (span) { span.dataset.requestStatus = r.status; span.textContent = requestText(r); }
+    });
+    document.querySelectorAll('[data-request-form="' + r.eventId + '"]').forEach(el => el.classList.toggle("d-none", r.status === "open"));
+    const bell = document.querySelector('[data-testid="alert-bell"]');
+    if (bell) {
+      if (r.status === "open" && m.sequence > pageSequence && !toasted.has("r" + r.id)) {
+        toasted.add("r" + r.id);
+        toast({ message: r.requestedBy.name + " asks you to cover " + r.eventName + "." }, "/Orgs/" + orgId + "/Entitlements/Requests", "See requests");
+      }
+      if (alertRefresh === null) alertRefresh = setTimeout(refreshBell, 150);
+    }
+    document.dispatchEvent(new CustomEvent("el:request", { detail: m }));
+  }
+
   async function refreshBell() {
     alertRefresh = null;
     const bell = document.querySelector('[data-testid="alert-bell"]');
@@ -170,22 +208,22 @@
     if (!response.ok) return;
     const count = (await response.json()).open;
     bell.dataset.alertCount = String(count);
-    bell.setAttribute("aria-label", count + " open alert" + (count === 1 ? "" : "s"));
+    bell.setAttribute("aria-label", count + " open alert" + (count === 1 ? "" : "s") + " and requests");
     const badge = bell.querySelector(".alert-count");
     badge.textContent = String(count);
     badge.classList.toggle("d-none", count === 0);
     flash(bell);
   }
 
-  function toast(a) {
+  function toast(a, href, label) {
     const box = document.getElementById("alert-toasts");
     if (!box || !window.bootstrap) return;
     const el = document.createElement("div");
     el.className = "toast align-items-center text-bg-warning border-0";
     el.setAttribute("role", "status");
     el.dataset.testid = "alert-toast";
-    el.innerHTML = '<div class="d-flex"><div class="toast-body"><strong>Alert</strong> ' + escapeHtml(a.message) +
-      ' <a class="link-dark" href="/Orgs/' + orgId + '/Entitlements/Alerts">See alerts</a></div>' +
+    el.innerHTML = '<div class="d-flex"><div class="toast-body"><strong>' + (href ? "Request" : "Alert") + '</strong> ' + escapeHtml(a.message) +
+      ' <a class="link-dark" href="' + escapeHtml(href || "/Orgs/" + orgId + "/Entitlements/Alerts") + '">' + escapeHtml(label || "See alerts") + "</a></div>" +
       '<button type="button" class="btn-close me-2 m-auto" data-bs-dismiss="toast" aria-label="Close"></button></div>';
     box.append(el);
     el.addEventListener("hidden.bs.toast", () => el.remove());
@@ -262,6 +300,7 @@
   connection.on("TransactionRecorded", checked(onTransaction));
   connection.on("AlertRaised", checked(onAlert));
   connection.on("AlertResolved", checked(onAlert));
+  connection.on("EntitlementRequestChanged", checked(onRequest));
 
   async function resume() {
     if (!orgId) return;

@@ -82,9 +82,11 @@ public static class ApiEndpoints
             TypedResults.Ok(await alerts.List(orgId, state, ct)))
             .WithSummary("The organization's alerts, newest first: state=open (default) or all.");
 
-        manage.MapGet("/alerts/count", async (int orgId, Alerts.AlertQueries alerts, CancellationToken ct) =>
-            TypedResults.Ok(new { open = await alerts.OpenCount(orgId, ct) }))
-            .WithSummary("How many alerts are open (the bell's figure).");
+        manage.MapGet("/alerts/count", async (int orgId, Alerts.AlertQueries alerts, Requests.RequestQueries requests, CancellationToken ct) =>
+        {
+            var (open, asked) = (await alerts.OpenCount(orgId, ct), await requests.OpenCount(orgId, ct));
+            return TypedResults.Ok(new { open = open + asked, alerts = open, requests = asked });
+        }).WithSummary("How many alerts and requests are open (the bell's figure: open is both).");
 
         manage.MapGet("/alert-settings", async (int orgId, Alerts.AlertQueries alerts, CancellationToken ct) => TypedResults.Ok(await alerts.Settings(orgId, ct)))
             .WithSummary("How many days before its start a live event missing entitlements raises an alert.");

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
 
 /// <summary>"Cover all missing" and "Cover this event": the plan, its confirmation (final), its transfers in one step.</summary>
-public sealed class CoverModel(CurrentUser me, MakeCoveragePlan make, ExecuteCoveragePlan execute, ProductCatalog catalog) : OrgPageModel
+public sealed class CoverModel(CurrentUser me, MakeCoveragePlan make, ExecuteCoveragePlan execute, ProductCatalog catalog, Features.Requests.ApproveRequest approve) : OrgPageModel
 {
     public const string Covered = "Covered";
 
@@ -16,6 +16,10 @@ public sealed class CoverModel(CurrentUser me, MakeCoveragePlan make, ExecuteCov
 
     [BindProperty(SupportsGet = true)]
     public int? EventId { get; set; }
+
+    /// <summary>The request this plan approves ("Approve…" on the Requests tab), if any.</summary>
+    [BindProperty(SupportsGet = true)]
+    public long? RequestId { get; set; }
 
     [BindProperty]
     public string PlanId { get; set; } = "";
@@ -39,12 +43,25 @@ public sealed class CoverModel(CurrentUser me, MakeCoveragePlan make, ExecuteCov
     {
         try
         {
+            if (RequestId is long requestId)
+            {
+                var approval = await approve.Handle(OrgId, requestId, new Features.Requests.ApproveBody(IdempotencyKey), ct, confirmedPlanId: PlanId);
+                TempData[RequestsModel.Done] = $"The request for {approval.Request.EventName} is approved: {approval.Transactions.Count:N0} transfers recorded"
+                    + (approval.Shortfall.Count > 0 ? "; your pools could not cover " + string.Join(", ", approval.Shortfall.Select(s => $"{s.Missing:N0} {s.ProductCode}")) + "." : ".");
+                return Redirect($"/Orgs/{OrgId}/Entitlements/Requests");
+            }
+
             var result = await execute.Handle(OrgId, PlanId, new ExecutePlanRequest(IdempotencyKey), me.Actor, ct);
             var events = result.Transactions.Select(t => t.EventId).Distinct().Count();
             TempData[Covered] = result.Transactions.Count == 0
                 ? "Nothing was missing: no transfer was needed."
                 : FormattableString.CurrentCulture($"{result.Transactions.Count:N0} transfers recorded to {events:N0} events.");
             return Redirect(EventId is int id ? $"/Orgs/{OrgId}/Events/{id}#entitlements" : $"/Orgs/{OrgId}/Entitlements/Events");
+        }
+        catch (DomainException ex) when (ex.Code is ErrorCodes.RequestResolved)
+        {
+            TempData[RequestsModel.Done] = ex.Message;
+            return Redirect($"/Orgs/{OrgId}/Entitlements/Requests");
         }
         catch (DomainException ex) when (ex.Code is not ErrorCodes.NotFound)
         {
