@@ -81,6 +81,29 @@ public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposabl
     }
 
     [Fact]
+    public async Task AReceiverThatFailsTwice_ShowsBothFailuresAndTheSuccess_AtTheAttemptsEndpointAndOnTheDeliveriesPage()
+    {
+        _receiver.FailFirst("/twice", 2);
+        var (api, orgId, _, _, webhookId) = await Subscribed("/twice", "transaction.recorded");
+        await _app.Purchase(orgId, ProductCodes.Subscription, 5);
+        var delivery = await WaitForStatus(api, orgId, webhookId, "succeeded");
+        var deliveryId = delivery.GetProperty("id").GetInt64();
+
+        var attempts = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries/{deliveryId}/attempts");
+        Assert.Equal([500, 500, 200], attempts.EnumerateArray().Select(a => a.GetProperty("statusCode").GetInt32()));
+        Assert.All(attempts.EnumerateArray().Take(2), a => Assert.Contains("500", a.GetProperty("error").GetString(), StringComparison.Ordinal));
+        Assert.Equal(JsonValueKind.Null, attempts[2].GetProperty("error").ValueKind);
+        Assert.True(attempts[0].GetProperty("at").GetDateTime() <= attempts[2].GetProperty("at").GetDateTime());
+        Assert.All(attempts.EnumerateArray(), a => Assert.True(a.GetProperty("durationMs").GetInt32() >= 0));
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries/999999/attempts")).StatusCode);
+
+        using var pages = await _app.PagesAs(await _app.NewUser(u => Membership.Administrator(u, orgId)));
+        var page = await pages.GetStringAsync($"/Orgs/{orgId}/Entitlements/Webhooks/{webhookId}");
+        var shown = page[page.IndexOf($"data-testid=\"attempts-{deliveryId}\"", StringComparison.Ordinal)..];
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(shown[..shown.IndexOf("</details>", StringComparison.Ordinal)], "The receiver answered 500"));
+    }
+
+    [Fact]
     public async Task AReceiverThatFailsThreeTimes_GetsItOnTheFourthTry_AndRedeliverSendsItAgain()
     {
         _receiver.FailFirst("/flaky", 3);

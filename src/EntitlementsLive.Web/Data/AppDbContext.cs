@@ -72,6 +72,8 @@ public class AppDbContext : IdentityDbContext<AppUser>, Microsoft.AspNetCore.Dat
 
     public DbSet<EntitlementRequest> EntitlementRequests => Set<EntitlementRequest>();
 
+    public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

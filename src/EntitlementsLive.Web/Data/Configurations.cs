@@ -322,6 +322,16 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<We
     }
 }
 
+internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<WebhookAttempt>
+{
+    public void Configure(EntityTypeBuilder<WebhookAttempt> b)
+    {
+        b.Property(a => a.Error).HasMaxLength(500);
+        b.HasIndex(a => new { a.DeliveryId, a.Id });
+        b.HasOne<WebhookDelivery>().WithMany().HasForeignKey(a => a.DeliveryId);
+    }
+}
+
 internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<WebhookDelivery>
 {
     public void Configure(EntityTypeBuilder<WebhookDelivery> b)

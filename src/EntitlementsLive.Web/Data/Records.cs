@@ -138,6 +138,22 @@ public sealed class WebhookDelivery
     public DateTime? LeaseUntil { get; set; }
 }
 
+/// <summary>One attempt of a webhook delivery, kept (every one, not only the last) so an operator sees why earlier ones failed.</summary>
+public sealed class WebhookAttempt
+{
+    public long Id { get; set; }
+
+    public long DeliveryId { get; set; }
+
+    public DateTime At { get; set; }
+
+    public int? StatusCode { get; set; }
+
+    public string? Error { get; set; }
+
+    public int DurationMs { get; set; }
+}
+
 /// <summary>
 /// A coverage plan as the administrator saw it, kept until it is executed (once) or goes stale: its request, the plan it
 /// gave, and the key it was executed with, so a repeat answers the same transfers.

@@ -248,6 +248,10 @@ public static class ApiEndpoints
             TypedResults.Ok((await webhooks.Deliveries(orgId, webhookId, ct)).Deliveries))
             .WithSummary("The webhook's newest 200 deliveries: status, attempts, last response code or error.");
 
+        manage.MapGet("/webhooks/{webhookId:int}/deliveries/{deliveryId:long}/attempts", async (int orgId, int webhookId, long deliveryId, Webhooks.ManageWebhooks webhooks, CancellationToken ct) =>
+            TypedResults.Ok(await webhooks.Attempts(orgId, webhookId, deliveryId, ct)))
+            .WithSummary("Every attempt of one delivery, oldest first: when, status code or error, duration.");
+
         manage.MapPost("/webhooks/{webhookId:int}/deliveries/{deliveryId:long}/redeliver", async (int orgId, int webhookId, long deliveryId,
             Webhooks.ManageWebhooks webhooks, CancellationToken ct) =>
             TypedResults.Ok(await webhooks.Redeliver(orgId, webhookId, deliveryId, ct)))

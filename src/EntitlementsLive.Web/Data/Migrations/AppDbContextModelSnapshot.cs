@@ -957,6 +957,35 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.ToTable("CoveragePlans", (string)null);
                 });
 
+            modelBuilder.Entity("EntitlementsLive.Web.Data.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId", "Id");
+
+                    b.ToTable("WebhookAttempts");
+                });
+
             modelBuilder.Entity("EntitlementsLive.Web.Data.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1382,6 +1411,15 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasOne("EntitlementsLive.Domain.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Web.Data.WebhookAttempt", b =>
+                {
+                    b.HasOne("EntitlementsLive.Web.Data.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

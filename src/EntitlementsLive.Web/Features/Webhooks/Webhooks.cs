@@ -16,6 +16,9 @@ public sealed record WebhookDto(int Id, string Url, IReadOnlyList<string> Events
 /// <summary>A new webhook and its signing secret, shown this once.</summary>
 public sealed record CreatedWebhookDto(int Id, string Url, IReadOnlyList<string> Events, string Secret);
 
+/// <summary>One attempt of a delivery: when, the receiver's status code or the error, how long it took.</summary>
+public sealed record AttemptDto(DateTime At, int? StatusCode, string? Error, int DurationMs);
+
 public sealed record DeliveryDto(long Id, string EventType, DeliveryStatus Status, int Attempts, int? LastStatusCode, string? LastError,
     DateTime CreatedAt, DateTime? NextAttemptAt, DateTime? DeliveredAt);
 
@@ -160,6 +163,25 @@ public sealed class ManageWebhooks(AppDbContext db, TimeProvider clock, IDataPro
         return (ToDto(endpoint), deliveries);
     }
 
+    /// <summary>Every attempt of one delivery, oldest first.</summary>
+    public async Task<IReadOnlyList<AttemptDto>> Attempts(int organizationId, int webhookId, long deliveryId, CancellationToken ct)
+    {
+        await Find(organizationId, webhookId, ct);
+        if (!await db.WebhookDeliveries.AnyAsync(d => d.Id == deliveryId && d.EndpointId == webhookId, ct))
+        {
+            throw Validation.NotFound("The delivery");
+        }
+
+        return await db.WebhookAttempts.AsNoTracking().Where(a => a.DeliveryId == deliveryId).OrderBy(a => a.Id)
+            .Select(a => new AttemptDto(a.At, a.StatusCode, a.Error, a.DurationMs)).ToListAsync(ct);
+    }
+
+    /// <summary>The attempts of many deliveries at once, for the deliveries page.</summary>
+    public async Task<ILookup<long, AttemptDto>> AttemptsOf(IReadOnlyCollection<long> deliveryIds, CancellationToken ct) =>
+        (await db.WebhookAttempts.AsNoTracking().Where(a => deliveryIds.Contains(a.DeliveryId)).OrderBy(a => a.Id)
+            .Select(a => new { a.DeliveryId, Attempt = new AttemptDto(a.At, a.StatusCode, a.Error, a.DurationMs) }).ToListAsync(ct))
+        .ToLookup(a => a.DeliveryId, a => a.Attempt);
+
     /// <summary>Sends a delivery again (the same message id, so a receiver that deduplicates sees one event), with a fresh 24 hours.</summary>
     public async Task<DeliveryDto> Redeliver(int organizationId, int webhookId, long deliveryId, CancellationToken ct)
     {
@@ -291,6 +313,7 @@ public sealed partial class DeliverWebhook(AppDbContext db, TimeProvider clock, 
         var delivery = await db.WebhookDeliveries.SingleAsync(d => d.Id == deliveryId, ct);
         var endpoint = await db.WebhookEndpoints.AsNoTracking().SingleAsync(w => w.Id == delivery.EndpointId, ct);
         var permanent = false;
+        var started = clock.GetTimestamp();
         if (endpoint.DeletedAt is not null)
         {
             (permanent, delivery.LastStatusCode, delivery.LastError) = (true, null, "The webhook was deleted.");
@@ -314,6 +337,11 @@ public sealed partial class DeliverWebhook(AppDbContext db, TimeProvider clock, 
         }
 
         delivery.LeaseUntil = null;
+        db.WebhookAttempts.Add(new WebhookAttempt
+        {
+            DeliveryId = delivery.Id, At = at, StatusCode = delivery.LastStatusCode, Error = delivery.LastError,
+            DurationMs = (int)Math.Min(int.MaxValue, clock.GetElapsedTime(started).TotalMilliseconds),
+        });
         TimeSpan? retry = null;
         if (delivery.LastError is null)
         {

@@ -1055,6 +1055,38 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
                     b.ToTable("CoveragePlans", (string)null);
                 });
 
+            modelBuilder.Entity("EntitlementsLive.Web.Data.WebhookAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("DeliveryId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("DurationMs")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .UseCollation("C");
+
+                    b.Property<int?>("StatusCode")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DeliveryId", "Id");
+
+                    b.ToTable("WebhookAttempts");
+                });
+
             modelBuilder.Entity("EntitlementsLive.Web.Data.WebhookDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -1520,6 +1552,15 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
                     b.HasOne("EntitlementsLive.Domain.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Web.Data.WebhookAttempt", b =>
+                {
+                    b.HasOne("EntitlementsLive.Web.Data.WebhookDelivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliveryId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

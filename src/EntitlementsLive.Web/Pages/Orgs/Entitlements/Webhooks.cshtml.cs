@@ -15,7 +15,14 @@ public sealed class WebhooksModel(ManageWebhooks webhooks) : OrgPageModel
 
     public IReadOnlyList<DeliveryDto> Deliveries { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => (Webhook, Deliveries) = await webhooks.Deliveries(OrgId, WebhookId, ct);
+    /// <summary>Every attempt of each delivery shown, oldest first.</summary>
+    public ILookup<long, AttemptDto> Attempts { get; private set; } = Array.Empty<AttemptDto>().ToLookup(_ => 0L);
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        (Webhook, Deliveries) = await webhooks.Deliveries(OrgId, WebhookId, ct);
+        Attempts = await webhooks.AttemptsOf(Deliveries.Select(d => d.Id).ToList(), ct);
+    }
 
     public async Task<IActionResult> OnPostRedeliverAsync(long deliveryId, CancellationToken ct)
     {
