@@ -23,7 +23,7 @@ public class AccessibilityTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
             $"/Orgs/{orgId}/Entitlements/Transfer?eventId={summit}", $"/Orgs/{orgId}/Entitlements/Integrations", $"/Orgs/{orgId}/Events/{summit}",
             $"/Orgs/{orgId}/Members", $"/Orgs/{orgId}/Audit", $"/Orgs/{orgId}/Events/{summit}/Participants", $"/Orgs/{orgId}/Events/{summit}/Participants?show=not-counted",
             $"/Orgs/{orgId}/Entitlements/Alerts?state=all", $"/Orgs/{orgId}/Entitlements/Requests?state=all", $"/Orgs/{orgId}/Entitlements/Cover",
-            $"/Orgs/{orgId}/Entitlements/Cover?eventId={summit}",
+            $"/Orgs/{orgId}/Entitlements/Cover?eventId={summit}", "/Account/Notifications",
         })
         {
             await admin.GotoAsync(path);

@@ -30,7 +30,7 @@ public sealed class MailTests : IDisposable
 
         var response = await api.PostAsJsonAsync($"/api/orgs/{orgId}/invitations", new { email = "mailed@customer.example", role = "EntitlementManager" });
         var created = await response.Content.ReadFromJsonAsync<JsonElement>();
-        var mail = await _smtp.Next();
+        var mail = await _smtp.Next("mailed@customer.example");
 
         Assert.True(created.GetProperty("emailed").GetBoolean());
         Assert.Contains("RCPT TO:<mailed@customer.example>", mail, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class MailTests : IDisposable
 
         var unknown = await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { email = "nobody@nowhere.example" });
         var known = await anonymous.PostAsJsonAsync("/api/auth/password-reset", new { email = "admin@globex.test" });
-        var mail = await _smtp.Next();
+        var mail = await _smtp.Next("admin@globex.test");
 
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (unknown.StatusCode, known.StatusCode));
         Assert.Contains("RCPT TO:<admin@globex.test>", mail, StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed class MailTests : IDisposable
     }
 
     /// <summary>Just enough SMTP to receive messages on loopback; each whole conversation is one item.</summary>
-    private sealed class SmtpReceiver : IDisposable
+    internal sealed class SmtpReceiver : IDisposable
     {
         private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
         private readonly Channel<string> _mails = Channel.CreateUnbounded<string>();
@@ -78,10 +78,55 @@ public sealed class MailTests : IDisposable
 
         public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-        public async Task<string> Next()
+        private readonly List<string> _others = [];
+
+        /// <summary>The next mail to <paramref name="recipient"/> (others are kept for their own readers).</summary>
+        public async Task<string> Next(string recipient, int timeoutSeconds = 15)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-            return await _mails.Reader.ReadAsync(timeout.Token);
+            var rcpt = "RCPT TO:<" + recipient + ">";
+            lock (_others)
+            {
+                var kept = _others.FindIndex(m => m.Contains(rcpt, StringComparison.Ordinal));
+                if (kept >= 0)
+                {
+                    var found = _others[kept];
+                    _others.RemoveAt(kept);
+                    return found;
+                }
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+            while (true)
+            {
+                var mail = await _mails.Reader.ReadAsync(timeout.Token);
+                if (mail.Contains(rcpt, StringComparison.Ordinal))
+                {
+                    return mail;
+                }
+
+                lock (_others)
+                {
+                    _others.Add(mail);
+                }
+            }
+        }
+
+        /// <summary>Every mail to <paramref name="recipient"/> received so far, without waiting.</summary>
+        public int Count(string recipient)
+        {
+            var rcpt = "RCPT TO:<" + recipient + ">";
+            while (_mails.Reader.TryRead(out var mail))
+            {
+                lock (_others)
+                {
+                    _others.Add(mail);
+                }
+            }
+
+            lock (_others)
+            {
+                return _others.Count(m => m.Contains(rcpt, StringComparison.Ordinal));
+            }
         }
 
         private async Task Accept()

@@ -74,6 +74,10 @@ public class AppDbContext : IdentityDbContext<AppUser>, Microsoft.AspNetCore.Dat
 
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
 
+    public DbSet<NotificationSettings> NotificationSettings => Set<NotificationSettings>();
+
+    public DbSet<MailNotification> MailNotifications => Set<MailNotification>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -322,6 +322,33 @@ internal sealed class WebhookEndpointConfiguration : IEntityTypeConfiguration<We
     }
 }
 
+internal sealed class NotificationSettingsConfiguration : IEntityTypeConfiguration<NotificationSettings>
+{
+    public void Configure(EntityTypeBuilder<NotificationSettings> b)
+    {
+        b.HasKey(n => n.UserId);
+        b.Property(n => n.UserId).HasMaxLength(450);
+    }
+}
+
+internal sealed class MailNotificationConfiguration : IEntityTypeConfiguration<MailNotification>
+{
+    public void Configure(EntityTypeBuilder<MailNotification> b)
+    {
+        b.Property(n => n.UserId).HasMaxLength(450);
+        b.Property(n => n.Email).HasMaxLength(256);
+        b.Property(n => n.Kind).HasMaxLength(32);
+        b.Property(n => n.Text).HasMaxLength(1000);
+        b.Property(n => n.Link).HasMaxLength(300);
+        b.Property(n => n.ClaimToken).HasMaxLength(32);
+        b.Property(n => n.LastError).HasMaxLength(500);
+
+        // Never twice: one notification per user and outbox message, whichever node drains it, however often.
+        b.HasIndex(n => new { n.UserId, n.OrganizationId, n.Sequence }).IsUnique();
+        b.HasIndex(n => new { n.SentAt, n.NextAttemptAt });
+    }
+}
+
 internal sealed class WebhookAttemptConfiguration : IEntityTypeConfiguration<WebhookAttempt>
 {
     public void Configure(EntityTypeBuilder<WebhookAttempt> b)

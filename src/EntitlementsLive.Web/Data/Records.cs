@@ -138,6 +138,58 @@ public sealed class WebhookDelivery
     public DateTime? LeaseUntil { get; set; }
 }
 
+/// <summary>Which notifications a user receives by mail; a user without a row has the defaults of <c>NotificationKinds</c>.</summary>
+public sealed class NotificationSettings
+{
+    public string UserId { get; set; } = "";
+
+    public bool AlertRaised { get; set; }
+
+    public bool AlertResolved { get; set; }
+
+    public bool Requests { get; set; }
+}
+
+/// <summary>
+/// One notification owed to one user by mail, stored when its outbox message is drained (once per user and message: a
+/// unique index, so a second drain or a second node adds nothing) and marked sent once the mail is out.
+/// </summary>
+public sealed class MailNotification
+{
+    public long Id { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public string Email { get; set; } = "";
+
+    public int OrganizationId { get; set; }
+
+    /// <summary>The outbox message it tells of.</summary>
+    public long Sequence { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string Text { get; set; } = "";
+
+    /// <summary>The page that acts on it, relative to the app's address.</summary>
+    public string Link { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime? SentAt { get; set; }
+
+    /// <summary>Who is sending it now (one sender at a time, whichever node), until <see cref="ClaimedUntil"/>.</summary>
+    public string? ClaimToken { get; set; }
+
+    public DateTime? ClaimedUntil { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTime NextAttemptAt { get; set; }
+
+    public string? LastError { get; set; }
+}
+
 /// <summary>One attempt of a webhook delivery, kept (every one, not only the last) so an operator sees why earlier ones failed.</summary>
 public sealed class WebhookAttempt
 {

@@ -171,6 +171,14 @@ public static class ApiEndpoints
             TypedResults.Ok(await decline.Handle(orgId, requestId, body, ct)))
             .WithSummary("Declines a request with a reason the event's team reads.");
 
+        api.MapGet("/me/notifications", async (CurrentUser me, Notifications.NotificationSettingsStore settings, CancellationToken ct) =>
+            TypedResults.Ok(await settings.Get(me.UserId ?? throw new Domain.DomainException(Domain.ErrorCodes.Forbidden, "Only a signed-in person has notifications."), ct)))
+            .WithSummary("Which notifications you receive by mail, and whether mail is configured.");
+
+        api.MapPut("/me/notifications", async (Notifications.NotificationSettingsRequest body, CurrentUser me, Notifications.NotificationSettingsStore settings, CancellationToken ct) =>
+            TypedResults.Ok(await settings.Set(me.UserId ?? throw new Domain.DomainException(Domain.ErrorCodes.Forbidden, "Only a signed-in person has notifications."), body, ct)))
+            .WithSummary("Chooses which notifications you receive by mail: alertRaised, alertResolved, requests.");
+
         manage.MapGet("/transactions", async (int orgId, int? limit, string? cursor, string? productCode, int? eventId, string? kind,
             TransactionQueries history, CancellationToken ct) =>
             TypedResults.Ok(await history.Page(orgId, new TransactionFilter(productCode, eventId, kind), limit, cursor, ct)))

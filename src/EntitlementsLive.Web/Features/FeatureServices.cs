@@ -42,6 +42,11 @@ public static class FeatureServices
         services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Webhooks.ManageWebhooks>();
         services.AddScoped<IOutboxObserver, Webhooks.WebhookFanout>();
+        services.AddScoped<IOutboxObserver, Notifications.MailFanout>();
+        services.AddScoped<Notifications.NotificationSettingsStore>();
+        services.AddOptions<Notifications.NotificationOptions>().BindConfiguration(Notifications.NotificationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Notifications.MailSender>();
+        services.AddHostedService(sp => sp.GetRequiredService<Notifications.MailSender>());
         services.AddScoped<Webhooks.DeliverWebhook>();
         services.AddScoped<Webhooks.RequeueWebhookDeliveries>();
         services.AddHttpClient(Webhooks.WebhookTargets.ClientName, (sp, client) =>
