@@ -30,7 +30,7 @@ public sealed class ExecuteCoveragePlan(AppDbContext db, OrganizationWrite write
         var key = request.IdempotencyKey!;
         var stored = await db.CoveragePlans.AsNoTracking().SingleOrDefaultAsync(p => p.Id == planId && p.OrganizationId == organizationId, ct)
                      ?? throw Validation.NotFound("The plan");
-        var plan = JsonSerializer.Deserialize<CoveragePlan>(stored.Plan, MakeCoveragePlan.Json)!;
+        var plan = PlanOf(stored);
         var scope = JsonSerializer.Deserialize<PlanScope>(stored.Request, MakeCoveragePlan.Json)!;
         if (stored.ExecutionKey != key)
         {
@@ -43,11 +43,19 @@ public sealed class ExecuteCoveragePlan(AppDbContext db, OrganizationWrite write
         }
 
         // Executed with this key already (before this call, or by a racing one): the same transfers.
-        var keys = Enumerable.Range(0, plan.Items.Count).Select(i => ItemKey(stored.Id, i)).ToList();
-        var transactions = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && keys.Contains(l.IdempotencyKey)))
-            .ToListAsync(ct);
-        return new PlanExecution(transactions.OrderBy(t => t.Sequence).ToList(), false);
+        return new PlanExecution(await TransactionsOfAsync(db, organizationId, stored.Id, plan.Items.Count, ct), false);
     }
+
+    /// <summary>The transfers an executed plan of <paramref name="count"/> items recorded, in their order.</summary>
+    public static async Task<IReadOnlyList<TransactionDto>> TransactionsOfAsync(AppDbContext db, int organizationId, string planId, int count, CancellationToken ct)
+    {
+        var keys = Enumerable.Range(0, count).Select(i => ItemKey(planId, i)).ToList();
+        var transactions = await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && keys.Contains(l.IdempotencyKey))).ToListAsync(ct);
+        return transactions.OrderBy(t => t.Sequence).ToList();
+    }
+
+    /// <summary>A stored plan as it was shown.</summary>
+    public static CoveragePlan PlanOf(StoredCoveragePlan stored) => JsonSerializer.Deserialize<CoveragePlan>(stored.Plan, MakeCoveragePlan.Json)!;
 
     /// <summary>Each transfer's own key: a plan executes once, so its position in the plan is enough.</summary>
     public static string ItemKey(string planId, int index) => FormattableString.Invariant($"plan:{planId}:{index}");

@@ -85,17 +85,14 @@ public sealed class ApproveRequest(AppDbContext db, CurrentUser me, AuditTrail a
     private async Task<ApprovalResult> EarlierAsync(int organizationId, EntitlementRequest request, CancellationToken ct)
     {
         var plan = await db.CoveragePlans.AsNoTracking().SingleAsync(p => p.Id == request.PlanId, ct);
-        var count = System.Text.Json.JsonSerializer.Deserialize<CoveragePlan>(plan.Plan, MakeCoveragePlan.Json)!.Items.Count;
-        var keys = Enumerable.Range(0, count).Select(i => ExecuteCoveragePlan.ItemKey(plan.Id, i)).ToList();
-        var transactions = (await Snapshots.Transactions(db, db.Ledger.Where(l => l.OrganizationId == organizationId && keys.Contains(l.IdempotencyKey))).ToListAsync(ct))
-            .OrderBy(t => t.Sequence).ToList();
+        var transactions = await ExecuteCoveragePlan.TransactionsOfAsync(db, organizationId, plan.Id, ExecuteCoveragePlan.PlanOf(plan).Items.Count, ct);
         return await Answer(organizationId, request.Id, transactions, plan.Id, ct);
     }
 
     private async Task<ApprovalResult> Answer(int organizationId, long requestId, IReadOnlyList<TransactionDto> transactions, string planId, CancellationToken ct)
     {
         var plan = await db.CoveragePlans.AsNoTracking().SingleAsync(p => p.Id == planId, ct);
-        var shortfall = System.Text.Json.JsonSerializer.Deserialize<CoveragePlan>(plan.Plan, MakeCoveragePlan.Json)!.Shortfall;
+        var shortfall = ExecuteCoveragePlan.PlanOf(plan).Shortfall;
         return new ApprovalResult(await requests.One(organizationId, requestId, ct), transactions, shortfall);
     }
 }
