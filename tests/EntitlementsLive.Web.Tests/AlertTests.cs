@@ -78,9 +78,11 @@ public class AlertTests(AppFactory app)
             return e.Id;
         });
 
-        // Nothing touched the event: the minutely sweep finds it, once however often it runs.
-        Assert.Equal(1, await app.With<SweepUncoveredSoon, int>(s => s.ForOrganization(orgId, CancellationToken.None)));
+        // Nothing touched the event: the minutely sweep finds it, once however often it runs (the app's own minutely
+        // job may be the one that finds it first).
+        Assert.InRange(await app.With<SweepUncoveredSoon, int>(s => s.ForOrganization(orgId, CancellationToken.None)), 0, 1);
         Assert.Equal(0, await app.With<SweepUncoveredSoon, int>(s => s.ForOrganization(orgId, CancellationToken.None)));
+        Assert.Equal(1, await Messages(orgId, MessageTypes.AlertRaised));
         var alert = Assert.Single(await Alerts(api, orgId));
         Assert.Equal(("event-uncovered-soon", soon), (alert.GetProperty("kind").GetString(), alert.GetProperty("eventId").GetInt32()));
         Assert.Contains("starts in 5 days", alert.GetProperty("message").GetString(), StringComparison.Ordinal);

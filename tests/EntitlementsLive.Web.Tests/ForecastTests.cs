@@ -84,7 +84,9 @@ public class ForecastTests(AppFactory app)
         }
 
         await EventWithHistory(orgId, "Heading for 120", now.AddDays(25), 120, now, random);
-        Assert.Equal(1, await Sweep(orgId));
+
+        // The minutely job sweeps every organization too, and may be the one that raises it: once, whoever does.
+        Assert.InRange(await Sweep(orgId), 0, 1);
         Assert.Equal(0, await Sweep(orgId));
 
         var alerts = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/alerts?state=open");
@@ -96,7 +98,7 @@ public class ForecastTests(AppFactory app)
 
         // Enough for the projected need: the alert resolves (once), and none is open.
         await app.Purchase(orgId, ProductCodes.Subscription, pool.GetProperty("projectedShortfall").GetInt64());
-        Assert.Equal(1, await Sweep(orgId));
+        Assert.InRange(await Sweep(orgId), 0, 1);
         Assert.Equal(0, await Sweep(orgId));
         var all = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/alerts?state=all");
         var resolved = all.EnumerateArray().Single(a => a.GetProperty("kind").GetString() == "pool-projected-short");

@@ -73,7 +73,8 @@ public class JobsTests(AppFactory app)
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 2, endsAt: DateTime.UtcNow.AddMinutes(-1));
 
-        Assert.True(await app.With<MaintenanceJobs, int>(j => j.AnnouncePastEvents()) >= 1);
+        // Announced by this call or by the app's own minutely job just before it; the message below proves it was.
+        await app.With<MaintenanceJobs, int>(j => j.AnnouncePastEvents());
         Assert.Equal(0, await app.With<MaintenanceJobs, int>(j => j.AnnouncePastEvents()));
 
         var message = await app.WithDb(db => db.Outbox.Where(m => m.OrganizationId == orgId && m.EventId == eventId).OrderByDescending(m => m.Sequence).FirstAsync());

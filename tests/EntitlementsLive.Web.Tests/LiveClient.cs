@@ -53,7 +53,7 @@ public sealed class LiveClient : IAsyncDisposable
     }
 
     /// <summary>Waits for the first message matching <paramref name="match"/>; keeps everything received on the way.</summary>
-    public async Task<LiveMessage> WaitFor(Func<LiveMessage, bool> match, int timeoutMs = 10_000)
+    public async Task<LiveMessage> WaitFor(Func<LiveMessage, bool> match, int timeoutMs = 30_000)
     {
         var found = Received.FirstOrDefault(match);
         if (found is not null)

@@ -81,7 +81,7 @@ public sealed class MailTests : IDisposable
         private readonly List<string> _others = [];
 
         /// <summary>The next mail to <paramref name="recipient"/> (others are kept for their own readers).</summary>
-        public async Task<string> Next(string recipient, int timeoutSeconds = 15)
+        public async Task<string> Next(string recipient, int timeoutSeconds = 30)
         {
             var rcpt = "RCPT TO:<" + recipient + ">";
             lock (_others)

@@ -137,7 +137,7 @@ public sealed class NotificationMailTests : IDisposable
 
     private static async Task WaitUntil(Func<Task<bool>> condition)
     {
-        var until = DateTime.UtcNow.AddSeconds(20);
+        var until = DateTime.UtcNow.AddSeconds(30);
         while (!await condition())
         {
             Assert.True(DateTime.UtcNow < until, "timed out");

@@ -58,7 +58,7 @@ public sealed class RedisBackplaneTests : IDisposable
         var pushed = await screenOnB.WaitFor("TransactionRecorded", m => m.GetProperty("transaction").GetProperty("id").GetInt64() == transfer.Transaction.Id);
 
         Assert.Equal(orgId, pushed.OrgId);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}"); // generous: typically milliseconds
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}"); // generous (a loaded CI machine): typically milliseconds
     }
 
     private static int FreePort()
