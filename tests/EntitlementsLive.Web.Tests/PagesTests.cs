@@ -32,6 +32,25 @@ public class PagesTests(AppFactory app)
     }
 
     [Fact]
+    public async Task Home_ShowsATeamNoEntitlementsBadge_WhileTheOrganizationIsDeactivated()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 0, participants: 5);
+        using var team = await app.PagesAs(await app.NewUser(u => Membership.Team(u, orgId, eventId)));
+        var home = await team.GetStringAsync("/");
+        Assert.Contains($"data-testid=\"home-missing-{eventId}\"", home, StringComparison.Ordinal);
+
+        using var ops = await app.ApiAs("ops@platform.test");
+        (await ops.PutAsJsonAsync($"/api/orgs/{orgId}/activation", new { activated = false })).EnsureSuccessStatusCode();
+        home = await team.GetStringAsync("/");
+        Assert.Contains($"data-testid=\"home-not-activated-{eventId}\"", home, StringComparison.Ordinal);
+        Assert.DoesNotContain("Missing entitlements", home, StringComparison.Ordinal);
+        Assert.DoesNotContain($"home-covered-{eventId}", home, StringComparison.Ordinal);
+
+        (await ops.PutAsJsonAsync($"/api/orgs/{orgId}/activation", new { activated = true })).EnsureSuccessStatusCode();
+        Assert.Contains($"data-testid=\"home-missing-{eventId}\"", await team.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Choose_Confirm_Records_AndRedirectsToTheEventDetails_OnceEvenIfSubmittedTwice()
     {
         var (client, orgId, eventId) = await app.PagesAdminOf(subscriptions: 20, participants: 12);

@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Organizations;
 
-public sealed record TeamEvent(int OrganizationId, int EventId, string Name, bool Missing, DateTime StartsAt, DateTime EndsAt, string TimeZone);
+/// <summary>An event on the home page. <paramref name="Missing"/> is null where the organization's entitlements are not activated (rule 8: no badge).</summary>
+public sealed record TeamEvent(int OrganizationId, int EventId, string Name, bool? Missing, DateTime StartsAt, DateTime EndsAt, string TimeZone);
 
 public sealed record NavigationModel(string DisplayName, string Email, IReadOnlyList<OrganizationDto> Organizations, IReadOnlyList<TeamEvent> Events, bool IsOps);
 
@@ -51,7 +52,8 @@ public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQuer
         var user = userId is null ? null : await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.DisplayName, u.Email }).SingleOrDefaultAsync(ct);
         var eventIds = memberships.TeamEvents();
         var events = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id)).OrderBy(e => e.StartsAt)
-            .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt, e.TimeZone)).ToListAsync(ct);
+            .Join(db.Organizations, e => e.OrganizationId, o => o.Id, (e, o) => new TeamEvent(e.OrganizationId, e.Id, e.Name, o.EntitlementsActivated ? e.IsMissing : null, e.StartsAt, e.EndsAt, e.TimeZone))
+            .ToListAsync(ct);
         _model = new NavigationModel(
             user?.DisplayName ?? me.Actor,
             user?.Email ?? me.Actor,
