@@ -430,4 +430,29 @@ public class AlertRulesTests
         alert.Resolve(Now.AddHours(2));
         Assert.Equal(Now.AddHours(1), alert.ResolvedAt);
     }
+
+    [Theory]
+    [InlineData("Acme Summit 2026", true)]
+    [InlineData("Café – Zürich", true)]
+    [InlineData("family \U0001F468\u200D\U0001F469\u200D\U0001F467", true)] // emoji joined by zero-width joiners
+    [InlineData("می\u200Cخواهم", true)] // Persian's zero-width non-joiner
+    [InlineData("gpj\u202Eexe.txt", false)] // a right-to-left override disguises the name
+    [InlineData("a\u2066b", false)] // a directional isolate
+    [InlineData("a\u200Bb", false)] // zero-width space
+    [InlineData("\uFEFFref", false)] // byte order mark
+    [InlineData("tab\there", false)]
+    public void PrintableText_RefusesInvisibleAndControlCharacters_ButKeepsTheJoinersScriptsNeed(string text, bool printable)
+    {
+        Assert.Equal(printable, Text.IsPrintable(text, 200));
+        Assert.Equal(printable || text.Contains('\t', StringComparison.Ordinal), Text.IsNote(text, 200));
+    }
+
+    [Fact]
+    public void HalfASurrogatePair_IsNotText()
+    {
+        // Built here: test data passed through the runner would arrive with the half already replaced.
+        Assert.False(Text.IsPrintable(new string(['a', '\uD800', 'b']), 200));
+        Assert.False(Text.IsNote(new string(['a', '\uDC00']), 200));
+        Assert.True(Text.IsPrintable("a\U0001F600b", 200));
+    }
 }

@@ -410,6 +410,7 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
         (string, string)[] types = [("a number", "42"), ("a fraction", "4.2"), ("a boolean", "true"), ("an array", "[]"), ("an object", "{}")];
         (string, string)[] control = [("NUL", Q("a\0b")), ("bell", Q("a\u0007b")), ("newline", Q("line\nbreak")), ("DEL", Q("a\u007Fb")), ("too long", Q(LongText))];
         (string, string)[] absent = [("null", "null"), ("empty", Q("")), ("blank", Q("   "))];
+        (string, string)[] invisible = [("right-to-left override", Q("gpj\u202Eexe.txt")), ("zero-width space", Q("a\u200Bb")), ("lone surrogate", "\"a\\uD800b\"")];
         (string, string)[] numbers =
         [
             ("a string", Q("1")), ("zero", "0"), ("negative", "-1"), ("a fraction", "1.5"), ("an exponent", "1e2"), ("int overflow", "2147483648"),
@@ -418,8 +419,9 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
         ];
         return kind switch
         {
-            Kind.RequiredText or Kind.Password or Kind.Token => types.Concat(control).Concat(absent),
-            Kind.OptionalText => types.Concat(control).Append(("blank", Q("   "))),
+            Kind.RequiredText => types.Concat(control).Concat(absent).Concat(invisible),
+            Kind.Password or Kind.Token => types.Concat(control).Concat(absent),
+            Kind.OptionalText => types.Concat(control).Concat(invisible).Append(("blank", Q("   "))),
             Kind.Email => types.Concat(control).Concat(absent).Concat([("no at", Q("nobody")), ("two ats", Q("a@b@c.example")), ("spaces", Q("a b@c.example")), ("angle", Q("<a@b.example>"))]),
             Kind.Code => types.Concat(control).Concat(absent).Concat([
                 ("unknown", Q("NOPE")), ("lower case", Q("subscription")), ("padded", Q(" SUBSCRIPTION")), ("trailing space", Q("SUBSCRIPTION ")), ("with NUL", Q("SUBSCRIPTION\0")),
@@ -437,7 +439,8 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
             Kind.Scopes => [("a string", Q("participant-changes")), ("numbers", "[1]"), ("nulls", "[null]"), ("unknown", "[\"everything\"]"), ("upper case", "[\"PARTICIPANT-CHANGES\"]"),
                 ("nested", "[[]]"), ("an object", "{}"), ("padded", "[\" events\"]"), ("NUL", "[\"events\\u0000\"]")],
             Kind.Modules => [("a string", Q("LEAD_RETRIEVAL")), ("numbers", "[1]"), ("nulls", "[null]"), ("unknown", "[\"NOPE\"]"), ("lower case", "[\"lead_retrieval\"]"),
-                ("the subscription", "[\"SUBSCRIPTION\"]"), ("nested", "[[]]"), ("an object", "{}"), ("with NUL", "[\"LEAD_RETRIEVAL\\u0000\"]")],
+                ("the subscription", "[\"SUBSCRIPTION\"]"), ("nested", "[[]]"), ("an object", "{}"), ("with NUL", "[\"LEAD_RETRIEVAL\\u0000\"]"),
+                ("listed twice", "[\"LEAD_RETRIEVAL\",\"LEAD_RETRIEVAL\"]")],
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
@@ -542,6 +545,13 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
 
             yield return new Case($"changes to event {ev}", "POST", $"{acme}/events/{ev}/participant-changes",
                 "{\"changes\":[{\"changeId\":\"x1\",\"participantRef\":\"p1\",\"type\":\"added\",\"occurredAt\":\"2026-11-01T10:00:00Z\"}]}");
+        }
+
+        // An event's reference in the path: invisible format characters disguise it as another.
+        foreach (var (label, reference) in new[] { ("right-to-left override", "EXT%E2%80%AEWEN"), ("zero-width space", "EXT%E2%80%8BNEW"), ("byte order mark", "%EF%BB%BFEXT-NEW") })
+        {
+            yield return new Case($"sync event: reference with a {label}", "PUT", $"{acme}/events/by-ref/{reference}",
+                "{\"name\":\"Synced\",\"startsAt\":\"2027-03-01T09:00:00Z\",\"endsAt\":\"2027-03-02T09:00:00Z\",\"status\":\"live\",\"modules\":[]}");
         }
 
         foreach (var id in new[] { "0", "-1", "999999", w.GlobexMembership.ToString(CultureInfo.InvariantCulture) })
@@ -700,6 +710,9 @@ public sealed class BadInputTests(AppFactory app, ITestOutputHelper output)
         yield return ("unclosed quote", Csv("\"c1,p1,added,2026-11-01T10:00:00Z\n"));
         yield return ("one bad row among good ones", Csv("c1,p1,added,2026-11-01T10:00:00Z\nc2,p2,added,2026-11-01T10:00:00Z\nc3,p3,bogus,2026-11-01T10:00:00Z\n"));
         yield return ("duplicate change id with another body", Csv("c1,p1,added,2026-11-01T10:00:00Z\nc1,p2,added,2026-11-01T10:00:00Z\n"));
+        yield return ("duplicate change id, padded, with another body", Csv("c1,p1,added,2026-11-01T10:00:00Z\n\"c1 \",p2,added,2026-11-01T10:00:00Z\n"));
+        yield return ("duplicate change id, padded in front", Csv(" c7,p1,added,2026-11-01T10:00:00Z\nc7,p1,cancelled,2026-11-01T11:00:00Z\n"));
+        yield return ("right-to-left override in a reference", Csv("c1,p\u202E1,added,2026-11-01T10:00:00Z\n"));
         yield return ("formula", Csv("=1+1,p1,added,2026-11-01T10:00:00Z\n=2,p2,added,tomorrow\n"));
         yield return ("over the batch limit", Csv(string.Concat(Enumerable.Range(0, 10_001).Select(i => $"c{i},p{i},added,2026-11-01T10:00:00Z\n"))));
     }

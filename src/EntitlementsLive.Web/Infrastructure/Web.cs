@@ -56,6 +56,7 @@ public static class WebExtensions
             o.SuppressImplicitRequiredAttributeForNonNullableReferenceTypes = true;
             o.ModelBinderProviders.Insert(0, new StrictNumberBinderProvider());
             o.Filters.Add(new RefuseUnreadableForms());
+            o.Filters.Add(new RefuseMethodsWithoutHandler());
         });
         services.ConfigureHttpJsonOptions(o => JsonContract.Configure(o.SerializerOptions));
         services.AddProblemDetails();
@@ -92,6 +93,9 @@ public static class WebExtensions
     public static WebApplication MapWeb(this WebApplication app)
     {
         app.MapRazorPages();
+
+        // Clients that ask for the icon by its old name (no page links it) get the one the layout links.
+        app.MapGet("/favicon.ico", () => Results.Redirect("/favicon.svg", permanent: true)).AllowAnonymous().ExcludeFromDescription();
         app.MapOpenApi().AllowAnonymous();
         app.MapApiDocs();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();

@@ -83,7 +83,11 @@ public sealed class SyncEvent(AppDbContext db, OrganizationWrite write)
             {
                 check.Add("modules", $"{code ?? "null"} is not an Advanced Module product.");
             }
-            else if (!modules.Contains(code))
+            else if (modules.Contains(code))
+            {
+                check.Add("modules", $"{code} is listed twice: list each Advanced Module once.");
+            }
+            else
             {
                 modules.Add(code);
             }

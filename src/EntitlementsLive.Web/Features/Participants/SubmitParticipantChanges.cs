@@ -104,13 +104,14 @@ public sealed class SubmitParticipantChanges(AppDbContext db, TimeProvider clock
             {
                 Fail($"changeId is required: at most {MaxFieldLength} characters, no control characters");
             }
-            else if (seen.TryGetValue(c.ChangeId!, out var first))
+            else if (seen.TryGetValue(c.ChangeId!.Trim(), out var first))
             {
-                Fail($"changeId {c.ChangeId} repeats row {first}");
+                // Compared as stored (trimmed): "c1" and "c1 " are one change id, and the batch is refused whole.
+                Fail($"changeId {c.ChangeId.Trim()} repeats row {first}");
             }
             else
             {
-                seen[c.ChangeId!] = row;
+                seen[c.ChangeId.Trim()] = row;
             }
 
             if (!Text.IsPrintable(c.ParticipantRef, MaxFieldLength))
