@@ -19,11 +19,47 @@
   let alertRefresh = null;
   const fmt = new Intl.NumberFormat("en-US");
 
+  // The connection's state, as the badge shows it; "paused" while the reader holds the figures still.
+  let connectionState = "connecting";
   function setState(state) {
+    connectionState = state;
+    showState();
+  }
+
+  function showState() {
     if (!stateEl) return;
-    stateEl.classList.remove("d-none");
+    const state = paused ? "paused" : connectionState;
     stateEl.dataset.state = state;
-    stateEl.querySelector(".label").textContent = state;
+    stateEl.querySelector(".label").textContent = paused && held > 0 ? "paused · " + held + " waiting" : state;
+  }
+
+  // WCAG 4.1.3: what a push changed is said in one polite region, never by moving focus. A burst is said once, as
+  // its last few changes, a moment after it ends.
+  const announcer = document.getElementById("live-announcer");
+  let said = [];
+  let sayTimer = null;
+  function announce(text) {
+    if (!announcer || !text) return;
+    said.push(text);
+    if (said.length > 3) said = said.slice(-3);
+    clearTimeout(sayTimer);
+    sayTimer = setTimeout(() => { announcer.textContent = said.join(". ") + "."; said = []; }, 400);
+  }
+
+  // WCAG 2.2.2: "Pause live updates" holds every figure still (the messages are left unapplied and counted); resuming
+  // asks the server for everything after the last applied sequence, so nothing is missed or shown twice. Kept for the tab.
+  const pauseButton = document.getElementById("live-pause");
+  let paused = false;
+  let held = 0;
+  function setPaused(value) {
+    paused = value;
+    held = 0;
+    try { sessionStorage.setItem("el:paused", value ? "1" : ""); } catch (e) { /* storage refused: the pause lasts for this page */ }
+    if (pauseButton) {
+      pauseButton.setAttribute("aria-pressed", value ? "true" : "false");
+      pauseButton.textContent = value ? "Resume live updates" : "Pause live updates";
+    }
+    showState();
   }
 
   function fresh(key, message) {
@@ -53,7 +89,9 @@
 
   function onPool(m) {
     if (!fresh("pool:" + m.productCode, m)) return;
-    document.querySelectorAll('[data-pool="' + m.productCode + '"]').forEach(row => {
+    const rows = document.querySelectorAll('[data-pool="' + m.productCode + '"]');
+    if (rows.length > 0) announce((m.productName || m.productCode) + ": " + fmt.format(m.available) + " of " + fmt.format(m.purchased) + " available");
+    rows.forEach(row => {
       setText(row, "purchased", m.purchased);
       setText(row, "transferred", m.transferred);
       setText(row, "available", m.available);
@@ -80,10 +118,18 @@
       setText(row, "counted", m.countedParticipants);
       setText(row, "activated", m.activatedParticipants);
       const cell = row.querySelector('[data-field="products"]');
-      if (cell) cell.innerHTML = chips(m);
+      if (cell) replaceKeepingFocus(cell, chips(m));
       flash(row);
     });
-    document.querySelectorAll('[data-event-banner="' + m.eventId + '"]').forEach(b => b.classList.toggle("d-none", !m.missing));
+    const banners = document.querySelectorAll('[data-event-banner="' + m.eventId + '"]');
+    banners.forEach(b => {
+      const was = !b.classList.contains("d-none");
+      b.classList.toggle("d-none", !m.missing);
+      if (was !== m.missing) announce(m.missing ? m.name + " is missing entitlements" : m.name + " is covered: every entitlement it needs is assigned");
+    });
+    if (banners.length === 0 && document.querySelector('[data-event-row="' + m.eventId + '"]')) {
+      announce(m.name + (m.missing ? " is missing entitlements" : " is covered"));
+    }
     document.querySelectorAll('[data-event-page="' + m.eventId + '"]').forEach(page => {
       setText(page, "counted", m.countedParticipants);
       setText(page, "activated", m.activatedParticipants);
@@ -111,7 +157,11 @@
     document.querySelectorAll("[data-missing-count]").forEach(el => { el.textContent = total; });
     document.querySelectorAll("[data-missing-live]").forEach(el => { el.textContent = m.liveEventsMissing; });
     document.querySelectorAll("[data-missing-past]").forEach(el => { el.textContent = m.pastEventsMissing; });
-    document.getElementById("missing-window")?.classList.toggle("d-none", total === 0);
+    const box = document.getElementById("missing-window");
+    if (box) {
+      box.classList.toggle("d-none", total === 0);
+      announce(total === 0 ? "Every event is covered" : total + (total === 1 ? " event is" : " events are") + " missing entitlements");
+    }
   }
 
   function onTransaction(m) {
@@ -134,6 +184,7 @@
         "<td class=\"text-end tabular\">" + fmt.format(t.balanceAfter) + "</td>";
       table.querySelector("tbody").prepend(tr);
       flash(tr);
+      announce("New " + t.kind + ": " + signed(t.poolChange) + " " + t.productName + (t.eventName ? " to " + t.eventName : ""));
     }
     document.querySelectorAll('[data-tx-list="' + t.productCode + '"]').forEach(list => {
       const li = document.createElement("li");
@@ -207,8 +258,10 @@
     const response = await fetch("/api/orgs/" + orgId + "/alerts/count", { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const count = (await response.json()).open;
+    const before = parseInt(bell.dataset.alertCount || "0", 10);
     bell.dataset.alertCount = String(count);
     bell.setAttribute("aria-label", count + " open alert" + (count === 1 ? "" : "s") + " and requests");
+    if (count !== before) announce(count + " open alert" + (count === 1 ? "" : "s") + " and requests");
     const badge = bell.querySelector(".alert-count");
     badge.textContent = String(count);
     badge.classList.toggle("d-none", count === 0);
@@ -220,14 +273,26 @@
     if (!box || !window.bootstrap) return;
     const el = document.createElement("div");
     el.className = "toast align-items-center text-bg-warning border-0";
-    el.setAttribute("role", "status");
-    el.dataset.testid = "alert-toast";
+    el.dataset.testid = "alert-toast"; // said by its polite container, not a region of its own
     el.innerHTML = '<div class="d-flex"><div class="toast-body"><strong>' + (href ? "Request" : "Alert") + '</strong> ' + escapeHtml(a.message) +
       ' <a class="link-dark" href="' + escapeHtml(href || "/Orgs/" + orgId + "/Entitlements/Alerts") + '">' + escapeHtml(label || "See alerts") + "</a></div>" +
       '<button type="button" class="btn-close me-2 m-auto" data-bs-dismiss="toast" aria-label="Close"></button></div>';
     box.append(el);
     el.addEventListener("hidden.bs.toast", () => el.remove());
     new window.bootstrap.Toast(el, { delay: 8000 }).show();
+  }
+
+  // A push that rebuilds a cell keeps the reader's focus on the same control (same product, same link), never on the page.
+  function replaceKeepingFocus(cell, html) {
+    const active = document.activeElement;
+    const focused = active && cell.contains(active)
+      ? { product: active.closest("[data-product]")?.dataset.product, plus: active.classList.contains("chip-plus") }
+      : null;
+    cell.innerHTML = html;
+    if (focused && focused.product) {
+      const chip = cell.querySelector('[data-product="' + CSS.escape(focused.product) + '"]');
+      chip?.querySelector(focused.plus ? ".chip-plus" : ".chip-name")?.focus({ preventScroll: true });
+    }
   }
 
   function flash(el) {
@@ -290,6 +355,11 @@
   // Only this page's organization moves its figures and its sequence (a manager of several organizations gets them all).
   const checked = handler => m => {
     if (orgId && m.orgId !== orgId) return;
+    if (paused) {
+      held++;
+      showState();
+      return;
+    }
     gap(m);
     handler(m);
   };
@@ -303,7 +373,7 @@
   connection.on("EntitlementRequestChanged", checked(onRequest));
 
   async function resume() {
-    if (!orgId) return;
+    if (!orgId || paused) return;
     const from = resumeFrom === null ? lastSequence : resumeFrom;
     try {
       const result = await connection.invoke("Resume", orgId, from);
@@ -339,6 +409,23 @@
     }
   }
 
-  window.entitlementsLive = { connection, get lastSequence() { return lastSequence; } };
+  if (pauseButton && orgId) {
+    pauseButton.hidden = false;
+    let stored = false;
+    try { stored = sessionStorage.getItem("el:paused") === "1"; } catch (e) { stored = false; }
+    setPaused(stored);
+    pauseButton.addEventListener("click", async () => {
+      const resuming = paused;
+      setPaused(!paused);
+      if (resuming) {
+        announce("Live updates resumed");
+        if (connection.state === signalR.HubConnectionState.Connected) await resume();
+      } else {
+        announce("Live updates paused: the figures stay as they are until you resume");
+      }
+    });
+  }
+
+  window.entitlementsLive = { connection, get lastSequence() { return lastSequence; }, get paused() { return paused; } };
   start();
 })();
