@@ -100,6 +100,15 @@ public class EventsTests(AppFactory app)
         { "timeZone", Body(timeZone: new string('A', 65)) },
     };
 
+    [Theory]
+    [InlineData("2026-12-27T09:00", "2026-12-27T18:00", "27 Dec 2026")]
+    [InlineData("2026-12-27T09:00", "2026-12-28T00:00", "27 Dec 2026")]
+    [InlineData("2026-12-12T09:00", "2026-12-15T17:00", "12–15 Dec 2026")]
+    [InlineData("2026-11-28T09:00", "2026-12-02T17:00", "28 Nov – 2 Dec 2026")]
+    [InlineData("2026-12-30T09:00", "2027-01-02T17:00", "30 Dec 2026 – 2 Jan 2027")]
+    public void EventDates_InLists_SayEachDayOnce(string start, string end, string expected) =>
+        Assert.Equal(expected, Web.Infrastructure.Times.DateRange(DateTime.Parse(start, System.Globalization.CultureInfo.InvariantCulture), DateTime.Parse(end, System.Globalization.CultureInfo.InvariantCulture)));
+
     [Fact]
     public async Task EventDates_AreShownWhereTheEventTakesPlace()
     {

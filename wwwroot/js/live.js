@@ -177,11 +177,11 @@
       table.querySelector(".empty-row")?.remove();
       const tr = document.createElement("tr");
       tr.dataset.txId = t.id;
-      tr.innerHTML = "<td class=\"text-nowrap\"><time data-local=\"datetime\" datetime=\"" + escapeHtml(t.createdAt) + "\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + " UTC</time></td>" +
-        "<td>" + kindLabel(t.kind) + "</td><td>" + escapeHtml(t.productName) + "</td>" +
-        "<td class=\"text-end tabular\">" + signed(t.poolChange) + "</td>" +
-        "<td>" + escapeHtml(t.eventName ?? "—") + "</td><td>" + escapeHtml(t.actor) + "</td><td>" + escapeHtml(t.reference ?? "—") + "</td>" +
-        "<td class=\"text-end tabular\">" + fmt.format(t.balanceAfter) + "</td>";
+      tr.innerHTML = "<td class=\"text-nowrap\" data-label=\"When (UTC)\"><time data-local=\"datetime\" datetime=\"" + escapeHtml(t.createdAt) + "\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + " UTC</time></td>" +
+        "<td data-label=\"Kind\">" + kindLabel(t.kind) + "</td><td data-label=\"Product\">" + escapeHtml(t.productName) + "</td>" +
+        "<td class=\"text-end tabular\" data-label=\"Quantity\">" + signed(t.poolChange) + "</td>" +
+        "<td data-label=\"Event\">" + escapeHtml(t.eventName ?? "—") + "</td><td data-label=\"Who\">" + escapeHtml(t.actor) + "</td><td data-label=\"Reference\">" + escapeHtml(t.reference ?? "—") + "</td>" +
+        "<td class=\"text-end tabular\" data-label=\"Balance after (this product)\">" + fmt.format(t.balanceAfter) + "</td>";
       table.querySelector("tbody").prepend(tr);
       flash(tr);
       announce("New " + t.kind + ": " + signed(t.poolChange) + " " + t.productName + (t.eventName ? " to " + t.eventName : ""));

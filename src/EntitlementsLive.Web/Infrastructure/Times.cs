@@ -31,11 +31,34 @@ public static class Times
         }
         else
         {
-            text = start.ToString("d MMM yyyy", CultureInfo.InvariantCulture) + " – " + end.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
+            text = DateRange(start.DateTime, end.DateTime);
         }
 
         var title = Escape(zone == "UTC" ? utc : $"{zone} time; {utc}");
         return new HtmlString($"<time datetime=\"{EventTimes.Iso(startsUtc, info)}\" title=\"{title}\" data-event-zone=\"{Escape(zone)}\">{Escape(text)}</time>");
+    }
+
+    /// <summary>
+    /// The days an event covers, said once: "27 Dec 2026" for one day, "12–15 Dec 2026", "28 Nov – 2 Dec 2026",
+    /// "30 Dec 2026 – 2 Jan 2027". An end at midnight belongs to the day before.
+    /// </summary>
+    public static string DateRange(DateTime start, DateTime end)
+    {
+        var last = end > start && end.TimeOfDay == TimeSpan.Zero ? end.AddTicks(-1).Date : end.Date;
+        string Day(DateTime d, string format) => d.ToString(format, CultureInfo.InvariantCulture);
+        if (last <= start.Date)
+        {
+            return Day(start, "d MMM yyyy");
+        }
+
+        if (last.Year != start.Year)
+        {
+            return Day(start, "d MMM yyyy") + " – " + Day(last, "d MMM yyyy");
+        }
+
+        return last.Month == start.Month
+            ? Day(start, "%d") + "–" + Day(last, "d MMM yyyy")
+            : Day(start, "d MMM") + " – " + Day(last, "d MMM yyyy");
     }
 
     /// <summary>Markup characters escaped, the rest (dashes, a zone's name) left readable.</summary>
