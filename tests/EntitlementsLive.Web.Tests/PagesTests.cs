@@ -77,8 +77,12 @@ public class PagesTests(AppFactory app)
         Assert.Equal(HttpStatusCode.Redirect, second.StatusCode);
         Assert.Equal(1, await app.WithDb(db => db.Ledger.CountAsync(l => l.OrganizationId == orgId && l.Kind == LedgerKind.Transfer)));
         var details = await client.GetStringAsync($"/Orgs/{orgId}/Events/{eventId}");
-        Assert.Contains("12 Subscription transferred to", details, StringComparison.Ordinal);
+        Assert.Contains("12 Subscriptions transferred to", details, StringComparison.Ordinal);
         Assert.Contains("data-testid=\"missing-SUBSCRIPTION\">0<", details, StringComparison.Ordinal);
+
+        // On the event's own page the transfer reads as what the event received, not as the pool's "−12".
+        Assert.Contains("Received <span class=\"tabular\">12 Subscriptions</span>", details, StringComparison.Ordinal);
+        Assert.DoesNotContain("−12", details, StringComparison.Ordinal);
     }
 
     [Theory]

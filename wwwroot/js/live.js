@@ -177,7 +177,7 @@
       table.querySelector(".empty-row")?.remove();
       const tr = document.createElement("tr");
       tr.dataset.txId = t.id;
-      tr.innerHTML = "<td class=\"text-nowrap\" data-label=\"When (UTC)\"><time data-local=\"datetime\" datetime=\"" + escapeHtml(t.createdAt) + "\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + " UTC</time></td>" +
+      tr.innerHTML = "<td class=\"text-nowrap\" data-label=\"When\"><time data-local=\"datetime\" datetime=\"" + escapeHtml(t.createdAt) + "\">" + escapeHtml(t.createdAt.replace("T", " ").slice(0, 16)) + " UTC</time></td>" +
         "<td data-label=\"Kind\">" + kindLabel(t.kind) + "</td><td data-label=\"Product\">" + escapeHtml(t.productName) + "</td>" +
         "<td class=\"text-end tabular\" data-label=\"Quantity\">" + signed(t.poolChange) + "</td>" +
         "<td data-label=\"Event\">" + escapeHtml(t.eventName ?? "—") + "</td><td data-label=\"Who\">" + escapeHtml(t.actor) + "</td><td data-label=\"Reference\">" + escapeHtml(t.reference ?? "—") + "</td>" +
@@ -216,11 +216,12 @@
   // Rule 15 on screen: the event's banner says where its request stands, the ask form shows only when none is open;
   // managers get a toast for a new request and the bell counts it; the Requests list refreshes itself ("el:request").
   const requestWhen = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
+  // One way to write an instant on every page (as the server's Times.UtcTime): "2 Dec 2026, 14:23 UTC".
   function requestText(r) {
     const when = at => {
       if (!at) return "";
       const p = Object.fromEntries(requestWhen.formatToParts(new Date(at)).map(x => [x.type, x.value]));
-      return p.month + " " + p.day + ", " + p.year + " " + p.hour + ":" + p.minute + " UTC";
+      return p.day + " " + p.month + " " + p.year + ", " + p.hour + ":" + p.minute + " UTC";
     };
     const by = r.resolvedBy ? r.resolvedBy.name : "";
     switch (r.status) {

@@ -12,18 +12,22 @@
     if (control instanceof HTMLElement && control.hasAttribute("data-autosubmit") && control.form) control.form.requestSubmit();
   });
 
-  const formats = {
-    datetime: new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }),
-    date: new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" }),
-  };
-  const utc = new Intl.DateTimeFormat("en-GB", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
+  // One way to write a time on every page, whatever the browser's language: "2 Dec 2026, 09:23 EST" (the server writes
+  // the same in UTC before this runs; see Times.cs).
+  const local = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+  const inUtc = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
+  function write(format, when, dateOnly, zone) {
+    const p = Object.fromEntries(format.formatToParts(when).map(x => [x.type, x.value]));
+    const date = p.day + " " + p.month + " " + p.year;
+    return dateOnly ? date : date + ", " + p.hour + ":" + p.minute + " " + (zone ?? p.timeZoneName);
+  }
 
   function localize(root) {
     root.querySelectorAll("time[data-local]:not([data-localized])").forEach(el => {
       const when = new Date(el.getAttribute("datetime"));
       if (isNaN(when)) return;
-      el.textContent = (formats[el.dataset.local] || formats.datetime).format(when);
-      el.title = utc.format(when) + " UTC";
+      el.textContent = write(local, when, el.dataset.local === "date");
+      el.title = write(inUtc, when, false, "UTC");
       el.dataset.localized = "true";
     });
   }

@@ -12,6 +12,15 @@ namespace EntitlementsLive.Web.Infrastructure;
 /// </summary>
 public static class Times
 {
+    /// <summary>The one way a date is written on every page (site.js, live.js and forecast.js write the same).</summary>
+    public const string DateFormat = "d MMM yyyy";
+
+    /// <summary>A day, as every page writes it: "2 Dec 2026".</summary>
+    public static string Day(DateTime? date) => date?.ToString(DateFormat, CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>An instant in UTC, as every page writes it where it cannot be shown in the reader's zone: "2 Dec 2026, 14:23 UTC".</summary>
+    public static string UtcTime(DateTime? utc) => utc?.ToString(DateFormat + ", HH:mm 'UTC'", CultureInfo.InvariantCulture) ?? "";
+
     /// <summary>An event's start and end in its zone: long on the event's own page, dates only in lists.</summary>
     public static IHtmlContent EventDates(this IHtmlHelper html, DateTime startsUtc, DateTime endsUtc, string? timeZone, bool full = false)
     {
@@ -26,8 +35,8 @@ public static class Times
         {
             var offset = EventTimes.Offset(startsUtc, info);
             var label = zone == "UTC" ? "UTC" : offset == "UTC" ? zone + " (UTC)" : $"{zone} ({offset})";
-            text = start.ToString("dddd d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " – "
-                + end.ToString(start.Date == end.Date ? "HH:mm" : "d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + label;
+            text = start.ToString("ddd d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " – "
+                + end.ToString(start.Date == end.Date ? "HH:mm" : "d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " " + label;
         }
         else
         {
@@ -69,7 +78,7 @@ public static class Times
     {
         ArgumentNullException.ThrowIfNull(html);
         var iso = TableExport.Instant(utc);
-        var text = utc.ToString(dateOnly ? "d MMM yyyy" : "d MMM yyyy HH:mm", CultureInfo.InvariantCulture) + (dateOnly ? "" : " UTC");
+        var text = utc.ToString(dateOnly ? DateFormat : DateFormat + ", HH:mm", CultureInfo.InvariantCulture) + (dateOnly ? "" : " UTC");
         return new HtmlString($"<time datetime=\"{iso}\" data-local=\"{(dateOnly ? "date" : "datetime")}\" title=\"{text}\">{text}</time>");
     }
 }

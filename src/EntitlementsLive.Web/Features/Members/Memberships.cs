@@ -5,7 +5,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Features.Members;
 
-public sealed record MemberDto(int Id, string Email, Role Role, int? EventId, string? EventName);
+/// <summary>A member as the list shows it: the name people know them by, their address, their role.</summary>
+public sealed record MemberDto(int Id, string Email, Role Role, int? EventId, string? EventName, string Name);
 
 /// <summary>
 /// An organization's memberships. Removing one takes effect at once everywhere: on the next request
@@ -23,9 +24,9 @@ public sealed class Memberships(AppDbContext db, AuditTrail audit)
                from e in es.DefaultIfEmpty()
                where m.OrganizationId == organizationId && (membershipId == null || m.Id == membershipId)
                orderby m.Role, u.Email
-               select new { m.Id, u.Email, m.Role, m.EventId, EventName = e == null ? null : e.Name })
+               select new { m.Id, u.Email, u.DisplayName, m.Role, m.EventId, EventName = e == null ? null : e.Name })
             .ToListAsync(ct))
-        .Select(m => new MemberDto(m.Id, m.Email!, m.Role, m.EventId, m.EventName)).ToList();
+        .Select(m => new MemberDto(m.Id, m.Email!, m.Role, m.EventId, m.EventName, string.IsNullOrWhiteSpace(m.DisplayName) ? m.Email! : m.DisplayName)).ToList();
 
     public async Task Remove(int organizationId, int membershipId, CancellationToken ct)
     {

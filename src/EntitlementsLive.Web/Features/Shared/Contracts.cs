@@ -57,6 +57,20 @@ public static class Names
         _ => "Adjustment",
     };
 
+    /// <summary>
+    /// A quantity of a product in words: "1 Subscription", "28 Subscriptions"; a module is held once, so its name alone.
+    /// </summary>
+    public static string Quantity(long quantity, string productName, ProductKind kind = ProductKind.Subscription)
+    {
+        if (kind == ProductKind.Module && Math.Abs(quantity) == 1)
+        {
+            return productName;
+        }
+
+        var count = quantity.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        return Math.Abs(quantity) == 1 || productName.EndsWith('s') ? $"{count} {productName}" : $"{count} {productName}s";
+    }
+
     /// <summary>A signed figure with its sign always shown (and a true minus sign).</summary>
     public static string WithSign(long value) => (value < 0 ? "−" : "+") + Math.Abs(value).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -86,7 +86,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
         try
         {
             var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, Quantity, IdempotencyKey), me.Actor, ct);
-            TempData["Transferred"] = FormattableString.Invariant($"{result.Transaction.Quantity} {result.Transaction.ProductName} transferred to {Event.Name}.");
+            TempData["Transferred"] = $"{Names.Quantity(result.Transaction.Quantity, result.Transaction.ProductName, Selected?.Kind ?? ProductKind.Subscription)} transferred to {Event.Name}.";
             return Redirect($"/Orgs/{OrgId}/Events/{EventId}#entitlements");
         }
         catch (DomainException ex) when (ex.Code is not ErrorCodes.NotFound)
