@@ -185,8 +185,9 @@ public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposabl
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            var delivery = (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries")).EnumerateArray().First();
-            if (delivery.GetProperty("status").GetString() == status && delivery.GetProperty("attempts").GetInt32() >= attempts)
+            // The delivery is made when the outbox is drained, after the write answered: there may be none yet.
+            var delivery = (await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/webhooks/{webhookId}/deliveries")).EnumerateArray().FirstOrDefault();
+            if (delivery.ValueKind == JsonValueKind.Object && delivery.GetProperty("status").GetString() == status && delivery.GetProperty("attempts").GetInt32() >= attempts)
             {
                 return delivery;
             }

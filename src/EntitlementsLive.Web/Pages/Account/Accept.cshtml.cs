@@ -3,12 +3,11 @@ using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Members;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EntitlementsLive.Web.Pages.Account;
 
 /// <summary>Where an invitation or a reset link lands: name and password, then signed in. A bad link gets a clear page.</summary>
-public sealed class AcceptModel(AcceptInvitation accept, SignInManager<AppUser> signIn) : PageModel
+public sealed class AcceptModel(AcceptInvitation accept, SignInManager<AppUser> signIn) : AppPageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Token { get; set; }
@@ -27,10 +26,6 @@ public sealed class AcceptModel(AcceptInvitation accept, SignInManager<AppUser> 
 
     public string? OrganizationName { get; private set; }
 
-    public string? Error { get; private set; }
-
-    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
-
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         await Load(ct);
@@ -45,20 +40,13 @@ public sealed class AcceptModel(AcceptInvitation accept, SignInManager<AppUser> 
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        try
-        {
-            var accepted = await accept.Handle(new AcceptRequest(Token, Name, Password), ct);
-            var user = await signIn.UserManager.FindByIdAsync(accepted.UserId);
-            await signIn.SignInAsync(user!, isPersistent: false);
-            return LocalRedirect("/");
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.InvitationInvalid)
-        {
-            (Error, Errors) = (ex.Message, ex.Errors);
-            await Load(ct);
-            return Page();
-        }
+        var accepted = await accept.Handle(new AcceptRequest(Token, Name, Password), ct);
+        var user = await signIn.UserManager.FindByIdAsync(accepted.UserId);
+        await signIn.SignInAsync(user!, isPersistent: false);
+        return LocalRedirect("/");
     }
+
+    protected override Task ReloadAsync(CancellationToken ct) => Load(ct);
 
     private async Task Load(CancellationToken ct)
     {

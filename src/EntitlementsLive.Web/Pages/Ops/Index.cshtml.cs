@@ -3,13 +3,12 @@ using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EntitlementsLive.Web.Pages.Ops;
 
 /// <summary>Ops create organizations and turn their entitlements on or off.</summary>
 public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organizations, CreateOrganization create, SetActivation activation, InviteMember invite,
-    Features.Forecasts.ForecastQueries forecasts) : PageModel
+    Features.Forecasts.ForecastQueries forecasts) : AppPageModel
 {
     [BindProperty]
     public string? AdminEmail { get; set; }
@@ -26,8 +25,6 @@ public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organ
     public string IdempotencyKey { get; set; } = "";
 
     public IReadOnlyList<Organization> Organizations { get; private set; } = [];
-
-    public string? Error { get; private set; }
 
     /// <summary>The account manager's list: organizations whose pools are projected short of their live events' need.</summary>
     public IReadOnlyList<Features.Forecasts.OrganizationForecastDto> Shortfalls { get; private set; } = [];
@@ -46,35 +43,17 @@ public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organ
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        try
-        {
-            var result = await create.Handle(new CreateOrganizationRequest(Name, IdempotencyKey), ct);
-            TempData["Done"] = $"{result.Organization.Name} is created. Activate its entitlements when its contract is in.";
-            return RedirectToPage();
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.IdempotencyKeyReused)
-        {
-            Error = ex.Message;
-            await Load(ct);
-            return Page();
-        }
+        var result = await create.Handle(new CreateOrganizationRequest(Name, IdempotencyKey), ct);
+        TempData["Done"] = $"{result.Organization.Name} is created. Activate its entitlements when its contract is in.";
+        return RedirectToPage();
     }
 
     /// <summary>An organization's first administrator; the link is rendered once, not redirected away.</summary>
     public async Task<IActionResult> OnPostInviteAdminAsync(int organizationId, CancellationToken ct)
     {
-        try
-        {
-            var created = await invite.Handle(organizationId, new InviteRequest(AdminEmail, nameof(Role.OrganizationAdministrator), null), me.Actor, WebLinks.BaseUrl(HttpContext), ct);
-            (NewLink, NewLinkEmailed) = (created.AcceptUrl, created.Emailed);
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation)
-        {
-            Error = ex.Message;
-        }
-
-        IdempotencyKey = Guid.NewGuid().ToString("N");
-        await Load(ct);
+        var created = await invite.Handle(organizationId, new InviteRequest(AdminEmail, nameof(Role.OrganizationAdministrator), null), me.Actor, WebLinks.BaseUrl(HttpContext), ct);
+        (NewLink, NewLinkEmailed) = (created.AcceptUrl, created.Emailed);
+        await OnGetAsync(ct);
         return Page();
     }
 
@@ -84,4 +63,7 @@ public sealed class OrganizationsModel(CurrentUser me, OrganizationQueries organ
         TempData["Done"] = $"Entitlements of {result.Name} are {(result.EntitlementsActivated ? "activated" : "deactivated")}.";
         return RedirectToPage();
     }
+
+    /// <summary>A refused create keeps its key (a second submit is the same organization); an invitation gets a fresh one.</summary>
+    protected override Task ReloadAsync(CancellationToken ct) => Handler == "Create" ? Load(ct) : OnGetAsync(ct);
 }

@@ -2,7 +2,6 @@ using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Products;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EntitlementsLive.Web.Pages.Ops;
 
@@ -11,7 +10,7 @@ namespace EntitlementsLive.Web.Pages.Ops;
 /// quantity and reference, a key rendered with the form so a double submit records once, and a refusal shown
 /// on the form with nothing recorded.
 /// </summary>
-public abstract class PoolCreditForm(OrganizationQueries organizations, ProductCatalog catalog) : PageModel
+public abstract class PoolCreditForm(OrganizationQueries organizations, ProductCatalog catalog) : AppPageModel
 {
     [BindProperty]
     public int OrganizationId { get; set; }
@@ -32,10 +31,6 @@ public abstract class PoolCreditForm(OrganizationQueries organizations, ProductC
 
     public IReadOnlyList<Product> Products { get; private set; } = [];
 
-    public string? Error { get; private set; }
-
-    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
-
     public async Task OnGetAsync(CancellationToken ct)
     {
         IdempotencyKey = Guid.NewGuid().ToString("N");
@@ -45,18 +40,14 @@ public abstract class PoolCreditForm(OrganizationQueries organizations, ProductC
     /// <summary>Records through the handler; its summary is shown after the redirect, a refusal on the form.</summary>
     protected async Task<IActionResult> Record(Func<Task<string>> record, CancellationToken ct)
     {
-        try
-        {
-            TempData["Recorded"] = await record();
-            return RedirectToPage();
-        }
-        catch (DomainException ex)
-        {
-            (Error, Errors) = (ex.Message, ex.Errors);
-            await Load(ct);
-            return Page();
-        }
+        TempData["Recorded"] = await record();
+        return RedirectToPage();
     }
+
+    /// <summary>Every refusal of a purchase or a correction is said on its form, the unknown organization included.</summary>
+    protected override bool ShowsOnPage(DomainException refusal) => true;
+
+    protected override Task ReloadAsync(CancellationToken ct) => Load(ct);
 
     protected async Task<string> OrganizationNameAsync(CancellationToken ct) => (await organizations.Get(OrganizationId, ct)).Name;
 

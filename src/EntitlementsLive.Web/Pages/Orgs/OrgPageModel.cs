@@ -3,7 +3,6 @@ using EntitlementsLive.Web.Features.Access;
 using EntitlementsLive.Web.Features.Organizations;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EntitlementsLive.Web.Pages.Orgs;
 
@@ -11,14 +10,14 @@ namespace EntitlementsLive.Web.Pages.Orgs;
 /// The pages of one organization. Who may open them is declared on the folder (see AddWeb); this base only
 /// reads the organization before the handler runs.
 /// </summary>
-public abstract class OrgPageModel : PageModel
+public abstract class OrgPageModel : AppPageModel
 {
     [FromRoute]
     public int OrgId { get; set; }
 
     public Organization Organization { get; private set; } = null!;
 
-    public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
+    protected override async Task<PageHandlerExecutedContext?> BeforeHandlerAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {
         // Read before the page's figures: live updates resume from this sequence, so nothing committed
         // between this read and the hub connection is missed.
@@ -27,6 +26,6 @@ public abstract class OrgPageModel : PageModel
             ?? await HttpContext.RequestServices.GetRequiredService<OrganizationQueries>().Get(OrgId, HttpContext.RequestAborted);
         ViewData["OrgId"] = OrgId;
         ViewData["LastSequence"] = Organization.LastSequence;
-        await next();
+        return await next();
     }
 }

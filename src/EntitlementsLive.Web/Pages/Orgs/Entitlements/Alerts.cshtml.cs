@@ -17,8 +17,6 @@ public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings) 
 
     public int UncoveredSoonDays { get; private set; }
 
-    public string? Error { get; private set; }
-
     public async Task OnGetAsync(CancellationToken ct)
     {
         State = State == "all" ? "all" : "open";
@@ -28,17 +26,17 @@ public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings) 
 
     public async Task<IActionResult> OnPostWindowAsync(int? uncoveredSoonDays, CancellationToken ct)
     {
-        try
-        {
-            var saved = await settings.Handle(OrgId, new AlertSettingsRequest(uncoveredSoonDays), ct);
-            TempData[Saved] = $"Live events missing entitlements now raise an alert {saved.UncoveredSoonDays} days before they start.";
-            return RedirectToPage(new { orgId = OrgId });
-        }
-        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
-        {
-            Error = ex.Message + " Nothing was changed.";
-            await OnGetAsync(ct);
-            return Page();
-        }
+        var saved = await settings.Handle(OrgId, new AlertSettingsRequest(uncoveredSoonDays), ct);
+        TempData[Saved] = $"Live events missing entitlements now raise an alert {saved.UncoveredSoonDays} days before they start.";
+        return RedirectToPage(new { orgId = OrgId });
     }
+
+    protected override async Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
+    {
+        var page = await base.RefusedAsync(refusal, ct);
+        Error += " Nothing was changed.";
+        return page;
+    }
+
+    protected override Task ReloadAsync(CancellationToken ct) => OnGetAsync(ct);
 }

@@ -41,49 +41,52 @@ public sealed class CoverModel(CurrentUser me, MakeCoveragePlan make, ExecuteCov
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        try
+        if (RequestId is long requestId)
         {
-            if (RequestId is long requestId)
-            {
-                var approval = await approve.Handle(OrgId, requestId, new Features.Requests.ApproveBody(IdempotencyKey), ct, confirmedPlanId: PlanId);
-                TempData[RequestsModel.Done] = $"The request for {approval.Request.EventName} is approved: {approval.Transactions.Count:N0} transfers recorded"
-                    + (approval.Shortfall.Count > 0 ? "; your pools could not cover " + string.Join(", ", approval.Shortfall.Select(s => $"{s.Missing:N0} {s.ProductCode}")) + "." : ".");
-                return Redirect($"/Orgs/{OrgId}/Entitlements/Requests");
-            }
-
-            var result = await execute.Handle(OrgId, PlanId, new ExecutePlanRequest(IdempotencyKey), me.Actor, ct);
-            var events = result.Transactions.Select(t => t.EventId).Distinct().Count();
-            TempData[Covered] = result.Transactions.Count == 0
-                ? "Nothing was missing: no transfer was needed."
-                : FormattableString.CurrentCulture($"{result.Transactions.Count:N0} transfers recorded to {events:N0} events.");
-            return Redirect(EventId is int id ? $"/Orgs/{OrgId}/Events/{id}#entitlements" : $"/Orgs/{OrgId}/Entitlements/Events");
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.RequestResolved)
-        {
-            TempData[RequestsModel.Done] = ex.Message;
+            var approval = await approve.Handle(OrgId, requestId, new Features.Requests.ApproveBody(IdempotencyKey), ct, confirmedPlanId: PlanId);
+            TempData[RequestsModel.Done] = $"The request for {approval.Request.EventName} is approved: {approval.Transactions.Count:N0} transfers recorded"
+                + (approval.Shortfall.Count > 0 ? "; your pools could not cover " + string.Join(", ", approval.Shortfall.Select(s => $"{s.Missing:N0} {s.ProductCode}")) + "." : ".");
             return Redirect($"/Orgs/{OrgId}/Entitlements/Requests");
         }
-        catch (DomainException ex) when (ex.Code is not ErrorCodes.NotFound)
+
+        var result = await execute.Handle(OrgId, PlanId, new ExecutePlanRequest(IdempotencyKey), me.Actor, ct);
+        var events = result.Transactions.Select(t => t.EventId).Distinct().Count();
+        TempData[Covered] = result.Transactions.Count == 0
+            ? "Nothing was missing: no transfer was needed."
+            : FormattableString.CurrentCulture($"{result.Transactions.Count:N0} transfers recorded to {events:N0} events.");
+        return Redirect(EventId is int id ? $"/Orgs/{OrgId}/Events/{id}#entitlements" : $"/Orgs/{OrgId}/Entitlements/Events");
+    }
+
+    /// <summary>A plan for an event that is not this organization's is a 404; other refusals of a GET are the error page's.</summary>
+    protected override bool ShowsOnPage(DomainException refusal) => base.ShowsOnPage(refusal) &&
+        (!HttpMethods.IsGet(Request.Method) || (refusal.Code == ErrorCodes.Validation && EventId is not null));
+
+    /// <summary>
+    /// A request answered meanwhile goes back to the Requests tab; otherwise nothing was transferred, and the plan is made
+    /// again from today's figures for the administrator to confirm.
+    /// </summary>
+    protected override async Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
+    {
+        if (HttpMethods.IsGet(Request.Method))
         {
-            // Nothing was transferred: the plan is made again from today's figures for the administrator to confirm.
-            return await ShowPlan(ex.Code == ErrorCodes.PlanStale
-                ? ex.Message + " Below is the plan made again with today's figures."
-                : "Nothing was transferred. " + ex.Message, ct);
+            return NotFound();
         }
+
+        if (refusal.Code is ErrorCodes.RequestResolved)
+        {
+            TempData[RequestsModel.Done] = refusal.Message;
+            return Redirect($"/Orgs/{OrgId}/Entitlements/Requests");
+        }
+
+        return await ShowPlan(refusal.Code == ErrorCodes.PlanStale
+            ? refusal.Message + " Below is the plan made again with today's figures."
+            : "Nothing was transferred. " + refusal.Message, ct);
     }
 
     private async Task<IActionResult> ShowPlan(string? notice, CancellationToken ct)
     {
         Scope = Scope == PlanScope.Live ? PlanScope.Live : PlanScope.All;
-        try
-        {
-            Plan = await make.Handle(OrgId, new CoveragePlanRequest(Scope, null, EventId is int id ? [id] : null), me.Actor, ct);
-        }
-        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation && EventId is not null)
-        {
-            return NotFound();
-        }
-
+        Plan = await make.Handle(OrgId, new CoveragePlanRequest(Scope, null, EventId is int id ? [id] : null), me.Actor, ct);
         Products = (await catalog.List(ct)).ToDictionary(p => p.Code, StringComparer.Ordinal);
         IdempotencyKey = Guid.NewGuid().ToString("N");
         Notice = notice;

@@ -27,8 +27,6 @@ public sealed class HistoryModel(TransactionQueries history, PoolQueries pools, 
 
     public IReadOnlyList<(int Id, string Name)> Events { get; private set; } = [];
 
-    public string? Error { get; private set; }
-
     public string Query(string? cursor = null, string? format = null)
     {
         var parts = new List<string>();
@@ -52,15 +50,7 @@ public sealed class HistoryModel(TransactionQueries history, PoolQueries pools, 
     {
         Products = await pools.List(OrgId, ct);
         Events = await events.Names(OrgId, 500, ct);
-        try
-        {
-            Result = await history.Page(OrgId, new TransactionFilter(ProductCode, EventId, Kind), TransactionQueries.DefaultLimit, Cursor, ct);
-        }
-        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
-        {
-            Error = ex.Message;
-        }
-
+        Result = await history.Page(OrgId, new TransactionFilter(ProductCode, EventId, Kind), TransactionQueries.DefaultLimit, Cursor, ct);
         return Page();
     }
 }

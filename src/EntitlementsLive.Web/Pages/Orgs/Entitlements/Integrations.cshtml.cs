@@ -32,8 +32,6 @@ public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, Auto
 
     public string? NewSecret { get; private set; }
 
-    public string? Error { get; private set; }
-
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         Keys = await keys.List(OrgId, ct);
@@ -43,20 +41,11 @@ public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, Auto
 
     public async Task<IActionResult> OnPostWebhookAsync(CancellationToken ct)
     {
-        try
-        {
-            NewWebhookSecret = (await webhooks.Create(OrgId, new Features.Webhooks.WebhookRequest(WebhookUrl, [.. WebhookEvents]), me.Actor, ct)).Secret;
-            WebhookUrl = null;
-        }
-        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
-        {
-            WebhookError = ex.Message + " No webhook was added.";
-        }
+        NewWebhookSecret = (await webhooks.Create(OrgId, new Features.Webhooks.WebhookRequest(WebhookUrl, [.. WebhookEvents]), me.Actor, ct)).Secret;
+        WebhookUrl = null;
 
         // Rendered, not redirected: the secret is shown this once and never again.
-        Keys = await keys.List(OrgId, ct);
-        Webhooks = await webhooks.List(OrgId, ct);
-        return Page();
+        return await OnGetAsync(ct);
     }
 
     public async Task<IActionResult> OnPostDeleteWebhookAsync(int webhookId, CancellationToken ct)
@@ -67,20 +56,11 @@ public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, Auto
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
     {
-        Webhooks = await webhooks.List(OrgId, ct);
-        try
-        {
-            NewSecret = (await keys.Create(OrgId, new CreateKeyRequest(Name, Scopes), me.Actor, ct)).Secret;
-            Name = null;
-        }
-        catch (DomainException ex) when (ex.Code == ErrorCodes.Validation)
-        {
-            Error = ex.Message;
-        }
+        NewSecret = (await keys.Create(OrgId, new CreateKeyRequest(Name, Scopes), me.Actor, ct)).Secret;
+        Name = null;
 
         // Rendered, not redirected: the secret is shown this once and never again.
-        Keys = await keys.List(OrgId, ct);
-        return Page();
+        return await OnGetAsync(ct);
     }
 
     public async Task<IActionResult> OnPostRevokeAsync(int keyId, CancellationToken ct)
@@ -94,4 +74,18 @@ public sealed class IntegrationsModel(CurrentUser me, IntegrationKeys keys, Auto
         await autoCover.Set(OrgId, enabled, ct);
         return RedirectToPage();
     }
+
+    /// <summary>A refused webhook is said by the webhooks' form, a refused key by the keys' form.</summary>
+    protected override async Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
+    {
+        var page = await base.RefusedAsync(refusal, ct);
+        if (Handler == "Webhook")
+        {
+            (WebhookError, Error) = (refusal.Message + " No webhook was added.", null);
+        }
+
+        return page;
+    }
+
+    protected override async Task ReloadAsync(CancellationToken ct) => await OnGetAsync(ct);
 }

@@ -36,8 +36,6 @@ public sealed class ParticipantsModel(EventQueries events, ParticipantQueries pa
 
     public ParticipantHistoryDto? History { get; private set; }
 
-    public string? Error { get; private set; }
-
     public async Task OnGetAsync(CancellationToken ct)
     {
         Event = await events.Coverage(OrgId, EventId, ct);
@@ -51,16 +49,12 @@ public sealed class ParticipantsModel(EventQueries events, ParticipantQueries pa
             return;
         }
 
-        try
-        {
-            Result = await participants.Page(OrgId, EventId, view.Filter with { Q = Q }, ParticipantQueries.DefaultLimit, Cursor, ct);
-            History = Open is null ? null : await participants.History(OrgId, EventId, Open, ct);
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.NotFound)
-        {
-            Error = ex.Message;
-        }
+        Result = await participants.Page(OrgId, EventId, view.Filter with { Q = Q }, ParticipantQueries.DefaultLimit, Cursor, ct);
+        History = Open is null ? null : await participants.History(OrgId, EventId, Open, ct);
     }
+
+    /// <summary>A bad cursor or an unknown participant to open is said on the list; the event itself must exist.</summary>
+    protected override bool ShowsOnPage(DomainException refusal) => base.ShowsOnPage(refusal) || (refusal.Code == ErrorCodes.NotFound && Event is not null);
 
     /// <summary>One participant's history, as the row shows it, for the page's script to open in place.</summary>
     public async Task<IActionResult> OnGetHistoryAsync(string? participantRef, CancellationToken ct) =>

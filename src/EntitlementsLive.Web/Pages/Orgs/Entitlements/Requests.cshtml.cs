@@ -15,25 +15,16 @@ public sealed class RequestsModel(RequestQueries requests, DeclineRequest declin
 
     public IReadOnlyList<RequestDto> Requests { get; private set; } = [];
 
-    public string? Error { get; private set; }
-
     public async Task OnGetAsync(CancellationToken ct) => await Load(ct);
 
     public async Task<IActionResult> OnPostDeclineAsync(long requestId, string? reason, CancellationToken ct)
     {
-        try
-        {
-            var declined = await decline.Handle(OrgId, requestId, new DeclineBody(reason), ct);
-            TempData[Done] = $"The request for {declined.EventName} is declined; its team reads your reason.";
-            return RedirectToPage(new { orgId = OrgId, state = State });
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.RequestResolved)
-        {
-            Error = ex.Message;
-            await Load(ct);
-            return Page();
-        }
+        var declined = await decline.Handle(OrgId, requestId, new DeclineBody(reason), ct);
+        TempData[Done] = $"The request for {declined.EventName} is declined; its team reads your reason.";
+        return RedirectToPage(new { orgId = OrgId, state = State });
     }
+
+    protected override Task ReloadAsync(CancellationToken ct) => Load(ct);
 
     private async Task Load(CancellationToken ct)
     {

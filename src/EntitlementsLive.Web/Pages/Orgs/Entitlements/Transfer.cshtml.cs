@@ -29,8 +29,6 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
 
     public bool Confirming { get; private set; }
 
-    public string? Error { get; private set; }
-
     public PoolDto? Selected => Pools.FirstOrDefault(p => p.ProductCode == ProductCode);
 
     public long MissingOf(string productCode) => Event.Products.FirstOrDefault(p => p.ProductCode == productCode)?.Missing ?? 0;
@@ -45,11 +43,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        if (await Load(ct) is { } refused)
-        {
-            return refused;
-        }
-
+        await Load(ct);
         IdempotencyKey = Guid.NewGuid().ToString("N");
         if (Selected is null)
         {
@@ -66,11 +60,7 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
 
     public async Task<IActionResult> OnPostReviewAsync(CancellationToken ct)
     {
-        if (await Load(ct) is { } refused)
-        {
-            return refused;
-        }
-
+        await Load(ct);
         Error = Check();
         Confirming = Error is null;
         return Page();
@@ -78,39 +68,20 @@ public sealed class TransferModel(CurrentUser me, EventQueries events, PoolQueri
 
     public async Task<IActionResult> OnPostConfirmAsync(CancellationToken ct)
     {
-        if (await Load(ct) is { } refused)
-        {
-            return refused;
-        }
-
-        try
-        {
-            var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, Quantity, IdempotencyKey), me.Actor, ct);
-            TempData["Transferred"] = $"{Names.Quantity(result.Transaction.Quantity, result.Transaction.ProductName, Selected?.Kind ?? ProductKind.Subscription)} transferred to {Event.Name}.";
-            return Redirect($"/Orgs/{OrgId}/Events/{EventId}#entitlements");
-        }
-        catch (DomainException ex) when (ex.Code is not ErrorCodes.NotFound)
-        {
-            // Nothing was recorded: show why, with the choices still there. Pools are re-read for fresh figures.
-            Error = ex.Message;
-            Pools = await AvailablePools(ct);
-            return Page();
-        }
+        await Load(ct);
+        var result = await transfer.Handle(OrgId, EventId, new TransferRequest(ProductCode, Quantity, IdempotencyKey), me.Actor, ct);
+        TempData["Transferred"] = $"{Names.Quantity(result.Transaction.Quantity, result.Transaction.ProductName, Selected?.Kind ?? ProductKind.Subscription)} transferred to {Event.Name}.";
+        return Redirect($"/Orgs/{OrgId}/Events/{EventId}#entitlements");
     }
 
-    private async Task<IActionResult?> Load(CancellationToken ct)
-    {
-        try
-        {
-            Event = await events.Coverage(OrgId, EventId, ct);
-        }
-        catch (DomainException ex) when (ex.Code == ErrorCodes.NotFound)
-        {
-            return NotFound();
-        }
+    /// <summary>Nothing was recorded: the refusal is said with the choices still there, the pools re-read for fresh figures.</summary>
+    protected override async Task ReloadAsync(CancellationToken ct) => Pools = await AvailablePools(ct);
 
+    /// <summary>The event (an unknown one is the error page's 404) and the pools the form offers.</summary>
+    private async Task Load(CancellationToken ct)
+    {
+        Event = await events.Coverage(OrgId, EventId, ct);
         Pools = await AvailablePools(ct);
-        return null;
     }
 
     private async Task<IReadOnlyList<PoolDto>> AvailablePools(CancellationToken ct) =>

@@ -24,20 +24,19 @@ public sealed class UploadModel(CurrentUser me, UploadParticipantChanges upload)
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        try
-        {
-            await using var stream = Upload?.OpenReadStream();
-            var batch = await upload.Handle(OrgId, EventId, stream, Upload?.Length ?? 0, "CSV upload by " + me.Actor, ct);
-            TempData[AcceptedKey] = $"{batch.Received:N0} changes accepted; they are being applied.";
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.BatchTooLarge)
-        {
-            TempData[ErrorKey] = string.Join('\n', ex.Errors.Take(10)
-                .Select(e => $"{e.Key.Replace("changes[", "row ", StringComparison.Ordinal).TrimEnd(']')}: {string.Join("; ", e.Value)}")
-                .Prepend(ex.Message));
-        }
-
+        await using var stream = Upload?.OpenReadStream();
+        var batch = await upload.Handle(OrgId, EventId, stream, Upload?.Length ?? 0, "CSV upload by " + me.Actor, ct);
+        TempData[AcceptedKey] = $"{batch.Received:N0} changes accepted; they are being applied.";
         return Redirect(EventPage + "#participants");
+    }
+
+    /// <summary>The refusal goes back to the event page with its first bad rows, as the upload's outcome.</summary>
+    protected override Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
+    {
+        TempData[ErrorKey] = string.Join('\n', refusal.Errors.Take(10)
+            .Select(e => $"{e.Key.Replace("changes[", "row ", StringComparison.Ordinal).TrimEnd(']')}: {string.Join("; ", e.Value)}")
+            .Prepend(refusal.Message));
+        return Task.FromResult<IActionResult>(Redirect(EventPage + "#participants"));
     }
 
     private string EventPage => $"/Orgs/{OrgId}/Events/{EventId}";

@@ -41,16 +41,14 @@ public sealed class EventModel(CurrentUser me, EventQueries events, BatchQueries
     /// <summary>"Ask an administrator to cover this event"; a refusal (nothing missing, a bad note) is said on the page.</summary>
     public async Task<IActionResult> OnPostAsync(string? note, CancellationToken ct)
     {
-        try
-        {
-            var result = await ask.Handle(OrgId, EventId, new AskRequest(note), ct);
-            TempData[Asked] = result.Created ? "Your request is with the administrators: this page shows their answer." : "A request is open already: the administrators have it.";
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.EventCovered)
-        {
-            TempData[AskRefused] = ex.Message;
-        }
-
+        var result = await ask.Handle(OrgId, EventId, new AskRequest(note), ct);
+        TempData[Asked] = result.Created ? "Your request is with the administrators: this page shows their answer." : "A request is open already: the administrators have it.";
         return RedirectToPage(new { orgId = OrgId, eventId = EventId });
+    }
+
+    protected override Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
+    {
+        TempData[AskRefused] = refusal.Message;
+        return Task.FromResult<IActionResult>(RedirectToPage(new { orgId = OrgId, eventId = EventId }));
     }
 }

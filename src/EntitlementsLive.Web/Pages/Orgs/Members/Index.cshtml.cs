@@ -28,10 +28,6 @@ public sealed class MembersModel(CurrentUser me, Memberships members, InviteMemb
 
     public bool NewLinkEmailed { get; private set; }
 
-    public string? Error { get; private set; }
-
-    public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
-
     public Task OnGetAsync(CancellationToken ct) => Load(ct);
 
     public Task<IActionResult> OnPostInviteAsync(CancellationToken ct) => Attempt(async () =>
@@ -65,24 +61,19 @@ public sealed class MembersModel(CurrentUser me, Memberships members, InviteMemb
         return null;
     }, ct);
 
-    /// <summary>Runs an action; a refusal is shown on the page with nothing changed, and a link is shown once (rendered, not redirected).</summary>
+    /// <summary>Runs an action; a link it made is shown once (rendered, not redirected). A refusal is the base page's.</summary>
     private async Task<IActionResult> Attempt(Func<Task<IActionResult?>> action, CancellationToken ct)
     {
-        try
+        if (await action() is { } redirect)
         {
-            if (await action() is { } redirect)
-            {
-                return redirect;
-            }
-        }
-        catch (DomainException ex) when (ex.Code is ErrorCodes.Validation or ErrorCodes.LastAdministrator)
-        {
-            (Error, Errors) = (ex.Message, ex.Errors);
+            return redirect;
         }
 
         await Load(ct);
         return Page();
     }
+
+    protected override Task ReloadAsync(CancellationToken ct) => Load(ct);
 
     private (string? Role, int? EventId) Choice() =>
         RoleChoice?.Split(':') is [var role, var id] && int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var eventId)
