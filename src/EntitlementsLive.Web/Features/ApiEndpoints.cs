@@ -42,6 +42,7 @@ public static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapApi(this IEndpointRouteBuilder app)
     {
+        app.MapAuth();
         var api = app.MapGroup("/api").RequireAuthorization().WithTags("Entitlements");
 
         // Who may call what is declared here, once per group; the endpoints below only call their handler.
@@ -53,7 +54,6 @@ public static class ApiEndpoints
         var orgAdmin = api.MapGroup("/orgs/{orgId:int}").RequireAuthorization(Policies.OrgAdmin);
 
         new ApiGroups(app, api, manage, eventMember, changeSender, ops, eventSync, orgAdmin)
-            .MapAuth()
             .MapOrganizations()
             .MapProducts()
             .MapPools()
