@@ -25,7 +25,11 @@ public sealed record ForecastDto(IReadOnlyList<EventForecastDto> Events, IReadOn
 {
     public static readonly ForecastDto Empty = new([], []);
 
-    public EventForecastDto? Of(int eventId) => Events.FirstOrDefault(e => e.EventId == eventId);
+    /// <summary>Each event's forecast by its id, built once: a page of events looks up every row's (thousands of forecasts at size).</summary>
+    private Dictionary<int, EventForecastDto>? _byEvent;
+
+    public EventForecastDto? Of(int eventId) =>
+        (_byEvent ??= Events.GroupBy(e => e.EventId).ToDictionary(g => g.Key, g => g.First())).GetValueOrDefault(eventId);
 
     public PoolProjection? PoolOf(string productCode) => Pools.FirstOrDefault(p => p.ProductCode == productCode);
 }
