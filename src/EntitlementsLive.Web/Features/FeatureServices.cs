@@ -25,6 +25,7 @@ public static class FeatureServices
         services.AddScoped<AuditTrail>();
         services.AddScoped<AuditQueries>();
         services.AddScoped<TransferToEvent>();
+        services.AddScoped<TransferFormQuery>();
         services.AddScoped<Plans.MakeCoveragePlan>();
         services.AddScoped<Forecasts.ForecastQueries>();
         services.AddScoped<Requests.RequestQueries>();

@@ -27,6 +27,11 @@ public sealed class HistoryModel(TransactionQueries history, PoolQueries pools, 
 
     public IReadOnlyList<(int Id, string Name)> Events { get; private set; } = [];
 
+    /// <summary>This page, at <paramref name="cursor"/>, with the same filters (the routing builds the address).</summary>
+    public string Link(string? cursor = null) =>
+        Url.Page("/Orgs/Entitlements/History", new { orgId = OrgId, productCode = ProductCode, eventId = EventId, kind = Kind, cursor })!;
+
+    /// <summary>The API export's query for the same filters.</summary>
     public string Query(string? cursor = null, string? format = null)
     {
         var parts = new List<string>();

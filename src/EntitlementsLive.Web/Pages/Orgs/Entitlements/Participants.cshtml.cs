@@ -60,24 +60,17 @@ public sealed class ParticipantsModel(EventQueries events, ParticipantQueries pa
     public async Task<IActionResult> OnGetHistoryAsync(string? participantRef, CancellationToken ct) =>
         Partial("_ParticipantHistory", await participants.History(OrgId, EventId, participantRef, ct));
 
-    /// <summary>This page's address with the given changes to its query.</summary>
-    public string Link(string? show = null, string? cursor = null, string? open = null, bool keepCursor = false)
-    {
-        var parts = new List<string>();
-        void Add(string name, string? value)
+    /// <summary>This page's address with the given changes to its query (the routing builds it; empty values are left out).</summary>
+    public string Link(string? show = null, string? cursor = null, string? open = null, bool keepCursor = false) =>
+        Url.Page("/Orgs/Entitlements/Participants", new
         {
-            if (!string.IsNullOrEmpty(value))
-            {
-                parts.Add(name + "=" + Uri.EscapeDataString(value));
-            }
-        }
-
-        Add("show", (show ?? Show) == "all" ? null : show ?? Show);
-        Add("q", Q);
-        Add("cursor", keepCursor ? Cursor : cursor);
-        Add("open", open);
-        return $"/Orgs/{OrgId}/Events/{EventId}/Participants" + (parts.Count == 0 ? "" : "?" + string.Join("&", parts));
-    }
+            orgId = OrgId,
+            eventId = EventId,
+            show = (show ?? Show) == "all" ? null : show ?? Show,
+            q = Q,
+            cursor = keepCursor ? Cursor : cursor,
+            open,
+        })!;
 
     /// <summary>The API query of the current filter, for the export links.</summary>
     public string ExportQuery(string format)

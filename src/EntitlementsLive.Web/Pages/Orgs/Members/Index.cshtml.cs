@@ -12,7 +12,7 @@ public sealed class MembersModel(CurrentUser me, Memberships members, InviteMemb
     [BindProperty]
     public string? Email { get; set; }
 
-    /// <summary>A role, or "EventTeam:{eventId}" for an event's team.</summary>
+    /// <summary>The menu's choice (<see cref="Features.Members.RoleChoice"/>).</summary>
     [BindProperty]
     public string? RoleChoice { get; set; }
 
@@ -32,7 +32,7 @@ public sealed class MembersModel(CurrentUser me, Memberships members, InviteMemb
 
     public Task<IActionResult> OnPostInviteAsync(CancellationToken ct) => Attempt(async () =>
     {
-        var (role, eventId) = Choice();
+        var (role, eventId) = Features.Members.RoleChoice.Parse(RoleChoice);
         var created = await invite.Handle(OrgId, new InviteRequest(Email, role, eventId), me.Actor, WebLinks.BaseUrl(HttpContext), ct);
         (NewLink, NewLinkTitle, NewLinkEmailed) = (created.AcceptUrl, $"Invitation for {Email?.Trim()} created.", created.Emailed);
         Email = null;
@@ -41,7 +41,7 @@ public sealed class MembersModel(CurrentUser me, Memberships members, InviteMemb
 
     public Task<IActionResult> OnPostRoleAsync(int membershipId, CancellationToken ct) => Attempt(async () =>
     {
-        var (role, eventId) = Choice();
+        var (role, eventId) = Features.Members.RoleChoice.Parse(RoleChoice);
         var changed = await members.ChangeRole(OrgId, membershipId, new ChangeRoleRequest(role, eventId), ct);
         TempData["Done"] = $"{changed.Email} is now {Names.Label(changed.Role)}.";
         return RedirectToPage();
@@ -74,11 +74,6 @@ public sealed class MembersModel(CurrentUser me, Memberships members, InviteMemb
     }
 
     protected override Task ReloadAsync(CancellationToken ct) => Load(ct);
-
-    private (string? Role, int? EventId) Choice() =>
-        RoleChoice?.Split(':') is [var role, var id] && int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var eventId)
-            ? (role, eventId)
-            : (RoleChoice, null);
 
     private async Task Load(CancellationToken ct)
     {
