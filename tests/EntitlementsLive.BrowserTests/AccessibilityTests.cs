@@ -20,7 +20,7 @@ public class AccessibilityTests(BrowserFixture fx) : IClassFixture<BrowserFixtur
         foreach (var path in new[]
         {
             "/", $"/Orgs/{orgId}/Entitlements", $"/Orgs/{orgId}/Entitlements/Events", $"/Orgs/{orgId}/Entitlements/History",
-            $"/Orgs/{orgId}/Entitlements/Transfer?eventId={summit}", $"/Orgs/{orgId}/Entitlements/Integrations", $"/Orgs/{orgId}/Events/{summit}",
+            $"/Orgs/{orgId}/Entitlements/Transfer?eventId={summit}", $"/Orgs/{orgId}/Entitlements/Integrations", $"/Orgs/{orgId}/Entitlements/Integrations/Webhooks", $"/Orgs/{orgId}/Entitlements/Integrations/Automation", $"/Orgs/{orgId}/Events/{summit}",
             $"/Orgs/{orgId}/Members", $"/Orgs/{orgId}/Audit", $"/Orgs/{orgId}/Events/{summit}/Participants", $"/Orgs/{orgId}/Events/{summit}/Participants?show=not-counted",
             $"/Orgs/{orgId}/Entitlements/Alerts?state=all", $"/Orgs/{orgId}/Entitlements/Requests?state=all", $"/Orgs/{orgId}/Entitlements/Cover",
             $"/Orgs/{orgId}/Entitlements/Cover?eventId={summit}", "/Account/Notifications",

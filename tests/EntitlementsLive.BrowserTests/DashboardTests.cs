@@ -51,6 +51,7 @@ public class DashboardTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         await BrowserFixture.Screenshot(page, "6-transaction-history");
 
         await page.ClickAsync("[data-testid=tab-integrations]");
+        await page.ClickAsync("[data-testid=integrations-automation]");
         await page.WaitForSelectorAsync("[data-testid=auto-cover-state]");
         Assert.Equal("Off", await page.InnerTextAsync("[data-testid=auto-cover-state]"));
         await BrowserFixture.Screenshot(page, "6b-integrations");

@@ -136,7 +136,7 @@ public class AuthorizationMatrixTests(AppFactory app)
     {
         var data = new TheoryData<string, string, int>();
         foreach (var path in new[] { "/Orgs/{acme}/Entitlements", "/Orgs/{acme}/Entitlements/Events", "/Orgs/{acme}/Entitlements/Events?status=past&missingOnly=true",
-                     "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}", "/Orgs/{acme}/Entitlements/Integrations",
+                     "/Orgs/{acme}/Entitlements/History", "/Orgs/{acme}/Entitlements/Transfer?eventId={summit}", "/Orgs/{acme}/Entitlements/Integrations", "/Orgs/{acme}/Entitlements/Integrations/Webhooks", "/Orgs/{acme}/Entitlements/Integrations/Automation",
                      "/Orgs/{acme}/Entitlements/Cover", "/Orgs/{acme}/Entitlements/Cover?eventId={summit}&scope=live",
                      "/Orgs/{acme}/Entitlements/Requests", "/Orgs/{acme}/Entitlements/Requests?state=all" })
         {

@@ -161,13 +161,13 @@ public sealed class WebhookTests(AppFactory shared) : IAsyncLifetime, IDisposabl
     {
         var orgId = await _app.OrgId("Globex Live");
         using var pages = await _app.PagesAs("admin@globex.test");
-        var page = $"/Orgs/{orgId}/Entitlements/Integrations";
+        var page = $"/Orgs/{orgId}/Entitlements/Integrations/Webhooks";
         var html = await pages.GetStringAsync(page);
 
-        var refused = await Browserless.Post(pages, page + "?handler=Webhook", new() { ["WebhookUrl"] = "ftp://nope", ["WebhookEvents"] = "alert.raised" }, html);
+        var refused = await Browserless.Post(pages, page, new() { ["WebhookUrl"] = "ftp://nope", ["WebhookEvents"] = "alert.raised" }, html);
         Assert.Contains("data-testid=\"webhook-error\"", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        var added = await Browserless.Post(pages, page + "?handler=Webhook", new() { ["WebhookUrl"] = _receiver.Url + "/page", ["WebhookEvents"] = "transaction.recorded" }, html);
+        var added = await Browserless.Post(pages, page, new() { ["WebhookUrl"] = _receiver.Url + "/page", ["WebhookEvents"] = "transaction.recorded" }, html);
         var addedHtml = await added.Content.ReadAsStringAsync();
         Assert.Contains("data-testid=\"webhook-secret\"", addedHtml, StringComparison.Ordinal);
         Assert.DoesNotContain("whsec_", await pages.GetStringAsync(page), StringComparison.Ordinal);
