@@ -60,7 +60,7 @@ public class AdministratorToolsTests(BrowserFixture fx) : IClassFixture<BrowserF
         await page.FillAsync("#Email", "admin@acme.test");
         await page.FillAsync("#Password", "Demo!2345");
         await page.ClickAsync("[data-testid=sign-in]");
-        await page.WaitForURLAsync(fx.BaseUrl + "/", new() { Timeout = 45_000 });
+        await BrowserFixture.ReachedHome(page, fx.BaseUrl);
 
         // The home points at trouble.
         var (acme, summit) = await Ids();

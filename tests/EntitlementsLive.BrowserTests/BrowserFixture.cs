@@ -57,7 +57,7 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         try
         {
             // Generous: the first sign-in of a run shares two cores with the other test assemblies.
-            await page.WaitForURLAsync(BaseUrl + "/", new() { Timeout = 45_000 });
+            await ReachedHome(page, BaseUrl);
         }
         catch (TimeoutException ex)
         {
@@ -66,6 +66,17 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         }
 
         return page;
+    }
+
+    /// <summary>
+    /// The sign-in's redirect reached the home page and it rendered. Waited for by the navigation's commit and the home
+    /// page's heading, not by its load event: under load (two cores shared with the other test assemblies) the load
+    /// event has been seen to come long after the page was on screen.
+    /// </summary>
+    public static async Task ReachedHome(IPage page, string baseUrl)
+    {
+        await page.WaitForURLAsync(baseUrl + "/", new() { Timeout = 45_000, WaitUntil = WaitUntilState.Commit });
+        await page.WaitForSelectorAsync("text=Backstage home", new() { Timeout = 45_000 });
     }
 
     /// <summary>Console messages saying the Content-Security-Policy refused something, from every page of every context.</summary>

@@ -143,7 +143,7 @@ public class OnboardingTests(EmptyDatabaseFixture fx) : IClassFixture<EmptyDatab
         await page.FillAsync("[data-testid=accept-password]", Password);
         await BrowserFixture.Screenshot(page, screenshot);
         await Click(page, "[data-testid=accept-submit]");
-        await page.WaitForURLAsync(fx.BaseUrl + "/", new() { Timeout = 45_000 });
+        await BrowserFixture.ReachedHome(page, fx.BaseUrl);
         return page;
     }
 
