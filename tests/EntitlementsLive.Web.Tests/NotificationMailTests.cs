@@ -108,8 +108,9 @@ public sealed class NotificationMailTests : IDisposable
         await screen.WaitFor("AlertRaised", p => p.GetProperty("orgId").GetInt32() == orgId);
 
         var sender = broken.Services.GetRequiredService<MailSender>();
+        // The notification is stored when the outbox is drained, beside the push: it may not be there yet.
         async Task<MailNotification> Row() => await broken.WithDb(db => db.MailNotifications.AsNoTracking().SingleAsync(n => n.OrganizationId == orgId));
-        await WaitUntil(async () => (await Row()).Attempts >= 1);
+        await WaitUntil(async () => await broken.WithDb(db => db.MailNotifications.AnyAsync(n => n.OrganizationId == orgId && n.Attempts >= 1)));
         var failed = await Row();
         Assert.Null(failed.SentAt);
         Assert.NotNull(failed.LastError);
