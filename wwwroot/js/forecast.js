@@ -5,13 +5,7 @@
   const orgId = parseInt(document.body.dataset.orgId || "", 10);
   if (!orgId || !document.querySelector("[data-forecast-event], [data-forecast-pool]")) return;
   const fmt = new Intl.NumberFormat("en-US");
-  const day = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", timeZone: "UTC" });
   let timer = null;
-  // "2 Dec 2026", as the server writes a day (Times.Day).
-  function dayText(d) {
-    const p = Object.fromEntries(day.formatToParts(d).map(x => [x.type, x.value]));
-    return p.day + " " + p.month + " " + p.year;
-  }
 
   function mark(el, warn, text, title) {
     el.textContent = text;
@@ -37,7 +31,7 @@
     forecast.pools.forEach(p => {
       document.querySelectorAll('[data-forecast-pool="' + p.productCode + '"]').forEach(el => {
         mark(el, p.projectedShortfall > 0, p.projectedShortfall > 0
-          ? "projected short by " + fmt.format(p.projectedShortfall) + " at start · buy before " + dayText(new Date(p.shortFrom))
+          ? "projected short by " + fmt.format(p.projectedShortfall) + " at start · buy before " + window.elTimes.day(new Date(p.shortFrom))
           : "covers the live events' projected need (" + fmt.format(p.projectedNeed) + ")");
       });
     });

@@ -215,14 +215,9 @@
 
   // Rule 15 on screen: the event's banner says where its request stands, the ask form shows only when none is open;
   // managers get a toast for a new request and the bell counts it; the Requests list refreshes itself ("el:request").
-  const requestWhen = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "UTC" });
-  // One way to write an instant on every page (as the server's Times.UtcTime): "2 Dec 2026, 14:23 UTC".
+  // Instants as the server's Times.UtcTime writes them ("2 Dec 2026, 14:23 UTC"), through site.js's one format.
   function requestText(r) {
-    const when = at => {
-      if (!at) return "";
-      const p = Object.fromEntries(requestWhen.formatToParts(new Date(at)).map(x => [x.type, x.value]));
-      return p.day + " " + p.month + " " + p.year + ", " + p.hour + ":" + p.minute + " UTC";
-    };
+    const when = at => at ? window.elTimes.utc(new Date(at)) : "";
     const by = r.resolvedBy ? r.resolvedBy.name : "";
     switch (r.status) {
       case "open": return "Requested by " + r.requestedBy.name + " on " + when(r.createdAt) + " · waiting for an administrator";

@@ -22,6 +22,12 @@
     return dateOnly ? date : date + ", " + p.hour + ":" + p.minute + " " + (zone ?? p.timeZoneName);
   }
 
+  // The one home of the format, for the scripts that write times themselves (live.js, forecast.js).
+  window.elTimes = {
+    day: when => write(inUtc, when, true),
+    utc: when => write(inUtc, when, false, "UTC"),
+  };
+
   function localize(root) {
     root.querySelectorAll("time[data-local]:not([data-localized])").forEach(el => {
       const when = new Date(el.getAttribute("datetime"));
