@@ -7,7 +7,7 @@ using EntitlementsLive.Bench;
 var options = BenchOptions.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,forecast,pages,alerts] [--cluster] [--out FILE]");
+    Console.Error.WriteLine("usage: scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,forecast,pages,alerts] [--cluster] [--keep] [--out FILE]");
     return 2;
 }
 
@@ -110,7 +110,14 @@ finally
 {
     try
     {
-        Directory.Delete(work, recursive: true);
+        if (options.Keep)
+        {
+            Console.WriteLine($"Work folder kept: {work}");
+        }
+        else
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
     catch (IOException)
     {

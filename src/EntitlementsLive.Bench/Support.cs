@@ -28,6 +28,9 @@ public sealed class BenchOptions
 
     public int SizeEvents => Quick ? 1_000 : 10_000;
 
+    /// <summary>Keeps the work folder (its databases) after the run, to profile against the same data.</summary>
+    public bool Keep { get; set; }
+
     public int SizeParticipants => Quick ? 200_000 : 2_000_000;
 
     public static BenchOptions? Parse(string[] args)
@@ -41,6 +44,7 @@ public sealed class BenchOptions
                 case "--quick": o.Quick = true; break;
                 case "--connections" when i + 1 < args.Length && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var n) && n > 0:
                     o.Connections = n; connectionsGiven = true; i++; break;
+                case "--keep": o.Keep = true; break;
                 case "--out" when i + 1 < args.Length: o.Output = args[++i]; break;
                 case "--only" when i + 1 < args.Length: o.Scenarios = new(args[++i].Split(','), StringComparer.OrdinalIgnoreCase); break;
                 case "--cluster": o.Scenarios = new([ClusterScenario.Name], StringComparer.OrdinalIgnoreCase); break;

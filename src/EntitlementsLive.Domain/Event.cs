@@ -73,6 +73,12 @@ public sealed class Event
 
     public IReadOnlyList<EventProduct> Products => _products;
 
+    /// <summary>
+    /// Rule 3 as a query condition: events whose <see cref="IsMissing"/> is <paramref name="missing"/>. Compared with a
+    /// parameter, not tested bare, so the database seeks its (organization, missing, …) indexes instead of scanning.
+    /// </summary>
+    public static Expression<Func<Event, bool>> MissingIs(bool missing) => e => e.IsMissing == missing;
+
     /// <summary>Set once screens were told the event moved from Live to Past.</summary>
     public bool PastAnnounced { get; private set; }
 

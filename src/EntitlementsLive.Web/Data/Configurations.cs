@@ -87,9 +87,12 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.HasOne<Organization>().WithMany().HasForeignKey(e => e.OrganizationId);
         b.HasMany(e => e.Products).WithOne().HasForeignKey(p => p.EventId);
         b.Navigation(e => e.Products).UsePropertyAccessMode(PropertyAccessMode.Field);
+        // The Events tab's lists read ids from these alone (the end is in each, so "live" and "past" are decided in the
+        // index): Past by its end, Live by its start, and each again for "missing only".
         b.HasIndex(e => new { e.OrganizationId, e.EndsAt });
-        b.HasIndex(e => new { e.OrganizationId, e.StartsAt });
+        b.HasIndex(e => new { e.OrganizationId, e.StartsAt, e.EndsAt });
         b.HasIndex(e => new { e.OrganizationId, e.IsMissing, e.EndsAt });
+        b.HasIndex(e => new { e.OrganizationId, e.IsMissing, e.StartsAt, e.EndsAt });
         b.HasIndex(e => new { e.PastAnnounced, e.EndsAt });
         b.ToTable(t =>
         {

@@ -41,11 +41,12 @@ public static class PersistenceExtensions
     {
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton<QueryTiming>();
         if (options.Provider == DatabaseOptions.PostgreSql)
         {
             var postgres = PostgreSqlConnection(configuration);
             services.AddSingleton(new PostgreSqlDatabase(postgres));
-            services.AddDbContextPool<AppDbContext, PostgreSqlDbContext>(db => Refusals(db.UseNpgsql(postgres)));
+            services.AddDbContextPool<AppDbContext, PostgreSqlDbContext>((sp, db) => Refusals(db.UseNpgsql(postgres)).AddInterceptors(sp.GetRequiredService<QueryTiming>()));
             services.AddSingleton<IParticipantBulkWrites, PostgreSqlParticipantBulkWrites>();
         }
         else
@@ -62,7 +63,7 @@ public static class PersistenceExtensions
             // Pooled: building a context costs more than most of the queries it runs.
             services.AddDbContextPool<AppDbContext>((sp, db) => Refusals(db
                 .UseSqlite(connectionString)
-                .AddInterceptors(sp.GetRequiredService<SqlitePragmas>())));
+                .AddInterceptors(sp.GetRequiredService<SqlitePragmas>(), sp.GetRequiredService<QueryTiming>())));
             services.AddSingleton<IParticipantBulkWrites, SqliteParticipantBulkWrites>();
             services.AddSingleton<SqliteGroupCommit>();
         }

@@ -244,11 +244,13 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasIndex("OrganizationId", "ExternalRef")
                         .IsUnique();
 
-                    b.HasIndex("OrganizationId", "StartsAt");
-
                     b.HasIndex("PastAnnounced", "EndsAt");
 
                     b.HasIndex("OrganizationId", "IsMissing", "EndsAt");
+
+                    b.HasIndex("OrganizationId", "StartsAt", "EndsAt");
+
+                    b.HasIndex("OrganizationId", "IsMissing", "StartsAt", "EndsAt");
 
                     b.ToTable("Events", t =>
                         {

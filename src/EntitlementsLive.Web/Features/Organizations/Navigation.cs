@@ -26,7 +26,7 @@ public sealed class Navigation(AppDbContext db, CurrentUser me, OrganizationQuer
         var result = new Dictionary<int, Attention>();
         foreach (var org in organizations.Where(o => o.ManagesEntitlements && o.EntitlementsActivated))
         {
-            var missing = db.Events.AsNoTracking().Where(e => e.OrganizationId == org.Id && e.IsMissing).Where(Event.LiveAt(now));
+            var missing = db.Events.AsNoTracking().Where(e => e.OrganizationId == org.Id).Where(Event.MissingIs(true)).Where(Event.LiveAt(now));
             var first = await missing.OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(FirstMissing)
                 .Select(e => new TeamEvent(e.OrganizationId, e.Id, e.Name, e.IsMissing, e.StartsAt, e.EndsAt, e.TimeZone)).ToListAsync(ct);
             var count = first.Count < FirstMissing ? first.Count : await missing.CountAsync(ct);

@@ -18,7 +18,7 @@ public static class CoverageNeeds
 {
     public static async Task<CoveragePlan> PlanAsync(AppDbContext db, int organizationId, PlanScope scope, DateTime now, CancellationToken ct)
     {
-        var events = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId && e.IsMissing);
+        var events = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId).Where(Event.MissingIs(true));
         if (!scope.IncludePast)
         {
             events = events.Where(Event.LiveAt(now));

@@ -71,7 +71,7 @@ public static class Snapshots
 
     public static async Task<MissingCounts> MissingCountsAsync(AppDbContext db, int organizationId, DateTime now, CancellationToken ct)
     {
-        var missing = db.Events.Where(e => e.OrganizationId == organizationId && e.IsMissing);
+        var missing = db.Events.Where(e => e.OrganizationId == organizationId).Where(Event.MissingIs(true));
         var live = await missing.CountAsync(Event.LiveAt(now), ct);
         var past = await missing.CountAsync(Event.PastAt(now), ct);
         return new MissingCounts(live, past);

@@ -276,11 +276,13 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
                     b.HasIndex("OrganizationId", "ExternalRef")
                         .IsUnique();
 
-                    b.HasIndex("OrganizationId", "StartsAt");
-
                     b.HasIndex("PastAnnounced", "EndsAt");
 
                     b.HasIndex("OrganizationId", "IsMissing", "EndsAt");
+
+                    b.HasIndex("OrganizationId", "StartsAt", "EndsAt");
+
+                    b.HasIndex("OrganizationId", "IsMissing", "StartsAt", "EndsAt");
 
                     b.ToTable("Events", t =>
                         {
