@@ -70,6 +70,7 @@ public static class FeatureServices
         services.AddScoped<Alerts.SetAlertSettings>();
         services.AddScoped<PoolQueries>();
         services.AddScoped<EventQueries>();
+        services.AddScoped<EventsScreenQuery>();
         services.AddScoped<TransactionQueries>();
         services.AddScoped<TransactionExport>();
         services.AddScoped<Organizations.TabExports>();

@@ -32,18 +32,9 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
         int? limit = null, int skip = 0)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var query = Ordered(organizationId, filter, missingOnly, now);
-        if (skip > 0)
-        {
-            query = query.Skip(skip);
-        }
-
-        if (limit is not null)
-        {
-            query = query.Take(limit.Value);
-        }
-
-        return await ToDtos(await query.ToListAsync(ct), now, ct);
+        var ids = await IdsAt(organizationId, filter, missingOnly, now, limit, skip, ct);
+        var rows = await ByIdsAt(ids, now, ct);
+        return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];
     }
 
     /// <summary>
@@ -54,34 +45,76 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var ids = await Ordered(organizationId, filter, missingOnly, now).Select(e => e.Id).ToListAsync(ct);
+        var ids = await IdsAt(organizationId, filter, missingOnly, now, limit: null, skip: 0, ct);
         foreach (var part in ids.Chunk(chunk))
         {
-            var events = await db.Events.AsNoTracking().Where(e => part.Contains(e.Id)).ToDictionaryAsync(e => e.Id, ct);
-            foreach (var dto in await ToDtos([.. part.Where(events.ContainsKey).Select(id => events[id])], now, ct))
+            var rows = await ByIdsAt(part, now, ct);
+            foreach (var id in part.Where(rows.ContainsKey))
             {
-                yield return dto;
+                yield return rows[id];
             }
         }
     }
 
+    /// <summary>
+    /// The ids of one page of the list, in its order, read from the (organization, start or end, …) indexes alone; the
+    /// rows are then read by id, so a deep page skips index entries, not whole rows.
+    /// </summary>
+    public async Task<List<int>> IdsAt(int organizationId, EventFilter filter, bool missingOnly, DateTime now, int? limit, int skip,
+        CancellationToken ct)
+    {
+        var query = Ordered(organizationId, filter, missingOnly, now).Select(e => e.Id);
+        if (skip > 0)
+        {
+            query = query.Skip(skip);
+        }
+
+        return await (limit is null ? query : query.Take(limit.Value)).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// The red window's ids: live red events soonest first, then past red ones by start, <paramref name="size"/> in all.
+    /// Each part is a seek in the (organization, missing, start, end) index; a part the red counts say is empty is not read.
+    /// </summary>
+    public async Task<List<int>> MissingWindowIdsAt(int organizationId, MissingCounts missing, int size, DateTime now, CancellationToken ct)
+    {
+        var red = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId).Where(Event.MissingIs(true));
+        var ids = missing.LiveEventsMissing == 0
+            ? []
+            : await red.Where(Event.LiveAt(now)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Select(e => e.Id).Take(size).ToListAsync(ct);
+        if (ids.Count < size && missing.PastEventsMissing > 0)
+        {
+            ids.AddRange(await red.Where(Event.PastAt(now)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Select(e => e.Id)
+                .Take(size - ids.Count).ToListAsync(ct));
+        }
+
+        return ids;
+    }
+
+    /// <summary>The events with these ids and their coverage, in one read of the events and one of their products.</summary>
+    public async Task<Dictionary<int, EventDto>> ByIdsAt(IReadOnlyCollection<int> ids, DateTime now, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
+        var events = await db.Events.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(ct);
+        var products = (await db.EventProducts.AsNoTracking().Where(p => ids.Contains(p.EventId)).ToListAsync(ct)).ToLookup(p => p.EventId);
+        var catalog = await Snapshots.ProductsAsync(db, ct);
+        return events.ToDictionary(e => e.Id, e => Snapshots.ToDto(e, products[e.Id], catalog, now));
+    }
+
     private IQueryable<Event> Ordered(int organizationId, EventFilter filter, bool missingOnly, DateTime now)
     {
-        var query = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId && (!missingOnly || e.IsMissing));
+        var query = db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId);
+        query = missingOnly ? query.Where(Event.MissingIs(true)) : query;
         return filter switch
         {
             EventFilter.Live => query.Where(Event.LiveAt(now)).OrderBy(e => e.StartsAt).ThenBy(e => e.Id),
             EventFilter.Past => query.Where(Event.PastAt(now)).OrderByDescending(e => e.EndsAt).ThenBy(e => e.Id),
             _ => query.OrderBy(Event.PastAt(now)).ThenBy(e => e.StartsAt).ThenBy(e => e.Id),
         };
-    }
-
-    private async Task<IReadOnlyList<EventDto>> ToDtos(List<Event> events, DateTime now, CancellationToken ct)
-    {
-        var ids = events.Select(e => e.Id).ToList();
-        var rows = (await db.EventProducts.AsNoTracking().Where(p => ids.Contains(p.EventId)).ToListAsync(ct)).ToLookup(p => p.EventId);
-        var catalog = await Snapshots.ProductsAsync(db, ct);
-        return events.ConvertAll(e => Snapshots.ToDto(e, rows[e.Id], catalog, now));
     }
 
     /// <summary>The event page shows this many of its newest transfers and links to the filtered history.</summary>
@@ -113,13 +146,14 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
             .OrderByDescending(e => e.StartsAt).Take(limit).Select(e => new { e.Id, e.Name }).ToListAsync(ct))
         .Select(e => (e.Id, e.Name)).ToList();
 
-    public async Task<(int Live, int Past)> Counts(int organizationId, bool missingOnly, CancellationToken ct)
+    /// <summary>How many events are live and past at <paramref name="now"/> (red ones only when asked).</summary>
+    public async Task<(int Live, int Past)> CountsAt(int organizationId, bool missingOnly, DateTime now, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var query = db.Events.Where(e => e.OrganizationId == organizationId && (!missingOnly || e.IsMissing));
+        var query = db.Events.Where(e => e.OrganizationId == organizationId);
+        query = missingOnly ? query.Where(Event.MissingIs(true)) : query;
         return (await query.CountAsync(Event.LiveAt(now), ct), await query.CountAsync(Event.PastAt(now), ct));
     }
 
-    public Task<MissingCounts> MissingCounts(int organizationId, CancellationToken ct) =>
-        Snapshots.MissingCountsAsync(db, organizationId, clock.GetUtcNow().UtcDateTime, ct);
+    public Task<MissingCounts> MissingCountsAt(int organizationId, DateTime now, CancellationToken ct) =>
+        Snapshots.MissingCountsAsync(db, organizationId, now, ct);
 }
