@@ -85,6 +85,7 @@ public static class FeatureServices
         services.AddScoped<ReconcileCounters>();
         services.AddScoped<AnnouncePastEvents>();
         services.AddScoped<PruneOutbox>();
+        services.AddScoped<RefreshPlannerStatistics>();
         services.AddScoped<ProductCatalog>();
         services.AddScoped<SyncEvent>();
         services.AddScoped<CreateOrganization>();

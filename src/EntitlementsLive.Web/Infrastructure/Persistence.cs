@@ -102,7 +102,7 @@ public static class PersistenceExtensions
         (RelationalEventId.CommandError, LogLevel.Debug),
         (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
-    /// <summary>Creates the database folder, applies pending migrations, turns on WAL and seeds demo data once.</summary>
+    /// <summary>Creates the database folder, applies pending migrations, turns on WAL, refreshes the planner's statistics and seeds demo data once.</summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -131,6 +131,9 @@ public static class PersistenceExtensions
                 : null;
             await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
         }
+
+        // After the seed, so the statistics describe the rows the first views read.
+        await scope.ServiceProvider.GetRequiredService<Features.Shared.RefreshPlannerStatistics>().Handle(atStartUp: true, CancellationToken.None);
 
         // Without demo data, the first Ops user is invited by a link printed once (Bootstrap:OpsEmail).
         var urls = app.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();

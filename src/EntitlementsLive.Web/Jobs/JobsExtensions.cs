@@ -114,6 +114,7 @@ public static class JobsExtensions
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.ProjectedId, j => j.SweepProjectedShortfalls(), Cron.Minutely());
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.WebhooksId, j => j.RequeueWebhooks(), Cron.Minutely());
             recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.PruneId, j => j.PruneOutbox(), Cron.Hourly());
+            recurring.AddOrUpdate<MaintenanceJobs>(MaintenanceJobs.StatisticsId, j => j.RefreshPlannerStatistics(), "17 * * * *");
         }
 
         app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<MaintenanceJobs>(j => j.RequeueOrphans());

@@ -16,6 +16,7 @@ public sealed class MaintenanceJobs(
     ReconcileCounters reconcile,
     AnnouncePastEvents past,
     PruneOutbox prune,
+    RefreshPlannerStatistics statistics,
     SweepUncoveredSoon uncovered,
     Features.Forecasts.SweepProjectedShortfalls projected,
     Features.Webhooks.RequeueWebhookDeliveries webhooks,
@@ -31,6 +32,7 @@ public sealed class MaintenanceJobs(
     public const string ReconcileId = "counters-reconcile";
     public const string PastId = "events-live-to-past";
     public const string PruneId = "outbox-prune";
+    public const string StatisticsId = "planner-statistics";
 
     [AutomaticRetry(Attempts = 0)]
     [DisableConcurrentExecution(60)]
@@ -59,4 +61,8 @@ public sealed class MaintenanceJobs(
     [AutomaticRetry(Attempts = 1)]
     [DisableConcurrentExecution(600)]
     public Task<int> PruneOutbox() => prune.Handle(TimeSpan.FromHours(options.Value.OutboxRetentionHours), CancellationToken.None);
+
+    [AutomaticRetry(Attempts = 0)]
+    [DisableConcurrentExecution(600)]
+    public Task<bool> RefreshPlannerStatistics() => statistics.Handle(atStartUp: false, CancellationToken.None);
 }
