@@ -33,7 +33,9 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = await IdsAt(organizationId, filter, missingOnly, now, limit, skip, ct);
-        var rows = await ByIdsAt(ids, now, ct);
+
+        // The rows are read through the same selection as a subquery: a list of hundreds of ids is no parameter list.
+        var rows = await RowsAt(Page(Ordered(organizationId, filter, missingOnly, now).Select(e => e.Id), limit, skip), now, ct);
         return [.. ids.Where(rows.ContainsKey).Select(id => rows[id])];
     }
 
@@ -61,15 +63,13 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
     /// rows are then read by id, so a deep page skips index entries, not whole rows.
     /// </summary>
     public async Task<List<int>> IdsAt(int organizationId, EventFilter filter, bool missingOnly, DateTime now, int? limit, int skip,
-        CancellationToken ct)
-    {
-        var query = Ordered(organizationId, filter, missingOnly, now).Select(e => e.Id);
-        if (skip > 0)
-        {
-            query = query.Skip(skip);
-        }
+        CancellationToken ct) =>
+        await Page(Ordered(organizationId, filter, missingOnly, now).Select(e => e.Id), limit, skip).ToListAsync(ct);
 
-        return await (limit is null ? query : query.Take(limit.Value)).ToListAsync(ct);
+    private static IQueryable<int> Page(IQueryable<int> ids, int? limit, int skip)
+    {
+        ids = skip > 0 ? ids.Skip(skip) : ids;
+        return limit is null ? ids : ids.Take(limit.Value);
     }
 
     /// <summary>
@@ -92,13 +92,11 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
     }
 
     /// <summary>The events with these ids and their coverage, in one read of the events and one of their products.</summary>
-    public async Task<Dictionary<int, EventDto>> ByIdsAt(IReadOnlyCollection<int> ids, DateTime now, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
+    public async Task<Dictionary<int, EventDto>> ByIdsAt(IReadOnlyCollection<int> ids, DateTime now, CancellationToken ct) =>
+        ids.Count == 0 ? [] : await RowsAt(db.Events.Where(e => ids.Contains(e.Id)).Select(e => e.Id), now, ct);
 
+    private async Task<Dictionary<int, EventDto>> RowsAt(IQueryable<int> ids, DateTime now, CancellationToken ct)
+    {
         var events = await db.Events.AsNoTracking().Where(e => ids.Contains(e.Id)).ToListAsync(ct);
         var products = (await db.EventProducts.AsNoTracking().Where(p => ids.Contains(p.EventId)).ToListAsync(ct)).ToLookup(p => p.EventId);
         var catalog = await Snapshots.ProductsAsync(db, ct);
