@@ -5,6 +5,7 @@ using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Demo;
 using EntitlementsLive.Web.Features.Purchases;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -67,6 +68,17 @@ public class AppFactory : WebApplicationFactory<Program>
     public async Task<T> With<TService, T>(Func<TService, Task<T>> work) where TService : notnull
     {
         await using var scope = Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Runs a service as the user with this e-mail would in a request of theirs (their memberships, their name).</summary>
+    public async Task<T> As<TService, T>(string email, Func<TService, Task<T>> work) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.AsNoTracking().SingleAsync(u => u.Email == email);
+        var identity = new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.NameIdentifier, user.Id), new(System.Security.Claims.ClaimTypes.Email, email)], "test");
+        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = new DefaultHttpContext { User = new(identity) };
         return await work(scope.ServiceProvider.GetRequiredService<TService>());
     }
 

@@ -71,6 +71,8 @@ public static class FeatureServices
         services.AddScoped<PoolQueries>();
         services.AddScoped<EventQueries>();
         services.AddScoped<EventsScreenQuery>();
+        services.AddScoped<EventScreenQuery>();
+        services.AddScoped<Plans.CoverScreenQuery>();
         services.AddScoped<TransactionQueries>();
         services.AddScoped<TransactionExport>();
         services.AddScoped<Organizations.TabExports>();

@@ -17,7 +17,7 @@ public enum EventFilter
 public sealed record EventEntitlements(EventDto Event, IReadOnlyList<TransactionDto> Transactions, string? NextCursor);
 
 /// <summary>The Events tab and the event's entitlement details.</summary>
-public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUser me, TransactionQueries history)
+public sealed class EventQueries(AppDbContext db, TimeProvider clock, TransactionQueries history)
 {
     public static EventFilter ParseFilter(string? status) => status switch
     {
@@ -119,13 +119,14 @@ public sealed class EventQueries(AppDbContext db, TimeProvider clock, CurrentUse
     public const int DetailTransactions = 20;
 
     /// <summary>
-    /// The event's coverage, and a keyset page of its transfers when the reader manages entitlements (not for the
-    /// event's team): the same paging and cursor as the transaction history, filtered to the event.
+    /// The event's coverage, and a keyset page of its transfers when the reader manages entitlements (decided once, by
+    /// the caller; the event's team sees none): the same paging and cursor as the transaction history, filtered to the event.
     /// </summary>
-    public async Task<EventEntitlements> Details(int organizationId, int eventId, CancellationToken ct, int? limit = null, string? cursor = null)
+    public async Task<EventEntitlements> Details(int organizationId, int eventId, bool withTransfers, CancellationToken ct, int? limit = null,
+        string? cursor = null)
     {
         var dto = await Coverage(organizationId, eventId, ct);
-        if (!await me.ManagesEntitlementsAsync(organizationId, ct))
+        if (!withTransfers)
         {
             return new EventEntitlements(dto, [], null);
         }

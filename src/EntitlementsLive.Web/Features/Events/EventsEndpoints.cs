@@ -20,9 +20,9 @@ public static class EventsEndpoints
             TypedResults.Ok(await events.List(orgId, EventQueries.ParseFilter(status), missingOnly ?? false, ct)))
             .WithSummary("Events with required, allocated and missing per product.");
 
-        eventMember.MapGet("/entitlements", async (int orgId, int eventId, int? limit, string? cursor, EventQueries events, CancellationToken ct) =>
+        eventMember.MapGet("/entitlements", async (int orgId, int eventId, int? limit, string? cursor, EventQueries events, CurrentUser me, CancellationToken ct) =>
         {
-            var details = await events.Details(orgId, eventId, ct, limit, cursor);
+            var details = await events.Details(orgId, eventId, await me.ManagesEntitlementsAsync(orgId, ct), ct, limit, cursor);
             var e = details.Event;
             return TypedResults.Ok(new
             {

@@ -10,7 +10,13 @@ namespace EntitlementsLive.Web.Features.Plans;
 public sealed record ExecutePlanRequest(string? IdempotencyKey);
 
 /// <summary>The plan's transfers, and whether this call recorded them (false: a repeat with the same key).</summary>
-public sealed record PlanExecution(IReadOnlyList<TransactionDto> Transactions, bool Created);
+public sealed record PlanExecution(IReadOnlyList<TransactionDto> Transactions, bool Created)
+{
+    /// <summary>What the page says once the plan is executed.</summary>
+    public string Summary => Transactions.Count == 0
+        ? "Nothing was missing: no transfer was needed."
+        : FormattableString.CurrentCulture($"{Transactions.Count:N0} transfers recorded to {Transactions.Select(t => t.EventId).Distinct().Count():N0} events.");
+}
 
 /// <summary>
 /// Executes a confirmed plan as one change of the organization: its transfers are ordinary final ledger rows (rules 4

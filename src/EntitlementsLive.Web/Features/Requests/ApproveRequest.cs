@@ -9,7 +9,12 @@ namespace EntitlementsLive.Web.Features.Requests;
 public sealed record ApproveBody(string? IdempotencyKey);
 
 /// <summary>The approved request, the transfers that covered its event, and what no pool could cover.</summary>
-public sealed record ApprovalResult(RequestDto Request, IReadOnlyList<TransactionDto> Transactions, IReadOnlyList<PlanShortfall> Shortfall);
+public sealed record ApprovalResult(RequestDto Request, IReadOnlyList<TransactionDto> Transactions, IReadOnlyList<PlanShortfall> Shortfall)
+{
+    /// <summary>What the page says once the request is approved, a shortfall included.</summary>
+    public string Summary => $"The request for {Request.EventName} is approved: {Transactions.Count:N0} transfers recorded"
+        + (Shortfall.Count > 0 ? "; your pools could not cover " + string.Join(", ", Shortfall.Select(s => $"{s.Missing:N0} {s.ProductCode}")) + "." : ".");
+}
 
 /// <summary>
 /// An administrator approves a request: "Cover this event", executed — its transfers and the approval in one change of
