@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Events;
 using EntitlementsLive.Web.Features.Plans;
@@ -56,5 +57,39 @@ public sealed class ScreenQueryTests(AppFactory app)
         Assert.Equal(ErrorCodes.NotFound, foreign.Code);
         Assert.EndsWith("Below is the plan made again with today's figures.", CoverScreen.NoticeAfter(CoveragePlan.Stale()), StringComparison.Ordinal);
         Assert.StartsWith("Nothing was transferred. ", CoverScreen.NoticeAfter(DomainException.Validation("x", "No.")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAlertsTab_ListsOpenAlertsUnlessAllAreAskedFor_WithTheWarningWindow()
+    {
+        var (api, orgId, _) = await app.ApiAdminOf(subscriptions: 10);
+        var set = await api.PutAsJsonAsync($"/api/orgs/{orgId}/pools/{ProductCodes.Subscription}/thresholds", new { levels = new object[] { new { available = 20 } } });
+        set.EnsureSuccessStatusCode();
+        var raised = await Screen(orgId, "bogus");
+        await app.Purchase(orgId, ProductCodes.Subscription, 20);
+
+        var open = await Screen(orgId, null);
+        var all = await Screen(orgId, "all");
+
+        Assert.Equal("open", raised.State);
+        var alert = Assert.Single(raised.Alerts);
+        Assert.Empty(open.Alerts);
+        Assert.Equal(("all", alert.Id), (all.State, Assert.Single(all.Alerts).Id));
+        Assert.Equal((await app.With<Features.Alerts.AlertQueries, Features.Alerts.AlertSettingsDto>(q => q.Settings(orgId, Ct))).UncoveredSoonDays, open.UncoveredSoonDays);
+
+        Task<Features.Alerts.AlertsScreen> Screen(int org, string? state) =>
+            app.With<Features.Alerts.AlertQueries, Features.Alerts.AlertsScreen>(q => q.Screen(org, state, Ct));
+    }
+
+    [Fact]
+    public void ARefusedUpload_IsSaidWithItsFirstBadRows()
+    {
+        var refusal = new DomainException(ErrorCodes.Validation, "The file was refused.",
+            Enumerable.Range(1, 12).ToDictionary(i => $"changes[{i}]", i => new[] { $"bad {i}" }));
+
+        var said = Features.Participants.UploadParticipantChanges.Refused(refusal).Split('\n');
+
+        Assert.Equal(1 + Features.Participants.UploadParticipantChanges.RowsShown, said.Length);
+        Assert.Equal(("The file was refused.", "row 1: bad 1"), (said[0], said[1]));
     }
 }

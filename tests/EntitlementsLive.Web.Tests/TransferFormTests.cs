@@ -21,6 +21,8 @@ public sealed class TransferFormTests(AppFactory app)
         Assert.Equal(4, form.MissingOf(ProductCodes.Subscription));
         Assert.Equal(4, form.DefaultQuantity(subscriptions));
         Assert.False(form.EventHolds(form.PoolOf(ProductCodes.LeadRetrieval)!));
+        Assert.Equal((ProductCodes.Subscription, 4), form.Opening(ProductCodes.Subscription, 9));
+        Assert.Equal((ProductCodes.LeadRetrieval, 9), form.Opening(ProductCodes.LeadRetrieval, 9));
 
         // Early refusals, in the words the page shows.
         Assert.Equal("Choose one of your purchased products.", form.Refusal("NOPE", 1, Guid.NewGuid().ToString("N")));
@@ -29,7 +31,8 @@ public sealed class TransferFormTests(AppFactory app)
         Assert.Null(form.Refusal(ProductCodes.Subscription, 4, Guid.NewGuid().ToString("N")));
 
         // A pool spent to nothing is no longer offered, unless it is the one asked for; a held module is marked.
-        await app.Transfer(orgId, eventId, ProductCodes.Subscription, 10);
+        var recorded = await app.Transfer(orgId, eventId, ProductCodes.Subscription, 10);
+        Assert.Equal($"10 Subscriptions transferred to {form.Event.Name}.", form.Transferred(recorded.Transaction));
         await app.Transfer(orgId, eventId, ProductCodes.LeadRetrieval, null);
         var after = await app.With<TransferFormQuery, TransferForm>(q => q.For(orgId, eventId, null, CancellationToken.None));
         Assert.DoesNotContain(after.Pools, p => p.ProductCode == ProductCodes.Subscription);

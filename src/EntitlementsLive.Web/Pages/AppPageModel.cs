@@ -44,7 +44,7 @@ public abstract class AppPageModel : PageModel
     protected virtual async Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(refusal);
-        (Error, Errors) = (refusal.Message, refusal.Errors);
+        (Error, Errors) = (Unchanged is null ? refusal.Message : refusal.Message + " " + Unchanged, refusal.Errors);
         if (!HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method))
         {
             await ReloadAsync(ct);
@@ -52,6 +52,9 @@ public abstract class AppPageModel : PageModel
 
         return Page();
     }
+
+    /// <summary>What a refused form left as it was, said after the refusal's words ("Nothing was changed."), if anything.</summary>
+    protected virtual string? Unchanged => null;
 
     /// <summary>Reads what the page shows, for a form that was refused (usually what its GET reads).</summary>
     protected virtual Task ReloadAsync(CancellationToken ct) => Task.CompletedTask;

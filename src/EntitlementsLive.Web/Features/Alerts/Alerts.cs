@@ -18,6 +18,9 @@ public sealed record AlertSettingsRequest(int? UncoveredSoonDays);
 
 public sealed record AlertSettingsDto(int UncoveredSoonDays);
 
+/// <summary>The Alerts tab: its alerts, open ones (or all: <see cref="State"/>) newest first, and the warning window for events.</summary>
+public sealed record AlertsScreen(string State, IReadOnlyList<AlertDto> Alerts, int UncoveredSoonDays);
+
 /// <summary>The Alerts list, the bell's count, the pools' levels and the warning window of one organization.</summary>
 public sealed class AlertQueries(AppDbContext db)
 {
@@ -38,6 +41,13 @@ public sealed class AlertQueries(AppDbContext db)
         }
 
         return (await alerts.OrderByDescending(a => a.Id).Take(MaxListed).ToListAsync(ct)).ConvertAll(AlertDto.Of);
+    }
+
+    /// <summary>The Alerts tab's one query: "all" lists every alert, anything else the open ones.</summary>
+    public async Task<AlertsScreen> Screen(int organizationId, string? state, CancellationToken ct)
+    {
+        var shown = state == "all" ? "all" : "open";
+        return new AlertsScreen(shown, await List(organizationId, shown, ct), (await Settings(organizationId, ct)).UncoveredSoonDays);
     }
 
     public Task<int> OpenCount(int organizationId, CancellationToken ct) =>

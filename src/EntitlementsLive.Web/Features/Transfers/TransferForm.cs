@@ -27,6 +27,24 @@ public sealed record TransferForm(EventDto Event, IReadOnlyList<PoolDto> Pools)
     public string? Preselect(string? productCode) =>
         PoolOf(productCode)?.ProductCode ?? Pools.FirstOrDefault(p => MissingOf(p.ProductCode) > 0)?.ProductCode ?? (Pools.Count > 0 ? Pools[0].ProductCode : null);
 
+    /// <summary>
+    /// What the form opens on: the product <see cref="Preselect"/> chooses and, for a subscription, the quantity the event
+    /// misses (at most what is left); otherwise the quantity asked for (a module is one).
+    /// </summary>
+    public (string? ProductCode, int? Quantity) Opening(string? productCode, int? quantity)
+    {
+        var chosen = Preselect(productCode);
+        return (chosen, PoolOf(chosen) is { Kind: ProductKind.Subscription } pool ? (int)DefaultQuantity(pool) : quantity);
+    }
+
+    /// <summary>What the event page says once the transfer is recorded ("28 Subscriptions transferred to …").</summary>
+    public string Transferred(TransactionDto transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var kind = PoolOf(transaction.ProductCode)?.Kind ?? ProductKind.Subscription;
+        return $"{Names.Quantity(transaction.Quantity, transaction.ProductName, kind)} transferred to {Event.Name}.";
+    }
+
     /// <summary>Why the reviewed transfer would be refused, said before the confirmation step; null when it may go on.</summary>
     public string? Refusal(string? productCode, int? quantity, string? idempotencyKey) => PoolOf(productCode) is not { } pool
         ? "Choose one of your purchased products."

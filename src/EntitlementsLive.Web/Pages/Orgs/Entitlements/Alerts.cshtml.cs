@@ -1,6 +1,4 @@
-using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Alerts;
-using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EntitlementsLive.Web.Pages.Orgs.Entitlements;
@@ -11,18 +9,11 @@ public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings) 
     public const string Saved = "AlertSettingsSaved";
 
     [FromQuery(Name = "state")]
-    public string State { get; set; } = "open";
+    public string? State { get; set; }
 
-    public IReadOnlyList<AlertDto> Alerts { get; private set; } = [];
+    public AlertsScreen Screen { get; private set; } = null!;
 
-    public int UncoveredSoonDays { get; private set; }
-
-    public async Task OnGetAsync(CancellationToken ct)
-    {
-        State = State == "all" ? "all" : "open";
-        Alerts = await alerts.List(OrgId, State, ct);
-        UncoveredSoonDays = (await alerts.Settings(OrgId, ct)).UncoveredSoonDays;
-    }
+    public async Task OnGetAsync(CancellationToken ct) => Screen = await alerts.Screen(OrgId, State, ct);
 
     public async Task<IActionResult> OnPostWindowAsync(int? uncoveredSoonDays, CancellationToken ct)
     {
@@ -31,12 +22,7 @@ public sealed class AlertsModel(AlertQueries alerts, SetAlertSettings settings) 
         return RedirectToPage(new { orgId = OrgId });
     }
 
-    protected override async Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
-    {
-        var page = await base.RefusedAsync(refusal, ct);
-        Error += " Nothing was changed.";
-        return page;
-    }
+    protected override string Unchanged => "Nothing was changed.";
 
     protected override Task ReloadAsync(CancellationToken ct) => OnGetAsync(ct);
 }

@@ -20,24 +20,21 @@ public sealed class UploadModel(CurrentUser me, UploadParticipantChanges upload)
     [BindProperty]
     public IFormFile? Upload { get; set; }
 
-    public IActionResult OnGet() => Redirect(EventPage);
+    public IActionResult OnGet() => EventPage(null);
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         await using var stream = Upload?.OpenReadStream();
-        var batch = await upload.Handle(OrgId, EventId, stream, Upload?.Length ?? 0, "CSV upload by " + me.Actor, ct);
-        TempData[AcceptedKey] = $"{batch.Received:N0} changes accepted; they are being applied.";
-        return Redirect(EventPage + "#participants");
+        TempData[AcceptedKey] = UploadParticipantChanges.Accepted(await upload.Handle(OrgId, EventId, stream, Upload?.Length ?? 0, "CSV upload by " + me.Actor, ct));
+        return EventPage("participants");
     }
 
     /// <summary>The refusal goes back to the event page with its first bad rows, as the upload's outcome.</summary>
     protected override Task<IActionResult> RefusedAsync(DomainException refusal, CancellationToken ct)
     {
-        TempData[ErrorKey] = string.Join('\n', refusal.Errors.Take(10)
-            .Select(e => $"{e.Key.Replace("changes[", "row ", StringComparison.Ordinal).TrimEnd(']')}: {string.Join("; ", e.Value)}")
-            .Prepend(refusal.Message));
-        return Task.FromResult<IActionResult>(Redirect(EventPage + "#participants"));
+        TempData[ErrorKey] = UploadParticipantChanges.Refused(refusal);
+        return Task.FromResult<IActionResult>(EventPage("participants"));
     }
 
-    private string EventPage => $"/Orgs/{OrgId}/Events/{EventId}";
+    private RedirectToPageResult EventPage(string? section) => RedirectToPage("/Orgs/Events/Event", null, new { orgId = OrgId, eventId = EventId }, section);
 }

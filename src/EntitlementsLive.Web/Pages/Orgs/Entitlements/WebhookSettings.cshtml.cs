@@ -33,12 +33,7 @@ public sealed class WebhookSettingsModel(CurrentUser me, ManageWebhooks webhooks
         return RedirectToPage();
     }
 
-    protected override async Task<IActionResult> RefusedAsync(Domain.DomainException refusal, CancellationToken ct)
-    {
-        var page = await base.RefusedAsync(refusal, ct);
-        Error += " No webhook was added.";
-        return page;
-    }
+    protected override string Unchanged => "No webhook was added.";
 
     protected override Task ReloadAsync(CancellationToken ct) => OnGetAsync(ct);
 }
