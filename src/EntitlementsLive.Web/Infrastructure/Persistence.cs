@@ -102,7 +102,10 @@ public static class PersistenceExtensions
         (RelationalEventId.CommandError, LogLevel.Debug),
         (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
-    /// <summary>Creates the database folder, applies pending migrations, turns on WAL, refreshes the planner's statistics and seeds demo data once.</summary>
+    /// <summary>
+    /// Creates the database folder, applies pending migrations, turns on WAL, seeds demo data once, refreshes the
+    /// planner's statistics and computes the forecasts.
+    /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
@@ -134,6 +137,10 @@ public static class PersistenceExtensions
 
         // After the seed, so the statistics describe the rows the first views read.
         await scope.ServiceProvider.GetRequiredService<Features.Shared.RefreshPlannerStatistics>().Handle(atStartUp: true, CancellationToken.None);
+
+        // Every organization's forecast (and each event's curve) is computed before the node takes requests: at size it
+        // replays millions of participant changes, which the first administrator to open the Events tab would wait for.
+        await scope.ServiceProvider.GetRequiredService<Features.Forecasts.ForecastQueries>().Shortfalls(CancellationToken.None);
 
         // Without demo data, the first Ops user is invited by a link printed once (Bootstrap:OpsEmail).
         var urls = app.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();

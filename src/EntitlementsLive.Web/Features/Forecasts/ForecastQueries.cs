@@ -72,8 +72,8 @@ public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemory
             .Where(e => e.OrganizationId == organizationId).Where(Event.LiveAt(now))
             .OrderBy(e => e.StartsAt).ThenBy(e => e.Id).ToListAsync(ct);
         var past = await PastCurvesAsync(organizationId, now, ct);
-        var ownNeeded = live.Where(e => !Forecasting.UsesPickup(past, e.StartsAt, now)).ToList();
-        var own = await CurvesAsync(ownNeeded, ct);
+        // An event with no registration yet gets no number by either method: its history is not read.
+        var own = await CachedCurvesAsync([.. live.Where(e => e.CountedParticipants > 0 && !Forecasting.UsesPickup(past, e.StartsAt, now))], ct);
 
         var events = live.Select(e =>
         {
@@ -108,18 +108,28 @@ public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemory
         return list;
     }
 
-    /// <summary>The curves of the organization's most recent past events, each cached until its count moves.</summary>
+    /// <summary>The curves of the organization's most recent past events.</summary>
     private async Task<IReadOnlyList<CountCurve>> PastCurvesAsync(int organizationId, DateTime now, CancellationToken ct)
     {
         var past = await db.Events.AsNoTracking().Where(e => e.OrganizationId == organizationId).Where(Event.PastAt(now))
             .OrderByDescending(e => e.StartsAt).Take(PastEventsUsed).ToListAsync(ct);
-        var curves = new List<CountCurve>(past.Count);
+        var curves = await CachedCurvesAsync(past, ct);
+        return [.. past.Select(e => curves[e.Id])];
+    }
+
+    /// <summary>
+    /// The events' curves, each cached until its counters or its start move (a live event's own history too, so a write
+    /// elsewhere in the organization recomputes its forecast without reading every event's participant changes again).
+    /// </summary>
+    private async Task<Dictionary<int, CountCurve>> CachedCurvesAsync(List<Event> events, CancellationToken ct)
+    {
+        var curves = new Dictionary<int, CountCurve>(events.Count);
         var missing = new List<Event>();
-        foreach (var e in past)
+        foreach (var e in events)
         {
             if (cache.TryGetValue(Key(e), out CountCurve? cached) && cached is not null)
             {
-                curves.Add(cached);
+                curves[e.Id] = cached;
             }
             else
             {
@@ -127,16 +137,17 @@ public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemory
             }
         }
 
-        foreach (var (id, curve) in await CurvesAsync(missing, ct))
+        var replayed = await CurvesAsync(missing, ct);
+        foreach (var e in missing)
         {
-            cache.Set(Key(missing.Single(e => e.Id == id)), curve, new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
-            curves.Add(curve);
+            cache.Set(Key(e), curves[e.Id] = replayed[e.Id], new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = TimeSpan.FromMinutes(30) });
         }
 
         return curves;
     }
 
-    private static string Key(Event e) => FormattableString.Invariant($"curve:{e.Id}:{e.CountedParticipants}:{e.StartsAt.Ticks}");
+    private static string Key(Event e) =>
+        FormattableString.Invariant($"curve:{e.Id}:{e.CountedParticipants}:{e.ActivatedParticipants}:{e.StartsAt.Ticks}");
 
     /// <summary>The events' curves, replayed from the participant changes kept with them (rows without their details are skipped).</summary>
     private async Task<Dictionary<int, CountCurve>> CurvesAsync(List<Event> events, CancellationToken ct)
