@@ -82,6 +82,33 @@ public sealed class ScreenQueryTests(AppFactory app)
     }
 
     [Fact]
+    public async Task AScreensForecasts_AreTheOrganizationsOwn_ForTheEventsItShows()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 2, participants: 6);
+        var other = await app.WithDb(async db =>
+        {
+            var e = new Event(orgId, "Later", DateTime.UtcNow.AddDays(40), DateTime.UtcNow.AddDays(41));
+            db.Events.Add(e);
+            await db.SaveChangesAsync();
+            return e.Id;
+        });
+
+        // Nothing is computed for this organization yet: the page's events are projected alone, then the whole.
+        var some = await app.With<Features.Forecasts.ForecastQueries, Features.Forecasts.ForecastDto>(q => q.ForEvents(orgId, [eventId], Ct));
+        var whole = await app.With<Features.Forecasts.ForecastQueries, Features.Forecasts.ForecastDto>(q => q.ForOrganization(orgId, Ct));
+        var again = await app.With<Features.Forecasts.ForecastQueries, Features.Forecasts.ForecastDto>(q => q.ForEvents(orgId, [eventId], Ct));
+
+        var alone = Assert.Single(some.Events);
+        Assert.Empty(some.Pools);
+        var same = whole.Of(eventId)!;
+        Assert.Equal((same.CountedNow, same.ProjectedCountedAtStart, same.Low, same.High, same.Basis), (alone.CountedNow, alone.ProjectedCountedAtStart, alone.Low, alone.High, alone.Basis));
+        Assert.Equal(same.ProjectedMissingAtStart, alone.ProjectedMissingAtStart);
+        Assert.Equal(6, alone.CountedNow);
+        Assert.NotNull(whole.Of(other));
+        Assert.Same(whole, again);
+    }
+
+    [Fact]
     public void ARefusedUpload_IsSaidWithItsFirstBadRows()
     {
         var refusal = new DomainException(ErrorCodes.Validation, "The file was refused.",

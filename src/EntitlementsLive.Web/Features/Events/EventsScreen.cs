@@ -8,7 +8,8 @@ public sealed record EventsScreenRequest(string? Status, bool MissingOnly, int P
 
 /// <summary>
 /// Everything the Events tab shows, computed at one instant: one page of the sub-tab, the red window (live red events
-/// soonest first, then past ones), the red counts, each sub-tab's count and, on the Live tab, the forecast.
+/// soonest first, then past ones), the red counts, each sub-tab's count and, on the Live tab, the forecasts of the
+/// events shown.
 /// </summary>
 public sealed record EventsScreen(
     EventFilter Filter,
@@ -53,7 +54,7 @@ public sealed class EventsScreenQuery(EventQueries events, ForecastQueries forec
         var windowIds = await events.MissingWindowIdsAt(organizationId, missing, EventsScreen.MissingWindowSize, now, ct);
         var shown = pageIds.Take(EventsScreen.PageSize).ToList();
         var rows = await events.ByIdsAt([.. shown.Union(windowIds)], now, ct);
-        var forecast = filter == EventFilter.Live ? await forecasts.ForOrganization(organizationId, ct) : null;
+        var forecast = filter == EventFilter.Live ? await forecasts.ForEvents(organizationId, [.. shown.Union(windowIds)], ct) : null;
         return new EventsScreen(filter, request.MissingOnly, pageNumber, [.. shown.Select(id => rows[id])], pageIds.Count > shown.Count,
             [.. windowIds.Select(id => rows[id])], missing, live, past, forecast);
     }

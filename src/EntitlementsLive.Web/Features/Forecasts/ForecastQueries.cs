@@ -54,8 +54,7 @@ public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemory
     public async Task<ForecastDto> ForOrganization(int organizationId, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var sequence = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.LastSequence).SingleAsync(ct);
-        var key = FormattableString.Invariant($"forecast:{organizationId}:{sequence}:{now:yyyyMMddHH}");
+        var key = await KeyAsync(organizationId, now, ct);
         if (cache.TryGetValue(key, out ForecastDto? cached) && cached is not null)
         {
             return cached;
@@ -66,26 +65,57 @@ public sealed class ForecastQueries(AppDbContext db, TimeProvider clock, IMemory
         return forecast;
     }
 
+    /// <summary>
+    /// The forecasts of some of the organization's events (a page of the Events tab), without its pools: the
+    /// organization's whole forecast when it is computed already, else these events' alone from the same cached curves,
+    /// so a page after a write projects its fifty rows, not every live event.
+    /// </summary>
+    public async Task<ForecastDto> ForEvents(int organizationId, IReadOnlyCollection<int> eventIds, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (cache.TryGetValue(await KeyAsync(organizationId, now, ct), out ForecastDto? whole) && whole is not null)
+        {
+            return whole;
+        }
+
+        var shown = await LiveEvents(organizationId, now).Where(e => eventIds.Contains(e.Id)).ToListAsync(ct);
+        return new ForecastDto(await ProjectAsync(organizationId, shown, now, ct), []);
+    }
+
+    private async Task<string> KeyAsync(int organizationId, DateTime now, CancellationToken ct)
+    {
+        var sequence = await db.Organizations.Where(o => o.Id == organizationId).Select(o => o.LastSequence).SingleAsync(ct);
+        return FormattableString.Invariant($"forecast:{organizationId}:{sequence}:{now:yyyyMMddHH}");
+    }
+
+    private IQueryable<Event> LiveEvents(int organizationId, DateTime now) =>
+        db.Events.AsNoTracking().Include(e => e.Products).Where(e => e.OrganizationId == organizationId).Where(Event.LiveAt(now))
+            .OrderBy(e => e.StartsAt).ThenBy(e => e.Id);
+
     private async Task<ForecastDto> ComputeAsync(int organizationId, DateTime now, CancellationToken ct)
     {
-        var live = await db.Events.AsNoTracking().Include(e => e.Products)
-            .Where(e => e.OrganizationId == organizationId).Where(Event.LiveAt(now))
-            .OrderBy(e => e.StartsAt).ThenBy(e => e.Id).ToListAsync(ct);
-        var past = await PastCurvesAsync(organizationId, now, ct);
-        // An event with no registration yet gets no number by either method: its history is not read.
-        var own = await CachedCurvesAsync([.. live.Where(e => e.CountedParticipants > 0 && !Forecasting.UsesPickup(past, e.StartsAt, now))], ct);
-
-        var events = live.Select(e =>
-        {
-            var forecast = Forecasting.Project(e.CountedParticipants, e.StartsAt, now, past, own.GetValueOrDefault(e.Id));
-            return new EventForecastDto(e.Id, e.Name, e.StartsAt, forecast.CountedNow, forecast.Projected, forecast.Low, forecast.High, forecast.Basis,
-                Forecasting.MissingAtStart(e, forecast));
-        }).ToList();
+        var live = await LiveEvents(organizationId, now).ToListAsync(ct);
+        var events = await ProjectAsync(organizationId, live, now, ct);
         var available = await db.Pools.AsNoTracking().Where(p => p.OrganizationId == organizationId)
             .ToDictionaryAsync(p => p.ProductCode, p => p.Available, StringComparer.Ordinal, ct);
         var missingNow = live.ToDictionary(e => e.Id, e => (IReadOnlyList<PlanShortfall>)e.Products.Where(p => p.Missing > 0).Select(p => new PlanShortfall(p.ProductCode, p.Missing)).ToList());
         var pools = Forecasting.Pools(events.Select(e => (e.StartsAt, e.ProjectedMissingAtStart, missingNow[e.EventId])), available);
         return new ForecastDto(events, pools);
+    }
+
+    /// <summary>Each live event's forecast, from the organization's recent past events and, where they do not tell, its own history.</summary>
+    private async Task<List<EventForecastDto>> ProjectAsync(int organizationId, List<Event> live, DateTime now, CancellationToken ct)
+    {
+        var past = await PastCurvesAsync(organizationId, now, ct);
+
+        // An event with no registration yet gets no number by either method: its history is not read.
+        var own = await CachedCurvesAsync([.. live.Where(e => e.CountedParticipants > 0 && !Forecasting.UsesPickup(past, e.StartsAt, now))], ct);
+        return live.ConvertAll(e =>
+        {
+            var forecast = Forecasting.Project(e.CountedParticipants, e.StartsAt, now, past, own.GetValueOrDefault(e.Id));
+            return new EventForecastDto(e.Id, e.Name, e.StartsAt, forecast.CountedNow, forecast.Projected, forecast.Low, forecast.High, forecast.Basis,
+                Forecasting.MissingAtStart(e, forecast));
+        });
     }
 
     /// <summary>Every organization with entitlements whose pools are projected short, with those pools.</summary>
