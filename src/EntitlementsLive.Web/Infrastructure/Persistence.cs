@@ -138,9 +138,8 @@ public static class PersistenceExtensions
         // After the seed, so the statistics describe the rows the first views read.
         await scope.ServiceProvider.GetRequiredService<Features.Shared.RefreshPlannerStatistics>().Handle(atStartUp: true, CancellationToken.None);
 
-        // Every organization's forecast (and each event's curve) is computed before the node takes requests: at size it
-        // replays millions of participant changes, which the first administrator to open the Events tab would wait for.
-        await scope.ServiceProvider.GetRequiredService<Features.Forecasts.ForecastQueries>().Shortfalls(CancellationToken.None);
+        // The forecasts and the Events tab's queries are ready before the node takes requests.
+        await scope.ServiceProvider.GetRequiredService<Features.Organizations.WarmUp>().Handle(CancellationToken.None);
 
         // Without demo data, the first Ops user is invited by a link printed once (Bootstrap:OpsEmail).
         var urls = app.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
