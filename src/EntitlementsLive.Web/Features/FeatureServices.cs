@@ -79,6 +79,8 @@ public static class FeatureServices
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<Navigation>();
         services.AddScoped<Memberships>();
+        services.AddScoped<MembersScreenQuery>();
+        services.AddScoped<MemberForms>();
         services.AddScoped<IntegrationKeys>();
         services.AddScoped<AutoCover>();
         services.AddScoped<UploadParticipantChanges>();
