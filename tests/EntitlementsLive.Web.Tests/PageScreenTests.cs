@@ -1,5 +1,6 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Members;
+using EntitlementsLive.Web.Features.Organizations;
 
 namespace EntitlementsLive.Web.Tests;
 
@@ -29,5 +30,23 @@ public sealed class PageScreenTests(AppFactory app)
         var link = ShownLink.Invitation(created, $"  {invited} ");
         Assert.Equal(($"Invitation for {invited} created.", created.AcceptUrl), (link.Title, link.Url));
         Assert.StartsWith("https://x.example/Account/Accept?token=", link.Url, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheOperationsHome_ListsEveryOrganization_KeepsARefusedCreatesKey_AndSaysWhatChanged()
+    {
+        var (orgId, _) = await app.NewOrganization(subscriptions: 0);
+        var ops = await app.NewUser();
+        var summary = await app.As<SetActivation, OrganizationSummary>(ops, a => a.Handle(orgId, new ActivationRequest(false), Ct));
+
+        var fresh = await app.With<OpsScreenQuery, OpsScreen>(q => q.For(null, Ct));
+        var kept = await app.With<OpsScreenQuery, OpsScreen>(q => q.For("kept-key", Ct));
+
+        Assert.Contains(fresh.Organizations, o => o.Id == orgId && !o.EntitlementsActivated);
+        Assert.Matches("^[0-9a-f]{32}$", fresh.IdempotencyKey);
+        Assert.NotEqual(fresh.IdempotencyKey, (await app.With<OpsScreenQuery, OpsScreen>(q => q.For(null, Ct))).IdempotencyKey);
+        Assert.Equal("kept-key", kept.IdempotencyKey);
+        Assert.Equal($"Entitlements of {summary.Name} are deactivated.", OpsScreen.Activated(summary));
+        Assert.Equal($"{summary.Name} is created. Activate its entitlements when its contract is in.", OpsScreen.Created(new CreateOrganizationResult(summary, Created: true)));
     }
 }

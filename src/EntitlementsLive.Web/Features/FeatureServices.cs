@@ -77,6 +77,7 @@ public static class FeatureServices
         services.AddScoped<TransactionExport>();
         services.AddScoped<Organizations.TabExports>();
         services.AddScoped<OrganizationQueries>();
+        services.AddScoped<OpsScreenQuery>();
         services.AddScoped<Navigation>();
         services.AddScoped<Memberships>();
         services.AddScoped<MembersScreenQuery>();

@@ -51,7 +51,7 @@ public sealed class MembersScreenQuery(Memberships members, InviteMember invitat
 }
 
 /// <summary>
-/// The members page's forms, each over its use case: an invitation or a password reset answers with the link to show
+/// The members page's forms (and the operations home's invitation), each over its use case: an invitation or a password reset answers with the link to show
 /// once; a role change or a removal with the words the page says after its redirect.
 /// </summary>
 public sealed class MemberForms(CurrentUser me, Memberships members, InviteMember invite, IssuePasswordReset reset, IHttpContextAccessor http)
@@ -77,6 +77,10 @@ public sealed class MemberForms(CurrentUser me, Memberships members, InviteMembe
     public async Task<ShownLink> Reset(int organizationId, int membershipId, CancellationToken ct) =>
         ShownLink.PasswordReset(await reset.ForMember(organizationId, membershipId, me.Actor, BaseUrl, ct));
 
+    /// <summary>An organization's first administrator, invited by ops from the operations home.</summary>
+    public async Task<ShownLink> FirstAdministrator(int organizationId, string? email, CancellationToken ct) =>
+        ShownLink.FirstAdministrator(await invite.Handle(organizationId, new InviteRequest(email, nameof(Domain.Role.OrganizationAdministrator), null), me.Actor, BaseUrl, ct));
+
     /// <summary>Links are made for the address the administrator is using.</summary>
-    private string BaseUrl => WebLinks.BaseUrl(http.HttpContext ?? throw new InvalidOperationException("The members page's forms run in a request."));
+    private string BaseUrl => WebLinks.BaseUrl(http.HttpContext ?? throw new InvalidOperationException("Invitations from a page are made in its request."));
 }
