@@ -1,6 +1,7 @@
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
+using EntitlementsLive.Web.Features.Participants;
 
 namespace EntitlementsLive.Web.Tests;
 
@@ -49,4 +50,31 @@ public sealed class PageScreenTests(AppFactory app)
         Assert.Equal($"Entitlements of {summary.Name} are deactivated.", OpsScreen.Activated(summary));
         Assert.Equal($"{summary.Name} is created. Activate its entitlements when its contract is in.", OpsScreen.Created(new CreateOrganizationResult(summary, Created: true)));
     }
+
+    [Fact]
+    public async Task TheParticipantsList_ReadsItsFilter_SaysAnUnknownOne_AndOpensAHistory()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 4);
+
+        var counted = await Participants(orgId, eventId, new ParticipantsRequest("counted", "  p1 ", null, "p1"));
+        var unknown = await Participants(orgId, eventId, new ParticipantsRequest("bogus", null, null, null));
+        var all = await Participants(orgId, eventId, new ParticipantsRequest("all", null, null, null));
+
+        Assert.Equal((4, 4), (counted.Counts.Total, counted.Counts.Counted));
+        Assert.Equal(("counted", "p1", (string?)null), (counted.Show, counted.Q, counted.Refusal));
+        Assert.Equal(["p1"], counted.Result.Items.Select(p => p.ParticipantRef));
+        Assert.Equal("p1", counted.History!.Participant.ParticipantRef);
+        Assert.Equal("format=csv&q=p1&counted=true", counted.ExportQuery("csv"));
+        Assert.Equal(("all", "Show all, counted, not counted, cancelled after activation participants."), (unknown.Show, unknown.Refusal));
+        Assert.Empty(unknown.Result.Items);
+        Assert.Equal("format=xlsx", unknown.ExportQuery("xlsx"));
+        Assert.Equal(4, all.Result.Items.Count);
+        Assert.Null(all.History);
+        await Assert.ThrowsAsync<DomainException>(() => Participants(orgId, eventId, new ParticipantsRequest("all", null, "not-a-cursor", null)));
+        var foreign = await Assert.ThrowsAsync<DomainException>(() => Participants(orgId, int.MaxValue, new ParticipantsRequest("all", null, null, null)));
+        Assert.Equal(ErrorCodes.NotFound, foreign.Code);
+    }
+
+    private Task<ParticipantsScreen> Participants(int orgId, int eventId, ParticipantsRequest request) =>
+        app.With<ParticipantsScreenQuery, ParticipantsScreen>(async q => await q.WithList(orgId, await q.For(orgId, eventId, request, Ct), Ct));
 }

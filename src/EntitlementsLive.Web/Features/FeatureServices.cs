@@ -39,6 +39,7 @@ public static class FeatureServices
         services.AddScoped<SubmitParticipantChanges>();
         services.AddScoped<BatchQueries>();
         services.AddScoped<ParticipantQueries>();
+        services.AddScoped<ParticipantsScreenQuery>();
         services.AddScoped<Alerts.AlertQueries>();
         services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Webhooks.ManageWebhooks>();
