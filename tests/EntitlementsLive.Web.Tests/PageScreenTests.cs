@@ -1,7 +1,10 @@
+using System.Net;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Members;
 using EntitlementsLive.Web.Features.Organizations;
 using EntitlementsLive.Web.Features.Participants;
+using EntitlementsLive.Web.Features.Pools;
+using EntitlementsLive.Web.Features.Transactions;
 
 namespace EntitlementsLive.Web.Tests;
 
@@ -77,4 +80,69 @@ public sealed class PageScreenTests(AppFactory app)
 
     private Task<ParticipantsScreen> Participants(int orgId, int eventId, ParticipantsRequest request) =>
         app.With<ParticipantsScreenQuery, ParticipantsScreen>(async q => await q.WithList(orgId, await q.For(orgId, eventId, request, Ct), Ct));
+
+    [Fact]
+    public async Task ThePoolsTab_ShowsEachPoolWithItsLatestTransactionsAndLevels_AndSaysWhatWasSaved()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, participants: 4);
+        await app.Transfer(orgId, eventId, ProductCodes.Subscription, 3);
+        var admin = await app.NewUser(u => Membership.Administrator(u, orgId));
+        var saved = await app.As<Features.Alerts.SetThresholds, Features.Alerts.ThresholdsDto>(admin,
+            h => h.Handle(orgId, ProductCodes.Subscription, Features.Alerts.SetThresholds.Parse("5, 50%"), Ct));
+
+        var screen = await app.With<PoolsScreenQuery, PoolsScreen>(q => q.For(orgId, Ct));
+
+        var pool = Assert.Single(screen.Pools);
+        Assert.Equal((10L, 3L, 7L), (pool.Purchased, pool.Transferred, pool.Available));
+        Assert.Equal([3L, 10L], screen.Recent[ProductCodes.Subscription].Select(t => t.Quantity));
+        Assert.Equal("5, 50%", screen.LevelsOf(ProductCodes.Subscription));
+        Assert.Equal("", screen.LevelsOf("NOPE"));
+        Assert.Equal((10L, 3L, 4L), screen.Consumption.Where(c => c.ProductCode == ProductCodes.Subscription).Select(c => (c.Purchased, c.Allocated, c.Required)).Single());
+        Assert.Equal($"{ProductCodes.Subscription}: an alert is raised when available falls to 5 or 5 or below.", PoolsScreen.Saved(ProductCodes.Subscription, saved));
+        Assert.Equal("X: no alert levels.", PoolsScreen.Saved("X", saved with { Levels = [] }));
+        Assert.Equal("X: No. Nothing was changed.", PoolsScreen.Refused("X", DomainException.Validation("levels", "No.")));
+    }
+
+    [Fact]
+    public async Task ThePoolsTab_SaysSavedLevels_AndABadListAboveThePools_WithThePoolOpen()
+    {
+        var (orgId, _) = await app.NewOrganization(subscriptions: 10);
+        using var pages = await app.PagesAs(await app.NewUser(u => Membership.Administrator(u, orgId)));
+        var html = await pages.GetStringAsync($"/Orgs/{orgId}/Entitlements");
+
+        var refused = await Browserless.Post(pages, $"/Orgs/{orgId}/Entitlements?handler=Levels", new() { ["productCode"] = ProductCodes.Subscription, ["levels"] = "lots" }, html);
+        var refusedPage = await pages.GetStringAsync(refused.Headers.Location);
+        var saved = await Browserless.Post(pages, $"/Orgs/{orgId}/Entitlements?handler=Levels", new() { ["productCode"] = ProductCodes.Subscription, ["levels"] = "4" }, html);
+        var savedPage = await pages.GetStringAsync(saved.Headers.Location);
+
+        Assert.Equal((HttpStatusCode.Redirect, HttpStatusCode.Redirect), (refused.StatusCode, saved.StatusCode));
+        Assert.Equal($"/Orgs/{orgId}/Entitlements?open={ProductCodes.Subscription}", refused.Headers.Location!.OriginalString);
+        Assert.Contains("data-testid=\"levels-error\"", refusedPage, StringComparison.Ordinal);
+        Assert.Contains("is not a level", refusedPage, StringComparison.Ordinal);
+        Assert.Contains($"{ProductCodes.Subscription}: an alert is raised when available falls to 4 or below.", savedPage, StringComparison.Ordinal);
+        Assert.Contains("value=\"4\"", savedPage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheHistoryTab_OffersItsFiltersChoices_PagesTheFilteredTransactions_AndExportsTheSameFilter()
+    {
+        var (orgId, eventId) = await app.NewOrganization(subscriptions: 10, modules: ProductCodes.LeadRetrieval);
+        await app.Transfer(orgId, eventId, ProductCodes.Subscription, 3);
+
+        var transfers = await History(orgId, new TransactionFilter(ProductCodes.Subscription, eventId, "transfer"), null);
+        var all = await History(orgId, new TransactionFilter(), null);
+
+        Assert.Equal([ProductCodes.LeadRetrieval, ProductCodes.Subscription], transfers.Products.Select(p => p.ProductCode).Order(StringComparer.Ordinal));
+        Assert.Equal([eventId], transfers.Events.Select(e => e.Id));
+        Assert.Equal([3L], transfers.Result.Items.Select(t => t.Quantity));
+        Assert.Equal(3, all.Result.Items.Count);
+        Assert.True(transfers.Filtered);
+        Assert.False(all.Filtered);
+        Assert.Equal($"?productCode={ProductCodes.Subscription}&eventId={eventId}&kind=transfer&format=csv", transfers.ExportQuery("csv"));
+        Assert.Equal("?format=xlsx", all.ExportQuery("xlsx"));
+        await Assert.ThrowsAsync<DomainException>(() => History(orgId, new TransactionFilter(), "not-a-cursor"));
+    }
+
+    private Task<HistoryScreen> History(int orgId, TransactionFilter filter, string? cursor) =>
+        app.With<HistoryScreenQuery, HistoryScreen>(async q => await q.WithPage(orgId, await q.For(orgId, filter, Ct), cursor, Ct));
 }

@@ -70,11 +70,13 @@ public static class FeatureServices
         services.AddScoped<Alerts.SweepUncoveredSoon>();
         services.AddScoped<Alerts.SetAlertSettings>();
         services.AddScoped<PoolQueries>();
+        services.AddScoped<PoolsScreenQuery>();
         services.AddScoped<EventQueries>();
         services.AddScoped<EventsScreenQuery>();
         services.AddScoped<EventScreenQuery>();
         services.AddScoped<Plans.CoverScreenQuery>();
         services.AddScoped<TransactionQueries>();
+        services.AddScoped<HistoryScreenQuery>();
         services.AddScoped<TransactionExport>();
         services.AddScoped<Organizations.TabExports>();
         services.AddScoped<OrganizationQueries>();
