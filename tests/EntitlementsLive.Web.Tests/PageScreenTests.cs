@@ -145,4 +145,33 @@ public sealed class PageScreenTests(AppFactory app)
 
     private Task<HistoryScreen> History(int orgId, TransactionFilter filter, string? cursor) =>
         app.With<HistoryScreenQuery, HistoryScreen>(async q => await q.WithPage(orgId, await q.For(orgId, filter, Ct), cursor, Ct));
+
+    [Fact]
+    public async Task AnAcceptLink_SaysWhatItIsFor_AndSignInSaysWhyItRefused()
+    {
+        var (orgId, _) = await app.NewOrganization(subscriptions: 0);
+        var admin = await app.NewUser(u => Membership.Administrator(u, orgId));
+        var invited = "inv" + Guid.NewGuid().ToString("N")[..8] + "@customer.example";
+        var invitation = await app.As<InviteMember, InvitationCreated>(admin, i => i.Handle(orgId, new InviteRequest(invited, "EntitlementManager", null), admin, "https://x.example", Ct));
+        var membershipId = (await app.With<MembersScreenQuery, MembersScreen>(q => q.For(orgId, Ct))).Members.Single(m => m.Email == admin).Id;
+        var reset = await app.As<IssuePasswordReset, InvitationCreated>(admin, r => r.ForMember(orgId, membershipId, admin, "https://x.example", Ct));
+
+        var joining = await app.With<AcceptInvitation, PendingLink?>(a => a.Describe(TokenOf(invitation.AcceptUrl), Ct));
+        var resetting = await app.With<AcceptInvitation, PendingLink?>(a => a.Describe(TokenOf(reset.AcceptUrl), Ct));
+
+        Assert.Equal((invited, false, false), (joining!.Invitation.Email, joining.IsReset, joining.HasAccount));
+        Assert.NotNull(joining.OrganizationName);
+        Assert.Equal((admin, true, true), (resetting!.Invitation.Email, resetting.IsReset, resetting.HasAccount));
+        Assert.Null(await app.With<AcceptInvitation, PendingLink?>(a => a.Describe("forged", Ct)));
+
+        Assert.Equal(Features.Auth.PasswordSignIn.Missing, await SignIn(admin, " ", "x"));
+        Assert.Equal(Features.Auth.PasswordSignIn.Missing, await SignIn(admin, admin, ""));
+        Assert.Equal(Features.Auth.PasswordSignIn.Refused, await SignIn(admin, admin, "not-the-password"));
+        Assert.Equal(Features.Auth.PasswordSignIn.Refused, await SignIn(admin, admin + "\0", "x"));
+    }
+
+    private static string TokenOf(string acceptUrl) => System.Web.HttpUtility.ParseQueryString(new Uri(acceptUrl).Query)["token"]!;
+
+    private Task<string?> SignIn(string who, string email, string password) =>
+        app.As<Features.Auth.PasswordSignIn, string?>(who, s => s.Refusal(email, password));
 }

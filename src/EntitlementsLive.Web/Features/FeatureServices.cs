@@ -103,6 +103,7 @@ public static class FeatureServices
         services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<InviteMember>();
         services.AddScoped<AcceptInvitation>();
+        services.AddScoped<Auth.PasswordSignIn>();
         services.AddScoped<IssuePasswordReset>();
         services.AddScoped<Bootstrap>();
         return services;
