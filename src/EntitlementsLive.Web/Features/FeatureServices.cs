@@ -39,6 +39,7 @@ public static class FeatureServices
         services.AddScoped<SubmitParticipantChanges>();
         services.AddScoped<BatchQueries>();
         services.AddScoped<ParticipantQueries>();
+        services.AddScoped<ParticipantsScreenQuery>();
         services.AddScoped<Alerts.AlertQueries>();
         services.AddOptions<Webhooks.WebhookOptions>().BindConfiguration(Webhooks.WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<Webhooks.ManageWebhooks>();
@@ -69,17 +70,22 @@ public static class FeatureServices
         services.AddScoped<Alerts.SweepUncoveredSoon>();
         services.AddScoped<Alerts.SetAlertSettings>();
         services.AddScoped<PoolQueries>();
+        services.AddScoped<PoolsScreenQuery>();
         services.AddScoped<EventQueries>();
         services.AddScoped<EventsScreenQuery>();
         services.AddScoped<EventScreenQuery>();
         services.AddScoped<Plans.CoverScreenQuery>();
         services.AddScoped<TransactionQueries>();
+        services.AddScoped<HistoryScreenQuery>();
         services.AddScoped<TransactionExport>();
         services.AddScoped<Organizations.TabExports>();
         services.AddScoped<OrganizationQueries>();
         services.AddScoped<Organizations.WarmUp>();
+        services.AddScoped<OpsScreenQuery>();
         services.AddScoped<Navigation>();
         services.AddScoped<Memberships>();
+        services.AddScoped<MembersScreenQuery>();
+        services.AddScoped<MemberForms>();
         services.AddScoped<IntegrationKeys>();
         services.AddScoped<AutoCover>();
         services.AddScoped<UploadParticipantChanges>();
@@ -98,6 +104,7 @@ public static class FeatureServices
         services.AddOptions<InvitationOptions>().BindConfiguration(InvitationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddScoped<InviteMember>();
         services.AddScoped<AcceptInvitation>();
+        services.AddScoped<Auth.PasswordSignIn>();
         services.AddScoped<IssuePasswordReset>();
         services.AddScoped<Bootstrap>();
         return services;

@@ -32,7 +32,11 @@ public sealed record AcceptRequest(string? Token, string? Name, string? Password
 
 public sealed record MembershipDto(int? OrganizationId, Role Role, int? EventId);
 
-public sealed record PendingLink(Invitation Invitation, bool HasAccount, string? OrganizationName);
+/// <summary>What a valid link is for: its invitation (or password reset), whether its e-mail has an account, the organization it joins.</summary>
+public sealed record PendingLink(Invitation Invitation, bool HasAccount, string? OrganizationName)
+{
+    public bool IsReset => Invitation.Purpose == InvitationPurpose.PasswordReset;
+}
 
 public sealed record AcceptedInvitation(string Email, IReadOnlyList<MembershipDto> Memberships, string UserId);
 

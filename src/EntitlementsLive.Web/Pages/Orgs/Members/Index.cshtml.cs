@@ -1,84 +1,40 @@
-using EntitlementsLive.Domain;
-using EntitlementsLive.Web.Features.Events;
 using EntitlementsLive.Web.Features.Members;
-using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EntitlementsLive.Web.Pages.Orgs.Members;
 
-/// <summary>The organization's administrators invite people, change roles and remove members (never the last administrator).</summary>
-public sealed class MembersModel(CurrentUser me, Memberships members, InviteMember invite, IssuePasswordReset reset, EventQueries events) : OrgPageModel
+/// <summary>Administrators invite people, change roles and remove members (never the last administrator); a new link is shown once.</summary>
+public sealed class MembersModel(MembersScreenQuery screens, MemberForms forms) : OrgPageModel
 {
-    [BindProperty]
-    public string? Email { get; set; }
+    [BindProperty] public string? Email { get; set; }
 
     /// <summary>The menu's choice (<see cref="Features.Members.RoleChoice"/>).</summary>
-    [BindProperty]
-    public string? RoleChoice { get; set; }
+    [BindProperty] public string? RoleChoice { get; set; }
 
-    public IReadOnlyList<MemberDto> Members { get; private set; } = [];
+    public MembersScreen Screen { get; private set; } = null!;
+    public ShownLink? NewLink { get; private set; }
 
-    public IReadOnlyList<PendingInvitationDto> Pending { get; private set; } = [];
+    public Task OnGetAsync(CancellationToken ct) => ReloadAsync(ct);
 
-    public IReadOnlyList<(int Id, string Name)> Events { get; private set; } = [];
+    public async Task<IActionResult> OnPostInviteAsync(CancellationToken ct) => await Shown(await forms.Invite(OrgId, Email, RoleChoice, ct), ct);
 
-    public string? NewLink { get; private set; }
+    public async Task<IActionResult> OnPostRoleAsync(int membershipId, CancellationToken ct) => Done(await forms.ChangeRole(OrgId, membershipId, RoleChoice, ct));
 
-    public string? NewLinkTitle { get; private set; }
+    public async Task<IActionResult> OnPostRemoveAsync(int membershipId, CancellationToken ct) => Done(await forms.Remove(OrgId, membershipId, ct));
 
-    public bool NewLinkEmailed { get; private set; }
+    public async Task<IActionResult> OnPostResetAsync(int membershipId, CancellationToken ct) => await Shown(await forms.Reset(OrgId, membershipId, ct), ct);
 
-    public Task OnGetAsync(CancellationToken ct) => Load(ct);
+    protected override async Task ReloadAsync(CancellationToken ct) => Screen = await screens.For(OrgId, ct);
 
-    public Task<IActionResult> OnPostInviteAsync(CancellationToken ct) => Attempt(async () =>
+    private async Task<IActionResult> Shown(ShownLink link, CancellationToken ct)
     {
-        var (role, eventId) = Features.Members.RoleChoice.Parse(RoleChoice);
-        var created = await invite.Handle(OrgId, new InviteRequest(Email, role, eventId), me.Actor, WebLinks.BaseUrl(HttpContext), ct);
-        (NewLink, NewLinkTitle, NewLinkEmailed) = (created.AcceptUrl, $"Invitation for {Email?.Trim()} created.", created.Emailed);
-        Email = null;
-        return null;
-    }, ct);
-
-    public Task<IActionResult> OnPostRoleAsync(int membershipId, CancellationToken ct) => Attempt(async () =>
-    {
-        var (role, eventId) = Features.Members.RoleChoice.Parse(RoleChoice);
-        var changed = await members.ChangeRole(OrgId, membershipId, new ChangeRoleRequest(role, eventId), ct);
-        TempData["Done"] = $"{changed.Email} is now {Names.Label(changed.Role)}.";
-        return RedirectToPage();
-    }, ct);
-
-    public Task<IActionResult> OnPostRemoveAsync(int membershipId, CancellationToken ct) => Attempt(async () =>
-    {
-        await members.Remove(OrgId, membershipId, ct);
-        TempData["Done"] = "The membership is removed; it takes effect at once, on open screens too.";
-        return RedirectToPage();
-    }, ct);
-
-    public Task<IActionResult> OnPostResetAsync(int membershipId, CancellationToken ct) => Attempt(async () =>
-    {
-        var created = await reset.ForMember(OrgId, membershipId, me.Actor, WebLinks.BaseUrl(HttpContext), ct);
-        (NewLink, NewLinkTitle, NewLinkEmailed) = (created.AcceptUrl, "Password reset link created.", created.Emailed);
-        return null;
-    }, ct);
-
-    /// <summary>Runs an action; a link it made is shown once (rendered, not redirected). A refusal is the base page's.</summary>
-    private async Task<IActionResult> Attempt(Func<Task<IActionResult?>> action, CancellationToken ct)
-    {
-        if (await action() is { } redirect)
-        {
-            return redirect;
-        }
-
-        await Load(ct);
+        (NewLink, Email, Screen) = (link, null, await screens.For(OrgId, ct));
         return Page();
     }
 
-    protected override Task ReloadAsync(CancellationToken ct) => Load(ct);
-
-    private async Task Load(CancellationToken ct)
+    private RedirectToPageResult Done(string message)
     {
-        Members = await members.List(OrgId, ct);
-        Pending = await invite.Pending(OrgId, ct);
-        Events = await events.Names(OrgId, 500, ct);
+        TempData["Done"] = message;
+        return RedirectToPage();
     }
 }
