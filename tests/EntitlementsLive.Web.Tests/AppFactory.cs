@@ -46,6 +46,8 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         // The suite signs in hundreds of times from one address; SecurityTests checks the limit itself.
         builder.UseSetting("SignIn:PermitsPerMinute", "100000");
+        // Rendering the first tabs at start-up would run beside each test's own requests; PageWarmUpTests turns it on.
+        builder.UseSetting("WarmUp:Pages", "false");
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -104,7 +104,7 @@ public static class PersistenceExtensions
 
     /// <summary>
     /// Creates the database folder, applies pending migrations, turns on WAL, seeds demo data once, refreshes the
-    /// planner's statistics and computes the forecasts.
+    /// planner's statistics, computes the forecasts and says whose pages to render first.
     /// </summary>
     public static async Task PrepareDatabaseAsync(this WebApplication app)
     {
@@ -138,8 +138,10 @@ public static class PersistenceExtensions
         // After the seed, so the statistics describe the rows the first views read.
         await scope.ServiceProvider.GetRequiredService<Features.Shared.RefreshPlannerStatistics>().Handle(atStartUp: true, CancellationToken.None);
 
-        // The forecasts and the Events tab's queries are ready before the node takes requests.
-        await scope.ServiceProvider.GetRequiredService<Features.Organizations.WarmUp>().Handle(CancellationToken.None);
+        // The forecasts and the Events tab's queries are ready before the node takes requests, and the first tabs are
+        // rendered once it listens, before it says it is ready (PageWarmUp).
+        app.Services.GetRequiredService<PageWarmUp>().For(
+            await scope.ServiceProvider.GetRequiredService<Features.Organizations.WarmUp>().Handle(CancellationToken.None));
 
         // Without demo data, the first Ops user is invited by a link printed once (Bootstrap:OpsEmail).
         var urls = app.Configuration["urls"]?.Split(';', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();

@@ -22,11 +22,13 @@ public static class Problems
     /// <summary>A domain refusal or a request that could not be read: the client's mistake, answered 4xx.</summary>
     public static bool IsRefusal(Exception exception) => exception is DomainException or BadHttpRequestException;
 
-    /// <summary>Requests are logged at the level of what they answered: 5xx Error, 4xx Information, the rest Information.</summary>
+    /// <summary>Requests are logged at the level of what they answered: 5xx Error (a health probe's Warning), the rest Information.</summary>
     public static Serilog.Events.LogEventLevel LogLevelOf(HttpContext http, double elapsedMs, Exception? exception) =>
-        exception is not null && !IsRefusal(exception) || http.Response.StatusCode >= 500
-            ? Serilog.Events.LogEventLevel.Error
-            : Serilog.Events.LogEventLevel.Information;
+        exception is not null && !IsRefusal(exception) ? Serilog.Events.LogEventLevel.Error
+        // A readiness probe's 503 is its answer ("not yet": starting, warming up, or a dependency down), not a failure.
+        : http.Response.StatusCode >= 500 && http.Request.Path.StartsWithSegments("/health") ? Serilog.Events.LogEventLevel.Warning
+        : http.Response.StatusCode >= 500 ? Serilog.Events.LogEventLevel.Error
+        : Serilog.Events.LogEventLevel.Information;
 
     /// <summary>The status of whatever escaped a request: a refusal's own, else 500.</summary>
     public static int StatusOf(Exception exception) => exception switch

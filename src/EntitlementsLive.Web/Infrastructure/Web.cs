@@ -63,9 +63,13 @@ public static class WebExtensions
         services.AddExceptionHandler<ApiExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi(ApiDocs.Configure);
+        services.AddOptions<PageWarmUpOptions>().BindConfiguration(PageWarmUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PageWarmUp>();
+        services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<PageWarmUp>());
         services.AddHealthChecks()
             .AddDbContextCheck<AppDbContext>("database", tags: ["ready"])
-            .AddCheck<Jobs.JobServerHealthCheck>("jobs", tags: ["ready"]);
+            .AddCheck<Jobs.JobServerHealthCheck>("jobs", tags: ["ready"])
+            .AddCheck<PageWarmUp>("pages", tags: ["ready"]);
         return services;
     }
 
