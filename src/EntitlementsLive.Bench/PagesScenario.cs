@@ -23,8 +23,10 @@ public static class PagesScenario
         {
             org = await data.Organization("Size org", 1);
             await data.User("admin@size.test", u => Membership.Administrator(u, org));
-            (sampleEvent, lastLedgerId) = Generate(file, org, o.SizeEvents, o.SizeParticipants, o.SizeLedgerRows);
-            bigEvent = GenerateBigEvent(file, org);
+            (sampleEvent, lastLedgerId) = BenchDatabase.IsPostgreSql
+                ? await PostgreSqlSizeData.Generate(file, org, o.SizeEvents, o.SizeParticipants, o.SizeLedgerRows)
+                : Generate(file, org, o.SizeEvents, o.SizeParticipants, o.SizeLedgerRows);
+            bigEvent = BenchDatabase.IsPostgreSql ? await PostgreSqlSizeData.GenerateBigEvent(file, org) : GenerateBigEvent(file, org);
         }
 
         report.Add("pages", "data generated (ledger rows / events / participants)", o.SizeLedgerRows, $"/ {o.SizeEvents:N0} / {o.SizeParticipants:N0}");
@@ -180,15 +182,16 @@ public static class PagesScenario
 
         static string Stored(DateTime at) => at.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture);
         var now = Clock.UtcNow;
-        int counted = 0, activated = 0;
         using var insertEvent = Command("""
             INSERT INTO Events (OrganizationId, Name, StartsAt, EndsAt, CountedParticipants, ActivatedParticipants, IsMissing, PastAnnounced, ProductionStatus, TimeZone)
-            VALUES ($o, 'Size event with 100,000 participants', $s, $e, 0, 0, 0, 0, 0, 'Europe/Paris') RETURNING Id
+            VALUES ($o, $n, $s, $e, 0, 0, 0, 0, 0, 'Europe/Paris') RETURNING Id
             """);
         insertEvent.Parameters.AddWithValue("$o", org);
-        insertEvent.Parameters.AddWithValue("$s", now.AddDays(30));
-        insertEvent.Parameters.AddWithValue("$e", now.AddDays(32));
+        insertEvent.Parameters.AddWithValue("$n", BigEvent.Name);
+        insertEvent.Parameters.AddWithValue("$s", BigEvent.StartsAt(now));
+        insertEvent.Parameters.AddWithValue("$e", BigEvent.StartsAt(now).AddDays(2));
         var id = Convert.ToInt32(insertEvent.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        var big = BigEvent.Of(id, now);
 
         using var participant = Command("INSERT INTO Participants (EventId, Reference, Cancelled, AppActivated, StatusAt, State, LastChangeAt) VALUES ($e, $r, $c, $a, $s, $st, $l)");
         using var change = Command("INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId, BatchId, ParticipantRef, Type, OccurredAt, AppliedAt) VALUES ($o, $id, $e, NULL, $r, $t, $at, $at)");
@@ -205,40 +208,8 @@ public static class PagesScenario
         var changeRef = change.Parameters.Add("$r", SqliteType.Text);
         var type = change.Parameters.Add("$t", SqliteType.Integer);
         var at = change.Parameters.Add("$at", SqliteType.Text);
-        for (var i = 0; i < BigEventParticipants; i++)
+        foreach (var p in big.Participants)
         {
-            // 80 % registered (half of them activated the app), 8 % cancelled, 7 % cancelled after activating the app, 5 % reinstated.
-            var bucket = i % 100;
-            var added = now.AddDays(-20).AddSeconds(i);
-            var changes = new List<(ParticipantChangeType Type, DateTime At)> { (ParticipantChangeType.Added, added) };
-            if (bucket < 80 && i % 2 == 0)
-            {
-                changes.Add((ParticipantChangeType.Activated, added.AddDays(1)));
-            }
-            else if (bucket is >= 80 and < 88)
-            {
-                changes.Add((ParticipantChangeType.Cancelled, added.AddDays(1)));
-            }
-            else if (bucket is >= 88 and < 95)
-            {
-                changes.Add((ParticipantChangeType.Activated, added.AddDays(1)));
-                changes.Add((ParticipantChangeType.Cancelled, added.AddDays(2)));
-            }
-            else if (bucket >= 95)
-            {
-                changes.Add((ParticipantChangeType.Cancelled, added.AddDays(1)));
-                changes.Add((ParticipantChangeType.Reinstated, added.AddDays(2)));
-            }
-
-            // The domain applies them, so the stored state is exactly what ingestion would store.
-            var p = new Participant(id, "Q" + i.ToString("000000", System.Globalization.CultureInfo.InvariantCulture));
-            foreach (var (t, when) in changes)
-            {
-                p.Apply(t, when);
-            }
-
-            counted += p.Counted ? 1 : 0;
-            activated += p.AppActivated ? 1 : 0;
             reference.Value = p.Reference;
             cancelled.Value = p.Cancelled;
             isActivated.Value = p.AppActivated;
@@ -246,21 +217,22 @@ public static class PagesScenario
             state.Value = (int)p.State;
             last.Value = Stored(p.LastChangeAt);
             participant.ExecuteNonQuery();
-            for (var c = 0; c < changes.Count; c++)
-            {
-                changeId.Value = $"{p.Reference}-{c}";
-                changeRef.Value = p.Reference;
-                type.Value = (int)changes[c].Type;
-                at.Value = Stored(changes[c].At);
-                change.ExecuteNonQuery();
-            }
+        }
+
+        foreach (var c in big.Changes)
+        {
+            changeId.Value = c.ChangeId;
+            changeRef.Value = c.Reference;
+            type.Value = (int)c.Type;
+            at.Value = Stored(c.At);
+            change.ExecuteNonQuery();
         }
 
         // Nothing was transferred to it (the ledger stays the generated one): it is missing its subscriptions.
         using (var counters = Command("UPDATE Events SET CountedParticipants = $c, ActivatedParticipants = $a, IsMissing = 1 WHERE Id = $e"))
         {
-            counters.Parameters.AddWithValue("$c", counted);
-            counters.Parameters.AddWithValue("$a", activated);
+            counters.Parameters.AddWithValue("$c", big.Counted);
+            counters.Parameters.AddWithValue("$a", big.Activated);
             counters.Parameters.AddWithValue("$e", id);
             counters.ExecuteNonQuery();
         }
@@ -268,14 +240,13 @@ public static class PagesScenario
         using (var product = Command("INSERT INTO EventProducts (EventId, ProductCode, Required, Allocated, InUse) VALUES ($e, 'SUBSCRIPTION', $c, 0, 0)"))
         {
             product.Parameters.AddWithValue("$e", id);
-            product.Parameters.AddWithValue("$c", counted);
+            product.Parameters.AddWithValue("$c", big.Counted);
             product.ExecuteNonQuery();
         }
 
         tx.Commit();
         return id;
     }
-
 
     /// <summary>One entry of the response's Server-Timing header ("app": the whole request; "db": its queries).</summary>
     private static double ServerTime(HttpResponseMessage response, string entry = "app")
