@@ -21,8 +21,8 @@ public static class PostgreSqlSizeData
         {
             // Even events live (starting 1–300 days from now), odd ones past (1–700 days ago); every seventh missing.
             await Execute(connection, """
-                INSERT INTO "Events" ("OrganizationId", "Name", "StartsAt", "EndsAt", "CountedParticipants", "ActivatedParticipants", "IsMissing", "PastAnnounced", "ProductionStatus")
-                SELECT @o, 'Size event ' || lpad(i::text, 5, '0'), s, s + interval '2 days', @per, @per / 2, i % 7 = 0, i % 2 = 1, 0
+                INSERT INTO "Events" ("OrganizationId", "Name", "StartsAt", "EndsAt", "CountedParticipants", "ActivatedParticipants", "IsMissing", "PastAnnounced", "ProductionStatus", "TimeZone")
+                SELECT @o, 'Size event ' || lpad(i::text, 5, '0'), s, s + interval '2 days', @per, @per / 2, i % 7 = 0, i % 2 = 1, 0, 'UTC'
                 FROM generate_series(0, @n - 1) AS i,
                      LATERAL (SELECT CASE WHEN i % 2 = 0 THEN @now + (1 + i % 300) * interval '1 day' ELSE @now - (1 + i % 700) * interval '1 day' END AS s) AS start
                 ORDER BY i
