@@ -32,7 +32,7 @@ var connection = new HubConnectionBuilder()
     .WithStatefulReconnect()
     .Build();
 
-foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded", "AlertRaised", "AlertResolved" })
+foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded", "AlertRaised", "AlertResolved", "EntitlementRequestChanged" })
 {
     connection.On<JsonElement>(type, message =>
     {
@@ -61,6 +61,31 @@ foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "Miss
             : $"{time} {type,-27} org={org} seq={sequence} {message.GetRawText()}");
     });
 }
+
+// Sent when nothing else came for a while: the latest sequence pushed to this watch of each organization it follows.
+// One past what the watch holds means the last message before the quiet was lost: resume from what it holds.
+connection.On<JsonElement>("Heartbeat", heartbeat =>
+{
+    foreach (var position in heartbeat.GetProperty("positions").EnumerateArray())
+    {
+        var org = position.GetProperty("orgId").GetInt32();
+        var sequence = position.GetProperty("sequence").GetInt64();
+        long held;
+        lock (last)
+        {
+            held = last.GetValueOrDefault(org);
+        }
+
+        if (sequence > held && held > 0)
+        {
+            _ = Task.Run(async () =>
+            {
+                var result = await connection.InvokeAsync<JsonElement>("Resume", org, held);
+                Console.Error.WriteLine($"heartbeat at seq={sequence}; resumed org={org} after={held}: {result.GetRawText()}");
+            });
+        }
+    }
+});
 
 // Where each resume starts: the last sequence of a stream known to be complete. Messages that arrive on the new
 // connection before the resume has run do not move it (they would hide what was missed in between); a resume

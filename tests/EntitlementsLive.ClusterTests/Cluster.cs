@@ -225,6 +225,19 @@ public sealed class Screen : IAsyncDisposable
             connection.On<JsonElement>(type, screen.Seen);
         }
 
+        // A heartbeat naming a sequence past what the screen holds: the last message before a quiet was lost; resume.
+        connection.On<JsonElement>("Heartbeat", m =>
+        {
+            var holds = Interlocked.Read(ref screen._lastSequence);
+            foreach (var position in m.GetProperty("positions").EnumerateArray())
+            {
+                if (position.GetProperty("orgId").GetInt32() == orgId && holds > 0 && position.GetProperty("sequence").GetInt64() > holds)
+                {
+                    Interlocked.Increment(ref screen._gaps);
+                    _ = Task.Run(() => screen.Resume(orgId, holds));
+                }
+            }
+        });
         screen._lastSequence = held;
         await connection.StartAsync();
         await screen.Resume(orgId, held);

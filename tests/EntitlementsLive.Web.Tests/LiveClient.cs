@@ -20,16 +20,74 @@ public sealed class LiveClient : IAsyncDisposable
     private static readonly string[] Types = ["PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded", "AlertRaised", "AlertResolved", "EntitlementRequestChanged"];
     private readonly Channel<LiveMessage> _inbox = Channel.CreateUnbounded<LiveMessage>();
 
+    private readonly HashSet<(string Type, long Sequence)> _lost = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, long> _held = new();
+    private Func<LiveMessage, bool>? _lose;
+
     private LiveClient(HubConnection connection)
     {
         Connection = connection;
         foreach (var type in Types)
         {
-            connection.On<JsonElement>(type, payload => _inbox.Writer.TryWrite(new LiveMessage(type, payload.Clone())));
+            connection.On<JsonElement>(type, payload => Deliver(new LiveMessage(type, payload.Clone())));
         }
+
+        connection.On<JsonElement>("Heartbeat", payload => OnHeartbeat(payload.Clone()));
     }
 
     public HubConnection Connection { get; }
+
+    /// <summary>Whether a heartbeat naming a sequence past what this screen holds makes it resume, as the browser's does.</summary>
+    public bool ResumesOnHeartbeat { get; set; }
+
+    /// <summary>How many heartbeats arrived (they are not in <see cref="Received"/>).</summary>
+    public int Heartbeats => Volatile.Read(ref _heartbeats);
+
+    /// <summary>How many messages were lost on the way on purpose (<see cref="Lose"/>).</summary>
+    public int Lost { get { lock (_lost) { return _lost.Count; } } }
+
+    private int _heartbeats;
+
+    /// <summary>From now on, the first delivery of each message matching <paramref name="match"/> is lost on the way; a replay gets through.</summary>
+    public void Lose(Func<LiveMessage, bool> match)
+    {
+        lock (_lost)
+        {
+            _lose = match;
+        }
+    }
+
+    private void Deliver(LiveMessage message)
+    {
+        lock (_lost)
+        {
+            if (_lose is { } lose && lose(message) && _lost.Add((message.Type, message.Sequence)))
+            {
+                return;
+            }
+        }
+
+        _held.AddOrUpdate(message.OrgId, message.Sequence, (_, held) => Math.Max(held, message.Sequence));
+        _inbox.Writer.TryWrite(message);
+    }
+
+    private void OnHeartbeat(JsonElement heartbeat)
+    {
+        Interlocked.Increment(ref _heartbeats);
+        if (!ResumesOnHeartbeat)
+        {
+            return;
+        }
+
+        foreach (var position in heartbeat.GetProperty("positions").EnumerateArray())
+        {
+            var org = position.GetProperty("orgId").GetInt32();
+            if (_held.TryGetValue(org, out var held) && position.GetProperty("sequence").GetInt64() > held)
+            {
+                _ = Connection.InvokeAsync<JsonElement>("Resume", org, held);
+            }
+        }
+    }
 
     public List<LiveMessage> Received { get; } = [];
 

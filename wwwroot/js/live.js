@@ -367,6 +367,14 @@
   connection.on("AlertRaised", checked(onAlert));
   connection.on("AlertResolved", checked(onAlert));
   connection.on("EntitlementRequestChanged", checked(onRequest));
+  // Sent when nothing else came for a while: the latest sequence pushed to this screen of each organization it follows.
+  // One past what the screen holds means the last message before the quiet was lost: resume, as after any gap.
+  connection.on("Heartbeat", m => {
+    if (!orgId || paused) return;
+    for (const p of m.positions || []) {
+      if (p.orgId === orgId) gap({ previous: p.sequence });
+    }
+  });
 
   async function resume() {
     if (!orgId || paused) return;

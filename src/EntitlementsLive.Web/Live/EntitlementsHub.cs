@@ -20,6 +20,8 @@ public interface IEntitlementsClient
     Task AlertResolved(AlertMessage message);
 
     Task EntitlementRequestChanged(EntitlementRequestChangedMessage message);
+
+    Task Heartbeat(HeartbeatMessage message);
 }
 
 /// <summary>

@@ -32,7 +32,19 @@ public sealed class LiveAudience
             return Nobody;
         }
 
-        var memberships = await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organizationId).ToListAsync(ct);
+        return Of(organizationId, await db.Memberships.AsNoTracking().Where(m => m.OrganizationId == organizationId).ToListAsync(ct));
+    }
+
+    /// <summary>Every organization's audience at once (the heartbeat's round), by the same rule; organizations that do not work are left out.</summary>
+    public static async Task<IReadOnlyDictionary<int, LiveAudience>> LoadAllAsync(AppDbContext db, CancellationToken ct)
+    {
+        var working = db.Organizations.Where(Organization.EntitlementsWork).Select(o => (int?)o.Id);
+        var memberships = await db.Memberships.AsNoTracking().Where(m => working.Contains(m.OrganizationId)).ToListAsync(ct);
+        return memberships.GroupBy(m => m.OrganizationId!.Value).ToDictionary(g => g.Key, g => Of(g.Key, [.. g]));
+    }
+
+    private static LiveAudience Of(int organizationId, IReadOnlyList<Membership> memberships)
+    {
         var managers = memberships.GroupBy(m => m.UserId).Where(g => g.ManagesEntitlements(organizationId)).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var teams = memberships.Where(m => !managers.Contains(m.UserId)).GroupBy(m => m.UserId)
             .SelectMany(g => g.TeamEvents(organizationId).Select(eventId => (EventId: eventId, UserId: g.Key)))

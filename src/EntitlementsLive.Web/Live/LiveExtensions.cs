@@ -17,6 +17,7 @@ public static class LiveExtensions
         }).AddJsonProtocol(o => JsonContract.Configure(o.PayloadSerializerOptions))
           .AddRedisBackplane(configuration);
         services.AddSingleton<ResumeService>();
+        services.AddSingleton<LiveHeartbeat>();
         services.AddSingleton<OutboxNotifier>();
         services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<OutboxNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());

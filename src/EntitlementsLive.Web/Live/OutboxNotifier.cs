@@ -32,6 +32,13 @@ public sealed class LiveOptions
     public int SweepIntervalMs { get; set; } = 5_000;
 
     /// <summary>
+    /// A screen that nothing was sent to for this long gets a Heartbeat with the latest sequence of what it follows,
+    /// so a message lost just before a quiet is found and resumed within about this time (API.md).
+    /// </summary>
+    [Range(1, 3_600)]
+    public int HeartbeatSeconds { get; set; } = 15;
+
+    /// <summary>
     /// Browser origins, besides the app's own, that may open the hub (WebSockets are not covered by CORS,
     /// so the hub checks the Origin header itself).
     /// </summary>
@@ -51,6 +58,7 @@ public sealed partial class OutboxNotifier(
     IHubContext<EntitlementsHub, IEntitlementsClient> hub,
     IOptions<LiveOptions> options,
     TimeProvider clock,
+    LiveHeartbeat heartbeat,
     ILogger<OutboxNotifier> log,
     PostgreSqlDatabase? postgres = null) : BackgroundService, IChangeNotifier
 {
@@ -217,6 +225,7 @@ public sealed partial class OutboxNotifier(
             _pushed.Clear();
             _saved.Clear();
             _teamPushed.Clear();
+            heartbeat.Forget();
         }
 
         if (!stoppingToken.IsCancellationRequested)
@@ -290,12 +299,14 @@ public sealed partial class OutboxNotifier(
         _signal.Writer.TryWrite(true);
         var window = TimeSpan.FromMilliseconds(options.Value.CoalesceWindowMs);
         var sweep = TimeSpan.FromMilliseconds(options.Value.SweepIntervalMs);
+        // Woken by a commit, or at the next sweep or heartbeat round, whichever comes first.
+        var wait = sweep < heartbeat.RoundInterval ? sweep : heartbeat.RoundInterval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                timeout.CancelAfter(sweep);
+                timeout.CancelAfter(wait);
                 try
                 {
                     await _signal.Reader.ReadAsync(timeout.Token);
@@ -307,8 +318,12 @@ public sealed partial class OutboxNotifier(
                 }
                 catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
                 {
-                    // No signal for a whole sweep interval: the sweep below runs now.
-                    _lastSweep = 0;
+                    // No signal for a whole sweep interval: the sweep below runs now (a heartbeat round's shorter wait
+                    // leaves the sweep to its own clock).
+                    if (wait == sweep)
+                    {
+                        _lastSweep = 0;
+                    }
                 }
 
                 // The sweep runs on its own clock, so steady traffic of some organizations never delays another's.
@@ -338,6 +353,8 @@ public sealed partial class OutboxNotifier(
                 {
                     await SaveCursors(stoppingToken);
                 }
+
+                await heartbeat.BeatAsync(_pushed, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -391,10 +408,13 @@ public sealed partial class OutboxNotifier(
                     {
                         await OutboxDispatch.SendAsync(hub.Clients.Group(member), row, _teamPushed.TryGetValue(member, out var last) ? last : null);
                         _teamPushed[member] = row.Sequence;
+                        heartbeat.SentToTeam(member, organizationId, row.Sequence);
                     }
                 }
             }
 
+            // Once per batch: the managers heard from this organization now, so no heartbeat is owed to them for a while.
+            heartbeat.Sent(audience.Managers);
             foreach (var observer in scope.ServiceProvider.GetServices<IOutboxObserver>())
             {
                 await observer.ObserveAsync(organizationId, rows, ct);

@@ -42,3 +42,12 @@ public sealed record AlertMessage(int OrgId, long Sequence, AlertDto Alert) : Li
 
 /// <summary>EntitlementRequestChanged: a request as its lists show it, to the organization's admins and the event's team.</summary>
 public sealed record EntitlementRequestChangedMessage(int OrgId, long Sequence, RequestDto Request) : LiveMessage;
+
+/// <summary>
+/// Heartbeat (API.md): to screens that nothing was sent to for <c>Live:HeartbeatSeconds</c>, the latest sequence
+/// pushed to them of each organization they follow (for an event's team, of their events' coverage). A screen whose
+/// own last sequence is below a position lost a message on the way, and resumes from what it holds.
+/// </summary>
+public sealed record HeartbeatMessage(IReadOnlyList<HeartbeatPosition> Positions);
+
+public sealed record HeartbeatPosition(int OrgId, long Sequence);
