@@ -52,7 +52,7 @@ public static class MessageTypes
     /// <summary>What an event's team receives of its event (besides nothing else): its coverage and its requests.</summary>
     public static readonly IReadOnlyList<string> ForTeams = [EventCoverageChanged, EntitlementRequestChanged];
 
-    public static bool ReachesTeams(string type) => type is EventCoverageChanged or EntitlementRequestChanged;
+    public static bool ReachesTeams(string type) => ForTeams.Contains(type);
 
     /// <summary>Messages that are appended and never coalesced: each one tells something a screen must not miss.</summary>
     public static bool IsAppend(string type) => type is TransactionRecorded or AlertRaised or AlertResolved;

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Data;
 using Microsoft.EntityFrameworkCore;
@@ -5,9 +6,10 @@ using Microsoft.EntityFrameworkCore;
 namespace EntitlementsLive.Web.Live;
 
 /// <summary>
-/// Who may see an organization's pushes right now (rule 8): those who manage its entitlements see
-/// everything, an event's team sees that event's coverage; nobody hears of an organization whose
-/// entitlements are not activated.
+/// Who hears an organization's live messages right now, by the one rule of <see cref="Access.HearsMessage"/>: those
+/// who manage its entitlements hear everything, an event's team its event's coverage and requests; nobody hears of an
+/// organization whose entitlements are not activated. The drain and the heartbeat address groups by it, and Resume
+/// replays through <see cref="ReplayFilter"/>, the same rule as a query.
 /// </summary>
 public sealed class LiveAudience
 {
@@ -24,6 +26,29 @@ public sealed class LiveAudience
 
     /// <summary>Per event, the user groups of its team (managers excluded: they already receive everything).</summary>
     public IReadOnlyDictionary<int, IReadOnlyList<string>> Teams { get; }
+
+    /// <summary>The team groups that hear <paramref name="row"/> besides the managers.</summary>
+    public IReadOnlyList<string> TeamOf(OutboxMessage row) =>
+        MessageTypes.ReachesTeams(row.Type) && row.EventId is { } eventId && Teams.TryGetValue(eventId, out var team) ? team : [];
+
+    /// <summary>Whether a user's group hears <paramref name="row"/> (a manager hears it once, as a manager).</summary>
+    public bool Hears(string group, OutboxMessage row) => Managers.Contains(group) || TeamOf(row).Contains(group);
+
+    /// <summary>
+    /// What one person may replay of an organization whose entitlements work, as a filter the database runs: all of it
+    /// for those who manage them, their events' team messages for a team, null when they hear nothing of it.
+    /// </summary>
+    public static Expression<Func<OutboxMessage, bool>>? ReplayFilter(IReadOnlyCollection<Membership> memberships, int organizationId)
+    {
+        if (memberships.ManagesEntitlements(organizationId))
+        {
+            return m => true;
+        }
+
+        var events = memberships.TeamEvents(organizationId).Select(id => (int?)id).ToList();
+        var types = MessageTypes.ForTeams;
+        return events.Count == 0 ? null : m => types.Contains(m.Type) && events.Contains(m.EventId);
+    }
 
     public static async Task<LiveAudience> LoadAsync(AppDbContext db, int organizationId, CancellationToken ct)
     {
@@ -43,7 +68,8 @@ public sealed class LiveAudience
         return memberships.GroupBy(m => m.OrganizationId!.Value).ToDictionary(g => g.Key, g => Of(g.Key, [.. g]));
     }
 
-    private static LiveAudience Of(int organizationId, IReadOnlyList<Membership> memberships)
+    /// <summary>The audience of one organization whose entitlements work, from its memberships.</summary>
+    public static LiveAudience Of(int organizationId, IReadOnlyList<Membership> memberships)
     {
         var managers = memberships.GroupBy(m => m.UserId).Where(g => g.ManagesEntitlements(organizationId)).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         var teams = memberships.Where(m => !managers.Contains(m.UserId)).GroupBy(m => m.UserId)

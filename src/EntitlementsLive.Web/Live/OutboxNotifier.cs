@@ -401,15 +401,12 @@ public sealed partial class OutboxNotifier(
                 }
 
                 previous = row.Sequence;
-                if (MessageTypes.ReachesTeams(row.Type) && row.EventId is { } eventId && audience.Teams.TryGetValue(eventId, out var team))
+                // A team member's chain is their own (they may be on the teams of several events).
+                foreach (var member in audience.TeamOf(row))
                 {
-                    // A team member's chain is their own (they may be on the teams of several events).
-                    foreach (var member in team)
-                    {
-                        await OutboxDispatch.SendAsync(hub.Clients.Group(member), row, _teamPushed.TryGetValue(member, out var last) ? last : null);
-                        _teamPushed[member] = row.Sequence;
-                        heartbeat.SentToTeam(member, organizationId, row.Sequence);
-                    }
+                    await OutboxDispatch.SendAsync(hub.Clients.Group(member), row, _teamPushed.TryGetValue(member, out var last) ? last : null);
+                    _teamPushed[member] = row.Sequence;
+                    heartbeat.SentToTeam(member, organizationId, row.Sequence);
                 }
             }
 

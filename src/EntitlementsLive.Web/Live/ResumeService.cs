@@ -20,11 +20,10 @@ public sealed class ResumeService(IServiceScopeFactory scopes)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var memberships = userId is null ? [] : await CurrentUser.Load(db, userId, ct);
-        var admin = memberships.ManagesEntitlements(organizationId);
-        var teamEvents = memberships.TeamEvents(organizationId).Select(id => (int?)id).ToList();
+        var hears = LiveAudience.ReplayFilter(memberships, organizationId);
         var last = await db.Organizations.Where(o => o.Id == organizationId).Where(Organization.EntitlementsWork)
             .Select(o => (long?)o.LastSequence).SingleOrDefaultAsync(ct);
-        if (last is null || (!admin && teamEvents.Count == 0))
+        if (last is null || hears is null)
         {
             // Nothing of this organization is visible to the caller: nothing to replay, and nothing said about it.
             return new ResumeResult(0, ReloadRequired: false, LastSequence: 0);
@@ -42,13 +41,8 @@ public sealed class ResumeService(IServiceScopeFactory scopes)
             return new ResumeResult(0, ReloadRequired: true, last.Value);
         }
 
-        var query = db.Outbox.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.Sequence > afterSequence);
-        if (!admin)
-        {
-            var teamTypes = MessageTypes.ForTeams;
-            query = query.Where(m => teamTypes.Contains(m.Type) && teamEvents.Contains(m.EventId));
-        }
-
+        // The same rule as the pushes' (Access.HearsMessage), run by the database.
+        var query = db.Outbox.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.Sequence > afterSequence).Where(hears);
         var rows = OutboxDispatch.Coalesce(await query.OrderBy(m => m.Sequence).ToListAsync(ct));
         foreach (var row in rows)
         {
