@@ -62,7 +62,8 @@ public sealed class PageWarmUp(IServiceProvider services, IHostApplicationLifeti
     };
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Done.IsCompleted ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("The first pages are still being rendered."));
+        // Degraded, not unhealthy: nothing is wrong, the node is starting (logged as a warning; /health/ready answers 503).
+        Task.FromResult(Done.IsCompleted ? HealthCheckResult.Healthy() : HealthCheckResult.Degraded("The first pages are still being rendered."));
 
     private async Task RenderAsync(CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using EntitlementsLive.Web.Data;
 using EntitlementsLive.Web.Features.Access;
 using EntitlementsLive.Web.Features.Shared;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace EntitlementsLive.Web.Infrastructure;
 
@@ -106,7 +107,17 @@ public static class WebExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapApiDocs();
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
+        // Ready means every check healthy: a degraded one (the first pages still rendering) answers 503 too.
+        app.MapHealthChecks("/health/ready", new()
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).AllowAnonymous();
         return app;
     }
 }
