@@ -26,7 +26,15 @@ public static class PagesScenario
             (sampleEvent, lastLedgerId) = BenchDatabase.IsPostgreSql
                 ? await PostgreSqlSizeData.Generate(file, org, o.SizeEvents, o.SizeParticipants, o.SizeLedgerRows)
                 : Generate(file, org, o.SizeEvents, o.SizeParticipants, o.SizeLedgerRows);
-            bigEvent = BenchDatabase.IsPostgreSql ? await PostgreSqlSizeData.GenerateBigEvent(file, org) : GenerateBigEvent(file, org);
+            if (BenchDatabase.IsPostgreSql)
+            {
+                bigEvent = await PostgreSqlSizeData.GenerateBigEvent(file, org);
+                await PostgreSqlSizeData.VacuumAnalyze(file);
+            }
+            else
+            {
+                bigEvent = GenerateBigEvent(file, org);
+            }
         }
 
         report.Add("pages", "data generated (ledger rows / events / participants)", o.SizeLedgerRows, $"/ {o.SizeEvents:N0} / {o.SizeParticipants:N0}");

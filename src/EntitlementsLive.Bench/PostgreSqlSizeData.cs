@@ -6,8 +6,7 @@ namespace EntitlementsLive.Bench;
 
 /// <summary>
 /// The pages scenario's data on PostgreSQL: the same rows as the SQLite generator (<see cref="PagesScenario"/>),
-/// written by the server itself (generate_series) and the big event by binary COPY; then VACUUM ANALYZE, as
-/// autovacuum would do after such a load, so the planner has statistics and index-only scans a visibility map.
+/// written by the server itself (generate_series) and the big event by binary COPY; then <see cref="VacuumAnalyze"/>.
 /// </summary>
 public static class PostgreSqlSizeData
 {
@@ -118,9 +117,16 @@ public static class PostgreSqlSizeData
                 INSERT INTO "EventProducts" ("EventId", "ProductCode", "Required", "Allocated", "InUse") VALUES (@e, @subscription, @c, 0, false);
                 """, ("c", big.Counted), ("a", big.Activated), ("e", id), ("subscription", ProductCodes.Subscription));
             await tx.CommitAsync();
-            await Execute(connection, "VACUUM ANALYZE");
             return id;
         }
+    }
+
+    /// <summary>What autovacuum would do after such a load: statistics for the planner, a visibility map for index-only scans.</summary>
+    public static async Task VacuumAnalyze(string file)
+    {
+        await using var connection = new NpgsqlConnection(BenchDatabase.ConnectionString(file));
+        await connection.OpenAsync();
+        await Execute(connection, "VACUUM ANALYZE");
     }
 
     private static async Task Execute(NpgsqlConnection connection, string sql, params (string Name, object Value)[] parameters)

@@ -29,16 +29,6 @@ public static class Access
         memberships.ManagesEntitlements(organizationId)
         || memberships.Any(m => m.OrganizationId == organizationId && m.Role == Role.EventTeam && m.EventId == eventId);
 
-    /// <summary>
-    /// Who hears which live message (rule 8), the one rule the pushes, the heartbeat and Resume follow: those who manage
-    /// the organization's entitlements hear all of it; an event's team hears its own event's coverage and requests
-    /// (<see cref="MessageTypes.ForTeams"/>), nothing of other events and nothing without an event. Whether the
-    /// organization's entitlements work at all is the caller's to check first.
-    /// </summary>
-    public static bool HearsMessage(this IEnumerable<Membership> memberships, int organizationId, string type, int? eventId) =>
-        memberships.ManagesEntitlements(organizationId)
-        || (MessageTypes.ReachesTeams(type) && eventId is int id && memberships.TeamEvents(organizationId).Contains(id));
-
     /// <summary>A user sees only the organizations they belong to.</summary>
     public static bool BelongsTo(this IEnumerable<Membership> memberships, int organizationId) =>
         memberships.Any(m => m.OrganizationId == organizationId);

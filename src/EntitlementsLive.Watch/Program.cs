@@ -46,13 +46,9 @@ foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "Miss
         }
 
         // "previous" past what this watch holds: a message was lost on the way (Redis restarted, say); resume from there.
-        if (message.TryGetProperty("previous", out var previous) && previous.ValueKind == JsonValueKind.Number && previous.GetInt64() > held && held > 0)
+        if (message.TryGetProperty("previous", out var previous) && previous.ValueKind == JsonValueKind.Number)
         {
-            _ = Task.Run(async () =>
-            {
-                var result = await connection.InvokeAsync<JsonElement>("Resume", org, held);
-                Console.Error.WriteLine($"gap before seq={sequence}; resumed org={org} after={held}: {result.GetRawText()}");
-            });
+            ResumeIfBehind(org, held, previous.GetInt64(), $"gap before seq={sequence}");
         }
 
         var time = TimeProvider.System.GetLocalNow().ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture);
@@ -76,16 +72,22 @@ connection.On<JsonElement>("Heartbeat", heartbeat =>
             held = last.GetValueOrDefault(org);
         }
 
-        if (sequence > held && held > 0)
-        {
-            _ = Task.Run(async () =>
-            {
-                var result = await connection.InvokeAsync<JsonElement>("Resume", org, held);
-                Console.Error.WriteLine($"heartbeat at seq={sequence}; resumed org={org} after={held}: {result.GetRawText()}");
-            });
-        }
+        ResumeIfBehind(org, held, sequence, $"heartbeat at seq={sequence}");
     }
 });
+
+// A sequence pushed to this watch past what it holds (and it holds something: a fresh watch only follows what comes).
+void ResumeIfBehind(int org, long held, long pushed, string why)
+{
+    if (pushed > held && held > 0)
+    {
+        _ = Task.Run(async () =>
+        {
+            var result = await connection.InvokeAsync<JsonElement>("Resume", org, held);
+            Console.Error.WriteLine($"{why}; resumed org={org} after={held}: {result.GetRawText()}");
+        });
+    }
+}
 
 // Where each resume starts: the last sequence of a stream known to be complete. Messages that arrive on the new
 // connection before the resume has run do not move it (they would hide what was missed in between); a resume

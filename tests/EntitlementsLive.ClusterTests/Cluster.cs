@@ -229,13 +229,9 @@ public sealed class Screen : IAsyncDisposable
         connection.On<JsonElement>("Heartbeat", m =>
         {
             var holds = Interlocked.Read(ref screen._lastSequence);
-            foreach (var position in m.GetProperty("positions").EnumerateArray())
+            foreach (var position in m.GetProperty("positions").EnumerateArray().Where(p => p.GetProperty("orgId").GetInt32() == orgId))
             {
-                if (position.GetProperty("orgId").GetInt32() == orgId && holds > 0 && position.GetProperty("sequence").GetInt64() > holds)
-                {
-                    Interlocked.Increment(ref screen._gaps);
-                    _ = Task.Run(() => screen.Resume(orgId, holds));
-                }
+                screen.ResumeIfBehind(orgId, holds, position.GetProperty("sequence").GetInt64());
             }
         });
         screen._lastSequence = held;
@@ -256,11 +252,19 @@ public sealed class Screen : IAsyncDisposable
         {
         }
 
-        if (held > 0 && message.TryGetProperty("previous", out var previous) && previous.ValueKind == JsonValueKind.Number && previous.GetInt64() > held)
+        if (message.TryGetProperty("previous", out var previous) && previous.ValueKind == JsonValueKind.Number)
+        {
+            ResumeIfBehind(message.GetProperty("orgId").GetInt32(), held, previous.GetInt64());
+        }
+    }
+
+    /// <summary>A sequence pushed to this screen past what it holds: a message was lost on the way; resume from what it holds.</summary>
+    private void ResumeIfBehind(int orgId, long held, long pushed)
+    {
+        if (held > 0 && pushed > held)
         {
             Interlocked.Increment(ref _gaps);
-            var org = message.GetProperty("orgId").GetInt32();
-            _ = Task.Run(() => Resume(org, held));
+            _ = Task.Run(() => Resume(orgId, held));
         }
     }
 

@@ -4,20 +4,25 @@ using EntitlementsLive.Web.Live;
 namespace EntitlementsLive.Web.Tests;
 
 /// <summary>
-/// One rule of who hears which live message, over every role and message kind: the domain's rule, the drain's and
-/// heartbeat's addressing (LiveAudience) and Resume's replay filter all answer the same, and as the contract says.
+/// One rule of who hears which live message, over every role and message kind: the drain's addressing, Resume's replay
+/// filter and the heartbeat's addressing (all LiveAudience) answer as the contract says.
 /// </summary>
 public class AudienceTests
 {
     private const int Org = 1, OtherOrg = 2, OwnEvent = 10, OtherEvent = 11;
+
+    private static readonly string[] Kinds =
+    [
+        MessageTypes.PoolBalanceChanged, MessageTypes.EventCoverageChanged, MessageTypes.MissingEntitlementsChanged,
+        MessageTypes.TransactionRecorded, MessageTypes.AlertRaised, MessageTypes.AlertResolved, MessageTypes.EntitlementRequestChanged,
+    ];
 
     public static TheoryData<string, string, int?> Cases()
     {
         var data = new TheoryData<string, string, int?>();
         foreach (var person in People.Keys)
         {
-            foreach (var type in new[] { MessageTypes.PoolBalanceChanged, MessageTypes.EventCoverageChanged, MessageTypes.MissingEntitlementsChanged,
-                         MessageTypes.TransactionRecorded, MessageTypes.AlertRaised, MessageTypes.AlertResolved, MessageTypes.EntitlementRequestChanged })
+            foreach (var type in Kinds)
             {
                 foreach (var eventId in new int?[] { OwnEvent, OtherEvent, null })
                 {
@@ -58,8 +63,14 @@ public class AudienceTests
         var row = new OutboxMessage(Org, 42, type, type + ":" + eventId, eventId, "{}", DateTime.UtcNow);
 
         var expected = contract(type, eventId);
-        Assert.Equal(expected, own.HearsMessage(Org, type, eventId));
-        Assert.Equal(expected, LiveAudience.Of(Org, organization).Hears(LiveGroups.User(user), row));
+        var audience = LiveAudience.Of(Org, organization);
+        var group = LiveGroups.User(user);
+        // The drain: the managers' groups get every row, a row's team groups its team messages.
+        Assert.Equal(expected, audience.Managers.Contains(group) || audience.TeamOf(row).Contains(group));
+        // Resume: the replay filter the database runs.
         Assert.Equal(expected, LiveAudience.ReplayFilter(own, Org)?.Compile()(row) ?? false);
+        // The heartbeat: addressed to everyone who hears anything of the organization, and to no one else.
+        var hearsAnything = Kinds.Any(kind => new int?[] { OwnEvent, OtherEvent, null }.Any(e => contract(kind, e)));
+        Assert.Equal(hearsAnything, audience.Managers.Contains(group) || audience.TeamMembers.Contains(group));
     }
 }

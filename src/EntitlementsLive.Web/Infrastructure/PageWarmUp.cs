@@ -29,7 +29,7 @@ public sealed class PageWarmUpOptions
 /// is written. A failure is logged and the node becomes ready anyway.
 /// </summary>
 public sealed class PageWarmUp(IServiceProvider services, IHostApplicationLifetime lifetime, IOptions<PageWarmUpOptions> options,
-    ILogger<PageWarmUp> log) : IStartupFilter, IHealthCheck
+    LinkGenerator links, ILogger<PageWarmUp> log) : IStartupFilter, IHealthCheck
 {
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private RequestDelegate? _pipeline;
@@ -43,15 +43,23 @@ public sealed class PageWarmUp(IServiceProvider services, IHostApplicationLifeti
     /// <summary>Whose pages to render, from the data warm-up; none when the database has no working organization.</summary>
     public void For(WarmUpTarget? target) => _target = target;
 
-    public static IReadOnlyList<string> PagesOf(WarmUpTarget target) =>
-    [
-        $"/Orgs/{target.OrganizationId}/Entitlements",
-        $"/Orgs/{target.OrganizationId}/Entitlements/Events",
-        $"/Orgs/{target.OrganizationId}/Entitlements/Events?status=past",
-        $"/Orgs/{target.OrganizationId}/Entitlements/Events?status=live&missingOnly=true",
-        $"/Orgs/{target.OrganizationId}/Entitlements/History",
-        $"/api/orgs/{target.OrganizationId}/events?status=live&missingOnly=true",
-    ];
+    /// <summary>The tabs an administrator opens first, through the routing (the API list has no page: its path is the contract's).</summary>
+    private IReadOnlyList<string> PagesOf(WarmUpTarget target)
+    {
+        var orgId = target.OrganizationId;
+        string Page(string page, object? query = null) =>
+            links.GetPathByPage(page, handler: null, values: new RouteValueDictionary(query) { ["orgId"] = orgId })
+            ?? throw new InvalidOperationException($"No route to the page {page}.");
+        return
+        [
+            Page("/Orgs/Entitlements/Index"),
+            Page("/Orgs/Entitlements/Events"),
+            Page("/Orgs/Entitlements/Events", new { status = "past" }),
+            Page("/Orgs/Entitlements/Events", new { status = "live", missingOnly = "true" }),
+            Page("/Orgs/Entitlements/History"),
+            $"/api/orgs/{orgId}/events?status=live&missingOnly=true",
+        ];
+    }
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -73,9 +81,10 @@ public sealed class PageWarmUp(IServiceProvider services, IHostApplicationLifeti
             {
                 var clock = Stopwatch.StartNew();
                 var user = await PrincipalOf(target.AdministratorId);
+                var pages = PagesOf(target);
                 for (var round = 0; round < options.Value.Rounds && user is not null; round++)
                 {
-                    foreach (var page in PagesOf(target))
+                    foreach (var page in pages)
                     {
                         Rendered.Add((page, await GetAsync(pipeline, page, user, ct)));
                     }

@@ -6,10 +6,11 @@ using Microsoft.EntityFrameworkCore;
 namespace EntitlementsLive.Web.Live;
 
 /// <summary>
-/// Who hears an organization's live messages right now, by the one rule of <see cref="Access.HearsMessage"/>: those
-/// who manage its entitlements hear everything, an event's team its event's coverage and requests; nobody hears of an
-/// organization whose entitlements are not activated. The drain and the heartbeat address groups by it, and Resume
-/// replays through <see cref="ReplayFilter"/>, the same rule as a query.
+/// Who hears an organization's live messages right now (rule 8), the one home of that rule: those who manage its
+/// entitlements hear everything, an event's team its event's coverage and requests (<see cref="MessageTypes.ForTeams"/>),
+/// nothing of other events; nobody hears of an organization whose entitlements are not activated. The drain addresses
+/// groups by it (<see cref="Managers"/>, <see cref="TeamOf"/>), the heartbeat too, and Resume replays through
+/// <see cref="ReplayFilter"/>, the same rule as a query.
 /// </summary>
 public sealed class LiveAudience
 {
@@ -31,8 +32,8 @@ public sealed class LiveAudience
     public IReadOnlyList<string> TeamOf(OutboxMessage row) =>
         MessageTypes.ReachesTeams(row.Type) && row.EventId is { } eventId && Teams.TryGetValue(eventId, out var team) ? team : [];
 
-    /// <summary>Whether a user's group hears <paramref name="row"/> (a manager hears it once, as a manager).</summary>
-    public bool Hears(string group, OutboxMessage row) => Managers.Contains(group) || TeamOf(row).Contains(group);
+    /// <summary>The groups of everyone on a team of one of the organization's events (managers excluded), once each.</summary>
+    public IEnumerable<string> TeamMembers => Teams.Values.SelectMany(team => team).Distinct(StringComparer.Ordinal);
 
     /// <summary>
     /// What one person may replay of an organization whose entitlements work, as a filter the database runs: all of it

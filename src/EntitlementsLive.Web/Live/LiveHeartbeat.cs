@@ -10,8 +10,8 @@ namespace EntitlementsLive.Web.Live;
 /// The Heartbeat of API.md, sent by the node that drains (so once for the cluster, through the backplane): each user
 /// group that nothing was sent to for <see cref="LiveOptions.HeartbeatSeconds"/> gets the latest sequence pushed to
 /// it of every organization it follows, by the drain's own audience rule (<see cref="LiveAudience"/>): an
-/// organization's pushed position for those who manage it; for an event's team, the last coverage pushed to that
-/// member. A screen that lost the last message before a quiet is told within about that time, and resumes.
+/// organization's pushed position for those who manage it; for an event's team, the last team message pushed to that
+/// member (the drain's own records of both, handed in). A screen that lost the last message before a quiet is told within about that time, and resumes.
 /// </summary>
 public sealed class LiveHeartbeat(
     IServiceScopeFactory scopes,
@@ -20,7 +20,6 @@ public sealed class LiveHeartbeat(
     TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> _lastSent = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Group, int OrganizationId), long> _teamPushed = new();
     private DateTimeOffset _lastRound = DateTimeOffset.MinValue;
 
     public TimeSpan Interval => TimeSpan.FromSeconds(options.Value.HeartbeatSeconds);
@@ -38,23 +37,21 @@ public sealed class LiveHeartbeat(
         }
     }
 
-    /// <summary>The drain pushed an organization's coverage message <paramref name="sequence"/> to one team member's group.</summary>
-    public void SentToTeam(string group, int organizationId, long sequence)
-    {
-        _lastSent[group] = clock.GetUtcNow();
-        _teamPushed[(group, organizationId)] = sequence;
-    }
+    /// <summary>The drain pushed to one group (a team member's) now.</summary>
+    public void Sent(string group) => _lastSent[group] = clock.GetUtcNow();
 
     /// <summary>The lead ended: what was pushed from here says nothing of what the next holder pushes.</summary>
     public void Forget()
     {
         _lastSent.Clear();
-        _teamPushed.Clear();
         _lastRound = DateTimeOffset.MinValue;
     }
 
-    /// <summary>Runs a round when one is due; <paramref name="pushed"/> is each organization's pushed position.</summary>
-    public async Task BeatAsync(IReadOnlyDictionary<int, long> pushed, CancellationToken ct)
+    /// <summary>
+    /// Runs a round when one is due; <paramref name="pushed"/> is each organization's pushed position, <paramref name="teamPushed"/>
+    /// each team member's last team message per organization.
+    /// </summary>
+    public async Task BeatAsync(IReadOnlyDictionary<int, long> pushed, IReadOnlyDictionary<(string Group, int OrganizationId), long> teamPushed, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (now - _lastRound < RoundInterval)
@@ -93,9 +90,9 @@ public sealed class LiveHeartbeat(
                 Add(manager, organizationId, position);
             }
 
-            foreach (var member in audience.Teams.Values.SelectMany(team => team).Distinct(StringComparer.Ordinal))
+            foreach (var member in audience.TeamMembers)
             {
-                Add(member, organizationId, _teamPushed.GetValueOrDefault((member, organizationId)));
+                Add(member, organizationId, teamPushed.GetValueOrDefault((member, organizationId)));
             }
         }
 

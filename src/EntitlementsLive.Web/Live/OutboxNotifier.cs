@@ -78,8 +78,9 @@ public sealed partial class OutboxNotifier(
     private readonly ConcurrentDictionary<int, long> _pushed = new();
     private readonly ConcurrentDictionary<int, long> _saved = new();
 
-    // The last coverage message pushed to each event-team member's group, the chain their screens check (see LiveMessage.Previous).
-    private readonly ConcurrentDictionary<string, long> _teamPushed = new(StringComparer.Ordinal);
+    // The last team message pushed to each event-team member's group, per organization (sequences are per organization):
+    // the chain their screens check (see LiveMessage.Previous), and the position their heartbeat names.
+    private readonly ConcurrentDictionary<(string Group, int OrganizationId), long> _teamPushed = new();
     private long _lastSweep;
     private long _lastDrain;
     private long _lastSave;
@@ -354,7 +355,7 @@ public sealed partial class OutboxNotifier(
                     await SaveCursors(stoppingToken);
                 }
 
-                await heartbeat.BeatAsync(_pushed, stoppingToken);
+                await heartbeat.BeatAsync(_pushed, _teamPushed, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
@@ -404,9 +405,9 @@ public sealed partial class OutboxNotifier(
                 // A team member's chain is their own (they may be on the teams of several events).
                 foreach (var member in audience.TeamOf(row))
                 {
-                    await OutboxDispatch.SendAsync(hub.Clients.Group(member), row, _teamPushed.TryGetValue(member, out var last) ? last : null);
-                    _teamPushed[member] = row.Sequence;
-                    heartbeat.SentToTeam(member, organizationId, row.Sequence);
+                    await OutboxDispatch.SendAsync(hub.Clients.Group(member), row, _teamPushed.TryGetValue((member, organizationId), out var last) ? last : null);
+                    _teamPushed[(member, organizationId)] = row.Sequence;
+                    heartbeat.Sent(member);
                 }
             }
 

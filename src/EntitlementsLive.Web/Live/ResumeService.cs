@@ -41,7 +41,7 @@ public sealed class ResumeService(IServiceScopeFactory scopes)
             return new ResumeResult(0, ReloadRequired: true, last.Value);
         }
 
-        // The same rule as the pushes' (Access.HearsMessage), run by the database.
+        // The same rule as the pushes' (LiveAudience), run by the database.
         var query = db.Outbox.AsNoTracking().Where(m => m.OrganizationId == organizationId && m.Sequence > afterSequence).Where(hears);
         var rows = OutboxDispatch.Coalesce(await query.OrderBy(m => m.Sequence).ToListAsync(ct));
         foreach (var row in rows)
