@@ -1,4 +1,5 @@
 using EntitlementsLive.Web.Data;
+using EntitlementsLive.Web.Data.PostgreSql;
 using EntitlementsLive.Web.Features.Shared;
 using EntitlementsLive.Web.Infrastructure;
 
@@ -18,6 +19,17 @@ public static class LiveExtensions
           .AddRedisBackplane(configuration);
         services.AddSingleton<ResumeService>();
         services.AddSingleton<LiveHeartbeat>();
+        services.AddKeyedSingleton(LiveTiming.Clock, TimeProvider.System);
+        services.AddSingleton<OutboxCursors>();
+        services.AddSingleton<OutboxFanOut>();
+        services.AddSingleton<OutboxDrainer>();
+        if (services.Any(d => d.ServiceType == typeof(PostgreSqlDatabase)))
+        {
+            // Several nodes share the database (AddPersistence registered it): one of them leads at a time.
+            services.AddSingleton<OutboxLease>();
+            services.AddSingleton<OutboxAnnouncer>();
+        }
+
         services.AddSingleton<OutboxNotifier>();
         services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<OutboxNotifier>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxNotifier>());

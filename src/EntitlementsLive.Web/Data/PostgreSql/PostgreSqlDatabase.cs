@@ -123,4 +123,16 @@ public sealed class PostgreSqlDatabase(string connectionString)
         command.Parameters.AddWithValue("payload", string.Join(',', organizationIds));
         await command.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>The organizations a <see cref="NotifyAsync"/> payload names (what cannot be read is left out).</summary>
+    public static IEnumerable<int> ParseNotification(string payload)
+    {
+        foreach (var id in payload.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(id, System.Globalization.CultureInfo.InvariantCulture, out var organizationId))
+            {
+                yield return organizationId;
+            }
+        }
+    }
 }
