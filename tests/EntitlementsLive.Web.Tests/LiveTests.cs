@@ -134,10 +134,12 @@ public class LiveTests(AppFactory app)
         }
 
         await using var again = await LiveClient.Connect(app, email);
+        var before = await app.WithDb(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.LastSequence).SingleAsync());
         var answer = await again.Connection.InvokeAsync<JsonElement>("Resume", orgId, last);
         Assert.False(answer.GetProperty("reloadRequired").GetBoolean());
+        // The organization's position when Resume read it (a background job of the shared app may commit right after).
         var lastSequence = await app.WithDb(db => db.Organizations.Where(o => o.Id == orgId).Select(o => o.LastSequence).SingleAsync());
-        Assert.Equal(lastSequence, answer.GetProperty("lastSequence").GetInt64());
+        Assert.InRange(answer.GetProperty("lastSequence").GetInt64(), before, lastSequence);
 
         var available = await app.WithDb(db => db.Pools.Where(p => p.OrganizationId == orgId && p.ProductCode == ProductCodes.Subscription).Select(p => p.Available).SingleAsync());
 

@@ -1,3 +1,4 @@
+using EntitlementsLive.Web.Features.Access;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -29,7 +30,7 @@ public interface IEntitlementsClient
 /// group is decided per push from memberships. Resume replays what a reconnecting client missed.
 /// </summary>
 [Authorize]
-public sealed class EntitlementsHub(ResumeService resume) : Hub<IEntitlementsClient>
+public sealed class EntitlementsHub(ResumeService resume, IAuthorizationService authorization) : Hub<IEntitlementsClient>
 {
     public override Task OnConnectedAsync()
     {
@@ -45,6 +46,15 @@ public sealed class EntitlementsHub(ResumeService resume) : Hub<IEntitlementsCli
         return base.OnDisconnectedAsync(exception);
     }
 
-    public Task<ResumeResult> Resume(int orgId, long afterSequence) =>
-        resume.Handle(Context.UserIdentifier, orgId, afterSequence, Clients.Caller, Context.ConnectionAborted);
+    /// <summary>
+    /// Replays what the caller missed of an organization it follows, by the same policy as every request (the organization
+    /// as the resource); of any other, nothing is replayed and nothing is said.
+    /// </summary>
+    public async Task<ResumeResult> Resume(int orgId, long afterSequence)
+    {
+        var access = await authorization.AuthorizeAsync(Context.User ?? new(), new OrganizationResource(orgId), Policies.LiveFollower);
+        return access.Succeeded
+            ? await resume.Handle(Context.UserIdentifier, orgId, afterSequence, Clients.Caller, Context.ConnectionAborted)
+            : ResumeResult.Nothing;
+    }
 }

@@ -5,7 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace EntitlementsLive.Web.Live;
 
-public sealed record ResumeResult(int Replayed, bool ReloadRequired, long LastSequence);
+public sealed record ResumeResult(int Replayed, bool ReloadRequired, long LastSequence)
+{
+    /// <summary>Nothing replayed, and nothing said about the organization.</summary>
+    public static readonly ResumeResult Nothing = new(0, ReloadRequired: false, LastSequence: 0);
+}
 
 /// <summary>
 /// Re-sends to one connection what it missed after a sequence, limited to what its memberships allow,
@@ -26,7 +30,7 @@ public sealed class ResumeService(IServiceScopeFactory scopes)
         if (last is null || hears is null)
         {
             // Nothing of this organization is visible to the caller: nothing to replay, and nothing said about it.
-            return new ResumeResult(0, ReloadRequired: false, LastSequence: 0);
+            return ResumeResult.Nothing;
         }
 
         if (afterSequence >= last)

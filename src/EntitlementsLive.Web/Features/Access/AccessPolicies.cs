@@ -23,6 +23,12 @@ public static class Policies
     /// <summary>Invites people to the organization in the route: its administrators, or Ops (for any organization).</summary>
     public const string Inviter = nameof(Inviter);
 
+    /// <summary>
+    /// Hears the organization's live messages (the hub's Resume, with the organization as the resource): those who manage
+    /// its entitlements, and the teams of its events. What each of them hears is the audience rule's (LiveAudience).
+    /// </summary>
+    public const string LiveFollower = nameof(LiveFollower);
+
     /// <summary>Platform staff (any organization).</summary>
     public const string Ops = nameof(Ops);
 
@@ -46,6 +52,7 @@ public static class Policies
             .AddPolicy(EntitlementsManager, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EntitlementsManager)))
             .AddPolicy(EventMember, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EventMember)))
             .AddPolicy(Inviter, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(Inviter)))
+            .AddPolicy(LiveFollower, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(LiveFollower)))
             .AddPolicy(Ops, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(Ops)))
             .AddPolicy(ChangeSender, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(ChangeSender, IntegrationScope.ParticipantChanges)))
             .AddPolicy(EventSync, p => p.RequireAuthenticatedUser().AddRequirements(new AccessRequirement(EventSync, IntegrationScope.Events)));
@@ -63,6 +70,9 @@ public static class RouteOrganization
     public static Organization? Recall(HttpContext http) => http.Items[Key] as Organization;
 }
 
+/// <summary>The organization a check is about where no route names it (a hub method's argument).</summary>
+public sealed record OrganizationResource(int OrganizationId);
+
 /// <summary>A policy's requirement; <paramref name="KeyScope"/> is set where an integration key may call too.</summary>
 public sealed record AccessRequirement(string Policy, IntegrationScope? KeyScope = null) : IAuthorizationRequirement;
 
@@ -73,18 +83,22 @@ public sealed class AccessRefusal(IAuthorizationHandler handler, DomainException
 }
 
 /// <summary>
-/// Decides every policy from the organization and event in the route and the caller's memberships (rule 8,
+/// Decides every policy from the organization and event in the route (or the <see cref="OrganizationResource"/>) and the caller's memberships (rule 8,
 /// rule 12), and is the one place that checks that the organization's entitlements are activated.
 /// </summary>
 public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, IHttpContextAccessor accessor) : AuthorizationHandler<AccessRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessRequirement requirement)
     {
-        var http = context.Resource as HttpContext ?? accessor.HttpContext;
+        // A hub call names its organization as the resource; a request, in its route.
+        var resource = context.Resource as OrganizationResource;
+        var http = resource is null ? context.Resource as HttpContext ?? accessor.HttpContext : null;
         var ct = http?.RequestAborted ?? CancellationToken.None;
         try
         {
-            var organization = await Check(requirement, context.User, RouteInt(http, "orgId"), RouteInt(http, "eventId"), ct);
+            var organization = resource is null
+                ? await Check(requirement, context.User, RouteInt(http, "orgId"), RouteInt(http, "eventId"), ct)
+                : await Check(requirement, context.User, resource.OrganizationId, eventId: null, ct);
             if (http is not null && organization is not null)
             {
                 RouteOrganization.Remember(http, organization);
@@ -102,7 +116,7 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
     private async Task<Organization?> Check(AccessRequirement requirement, ClaimsPrincipal user, int? organizationId, int? eventId, CancellationToken ct)
     {
         var policy = requirement.Policy;
-        var memberships = await me.MembershipsAsync(ct);
+        var memberships = await MembershipsOf(user, ct);
         if (policy == Policies.Ops)
         {
             // Platform scope: the use case itself reads the organization it acts on.
@@ -150,6 +164,8 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
                 case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):
                     // Another event of the same organization: say nothing about it.
                     throw Validation.NotFound("The event");
+                case Policies.LiveFollower when !memberships.ManagesEntitlements(orgId) && memberships.TeamEvents(orgId).Count == 0:
+                    throw Validation.NotFound("The organization");
                 case Policies.EntitlementsManager or Policies.ChangeSender or Policies.EventSync when !memberships.ManagesEntitlements(orgId):
                     throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators and Entitlement Managers manage entitlements.");
             }
@@ -157,6 +173,12 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
 
         return organization.EnsureEntitlementsActivated();
     }
+
+    /// <summary>The memberships of the user checked: the request's own, read once per request, or (a hub call) theirs.</summary>
+    private async Task<IReadOnlyList<Membership>> MembershipsOf(ClaimsPrincipal user, CancellationToken ct) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId ? []
+        : userId == me.UserId ? await me.MembershipsAsync(ct)
+        : await CurrentUser.Load(db, userId, ct);
 
     private Task<Organization?> Organization(int organizationId, CancellationToken ct) =>
         db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
