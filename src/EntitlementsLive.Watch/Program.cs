@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 // Signs in and prints every live message as it arrives: for ops and for debugging.
-//   scripts/watch --email admin@acme.test [--password ...] [--url http://127.0.0.1:5080]
+//   scripts/watch --email admin@acme.test [--password ...] [--url http://127.0.0.1:5080] [--json] [--messagepack]
 var options = Args.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: scripts/watch --email EMAIL [--password PASSWORD | env EL_PASSWORD] [--url URL] [--json]");
+    Console.Error.WriteLine("usage: scripts/watch --email EMAIL [--password PASSWORD | env EL_PASSWORD] [--url URL] [--json] [--messagepack]");
     return 2;
 }
 
@@ -26,16 +27,23 @@ var organizations = await http.GetFromJsonAsync<JsonElement>("/api/orgs");
 var orgIds = organizations.EnumerateArray().Select(o => o.GetProperty("id").GetInt32()).ToList();
 var last = orgIds.ToDictionary(id => id, _ => 0L);
 
-var connection = new HubConnectionBuilder()
+var builder = new HubConnectionBuilder()
     .WithUrl(new Uri(new Uri(options.Url), "/hubs/entitlements"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
     .WithAutomaticReconnect()
-    .WithStatefulReconnect()
-    .Build();
+    .WithStatefulReconnect();
+if (options.MessagePack)
+{
+    // The binary protocol: the same messages, their keys the server's C# names (read here as the JSON protocol's).
+    builder.AddMessagePackProtocol();
+}
+
+var connection = builder.Build();
 
 foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "MissingEntitlementsChanged", "TransactionRecorded", "AlertRaised", "AlertResolved", "EntitlementRequestChanged" })
 {
-    connection.On<JsonElement>(type, message =>
+    connection.On<object>(type, received =>
     {
+        var message = Payload.Of(received);
         var org = message.GetProperty("orgId").GetInt32();
         var sequence = message.GetProperty("sequence").GetInt64();
         long held;
@@ -60,8 +68,9 @@ foreach (var type in new[] { "PoolBalanceChanged", "EventCoverageChanged", "Miss
 
 // Sent when nothing else came for a while: the latest sequence pushed to this watch of each organization it follows.
 // One past what the watch holds means the last message before the quiet was lost: resume from what it holds.
-connection.On<JsonElement>("Heartbeat", heartbeat =>
+connection.On<object>("Heartbeat", received =>
 {
+    var heartbeat = Payload.Of(received);
     foreach (var position in heartbeat.GetProperty("positions").EnumerateArray())
     {
         var org = position.GetProperty("orgId").GetInt32();
@@ -83,7 +92,7 @@ void ResumeIfBehind(int org, long held, long pushed, string why)
     {
         _ = Task.Run(async () =>
         {
-            var result = await connection.InvokeAsync<JsonElement>("Resume", org, held);
+            var result = Payload.Of(await connection.InvokeAsync<object>("Resume", org, held));
             Console.Error.WriteLine($"{why}; resumed org={org} after={held}: {result.GetRawText()}");
         });
     }
@@ -108,7 +117,7 @@ connection.Reconnected += async _ =>
     Console.Error.WriteLine("reconnected; resuming");
     foreach (var (org, sequence) in resumeFrom ?? [])
     {
-        var result = await connection.InvokeAsync<JsonElement>("Resume", org, sequence);
+        var result = Payload.Of(await connection.InvokeAsync<object>("Resume", org, sequence));
         Console.Error.WriteLine($"resume org={org} after={sequence}: {result.GetRawText()}");
     }
 
@@ -116,19 +125,19 @@ connection.Reconnected += async _ =>
 };
 
 await connection.StartAsync();
-Console.Error.WriteLine($"live as {options.Email} on {options.Url}; organizations: {string.Join(", ", orgIds)}. Ctrl+C to stop.");
+Console.Error.WriteLine($"live as {options.Email} on {options.Url} ({(options.MessagePack ? "MessagePack" : "JSON")}); organizations: {string.Join(", ", orgIds)}. Ctrl+C to stop.");
 var stop = new TaskCompletionSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
 await stop.Task;
 await connection.DisposeAsync();
 return 0;
 
-internal sealed record Args(string Url, string Email, string Password, bool Json)
+internal sealed record Args(string Url, string Email, string Password, bool Json, bool MessagePack)
 {
     public static Args? Parse(string[] args)
     {
         string url = "http://127.0.0.1:5080", email = "", password = Environment.GetEnvironmentVariable("EL_PASSWORD") ?? "";
-        var json = false;
+        bool json = false, messagePack = false;
         for (var i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -137,10 +146,28 @@ internal sealed record Args(string Url, string Email, string Password, bool Json
                 case "--email" when i + 1 < args.Length: email = args[++i]; break;
                 case "--password" when i + 1 < args.Length: password = args[++i]; break;
                 case "--json": json = true; break;
+                case "--messagepack": messagePack = true; break;
                 default: return null;
             }
         }
 
-        return email.Length == 0 || password.Length == 0 ? null : new Args(url, email, password, json);
+        return email.Length == 0 || password.Length == 0 ? null : new Args(url, email, password, json, messagePack);
     }
+}
+
+/// <summary>A message as JSON whichever protocol brought it: MessagePack's maps (keys as the C# names) read as the JSON protocol's camelCase.</summary>
+internal static class Payload
+{
+    public static JsonElement Of(object? received) => received is JsonElement json ? json : JsonSerializer.SerializeToElement(Plain(received));
+
+    private static object? Plain(object? value) => value switch
+    {
+        System.Collections.IDictionary map => map.Keys.Cast<object>().ToDictionary(key => CamelCase(Convert.ToString(key, CultureInfo.InvariantCulture) ?? ""), key => Plain(map[key])),
+        string or null => value,
+        DateTime at => at.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable items => items.Cast<object?>().Select(Plain).ToList(),
+        _ => value,
+    };
+
+    private static string CamelCase(string name) => name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 }
