@@ -26,6 +26,7 @@ try
         // This host's own logger, not the process-wide static one: several hosts in one process (the tests' nodes) each
         // keep their sinks, and disposing one does not silence the others.
         preserveStaticLogger: true);
+    CachedLoggerFactory.KeepLoggersPerCategory(builder.Services);
     builder.Services.AddMetrics(builder.Configuration, node);
 
     builder.Services.AddPersistence(builder.Configuration, appRoot);

@@ -86,8 +86,12 @@ public sealed class AccessRefusal(IAuthorizationHandler handler, DomainException
 /// Decides every policy from the organization and event in the route (or the <see cref="OrganizationResource"/>) and the caller's memberships (rule 8,
 /// rule 12), and is the one place that checks that the organization's entitlements are activated.
 /// </summary>
-public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, IHttpContextAccessor accessor) : AuthorizationHandler<AccessRequirement>
+public sealed class OrganizationAccessHandler(CurrentUser me, IServiceProvider services, IHttpContextAccessor accessor) : AuthorizationHandler<AccessRequirement>
 {
+    // Resolved when a policy of ours is decided, not when the handler is built (for every request, a hub connection's
+    // too, whose request scope lives as long as the connection: see CurrentUser).
+    private AppDbContext Db => services.GetRequiredService<AppDbContext>();
+
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessRequirement requirement)
     {
         // A hub call names its organization as the resource; a request, in its route.
@@ -178,10 +182,10 @@ public sealed class OrganizationAccessHandler(CurrentUser me, AppDbContext db, I
     private async Task<IReadOnlyList<Membership>> MembershipsOf(ClaimsPrincipal user, CancellationToken ct) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId ? []
         : userId == me.UserId ? await me.MembershipsAsync(ct)
-        : await CurrentUser.Load(db, userId, ct);
+        : await CurrentUser.Load(Db, userId, ct);
 
     private Task<Organization?> Organization(int organizationId, CancellationToken ct) =>
-        db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
+        Db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
 
     private static int? RouteInt(HttpContext? http, string name) =>
         http?.GetRouteValue(name) is { } value && int.TryParse(value.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : null;

@@ -9,8 +9,12 @@ namespace EntitlementsLive.Web.Features.Shared;
 /// Who is calling and their memberships. Memberships are read from the database once per request, so a
 /// removed membership takes effect at once. Access itself is decided by the authorization policies.
 /// </summary>
-public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db)
+public sealed class CurrentUser(IHttpContextAccessor http, IServiceProvider services)
 {
+    // The database is reached only when the memberships are read, never at construction: the request of a hub
+    // connection lives as long as the connection, and every authorization handler (this among their dependencies) is
+    // built for it, so a DbContext taken here would be held for as long, one per open screen.
+
     private IReadOnlyList<Membership>? _memberships;
 
     public ClaimsPrincipal Principal => http.HttpContext?.User ?? new ClaimsPrincipal();
@@ -21,7 +25,7 @@ public sealed class CurrentUser(IHttpContextAccessor http, AppDbContext db)
     public string Actor => Principal.FindFirstValue(ClaimTypes.Email) ?? Principal.Identity?.Name ?? "unknown";
 
     public async Task<IReadOnlyList<Membership>> MembershipsAsync(CancellationToken ct) =>
-        _memberships ??= UserId is null ? [] : await Load(db, UserId, ct);
+        _memberships ??= UserId is null ? [] : await Load(services.GetRequiredService<AppDbContext>(), UserId, ct);
 
     /// <summary>Whether the caller manages the organization's entitlements (what the page shows them, not whether they get in).</summary>
     public async Task<bool> ManagesEntitlementsAsync(int organizationId, CancellationToken ct) =>
