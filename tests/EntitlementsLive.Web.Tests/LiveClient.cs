@@ -93,21 +93,26 @@ public sealed class LiveClient : IAsyncDisposable
 
     public static async Task<LiveClient> Connect(AppFactory app, string email)
     {
+        var connection = (await Builder(app, email)).Build();
+        var client = new LiveClient(connection);
+        await connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>A hub connection of the test server, signed in as <paramref name="email"/> (a bearer token, long polling).</summary>
+    public static async Task<IHubConnectionBuilder> Builder(AppFactory app, string email)
+    {
         using var http = app.CreateClient();
         var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = DemoSeeder.Password });
         login.EnsureSuccessStatusCode();
         var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        var connection = new HubConnectionBuilder()
+        return new HubConnectionBuilder()
             .WithUrl(new Uri(app.Server.BaseAddress, "hubs/entitlements"), o =>
             {
                 o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
                 o.Transports = HttpTransportType.LongPolling;
                 o.AccessTokenProvider = () => Task.FromResult(token);
-            })
-            .Build();
-        var client = new LiveClient(connection);
-        await connection.StartAsync();
-        return client;
+            });
     }
 
     /// <summary>Waits for the first message matching <paramref name="match"/>; keeps everything received on the way.</summary>

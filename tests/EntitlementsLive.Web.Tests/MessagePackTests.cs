@@ -1,10 +1,6 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Threading.Channels;
 using EntitlementsLive.Domain;
-using EntitlementsLive.Web.Demo;
 using EntitlementsLive.Web.Features.Shared;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,22 +38,7 @@ public sealed class MessagePackTests(AppFactory app)
         Assert.Equal(transaction.Sequence, replayed.Sequence);
     }
 
-    private async Task<HubConnection> Connect(string email)
-    {
-        using var http = app.CreateClient();
-        var login = await http.PostAsJsonAsync("/api/auth/login", new { email, password = DemoSeeder.Password });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString();
-        return new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, "hubs/entitlements"), o =>
-            {
-                o.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-                o.Transports = HttpTransportType.LongPolling;
-                o.AccessTokenProvider = () => Task.FromResult(token);
-            })
-            .AddMessagePackProtocol()
-            .Build();
-    }
+    private async Task<HubConnection> Connect(string email) => (await LiveClient.Builder(app, email)).AddMessagePackProtocol().Build();
 
     // A client's own types, only the fields it reads: MessagePack maps keys to them by name.
     public sealed class Seen
