@@ -109,7 +109,7 @@ public class AdministratorToolsTests(BrowserFixture fx) : IClassFixture<BrowserF
             await page.InnerTextAsync("[data-testid=participants-not-counted]")));
 
         await page.ClickAsync("[data-testid=show-not-counted]");
-        await page.WaitForURLAsync("**show=not-counted**");
+        await page.WaitForURLAsync("**show=not-counted**", BrowserFixture.Parsed);
         var rows = page.Locator("[data-participant-row]");
         Assert.Equal(6, await rows.CountAsync());
         Assert.All(await page.Locator("[data-participant-row]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.counted)"), c => Assert.Equal("false", c));
@@ -129,7 +129,7 @@ public class AdministratorToolsTests(BrowserFixture fx) : IClassFixture<BrowserF
         // The list by reference, with one history open: the tour's picture.
         await page.FillAsync("[data-testid=participant-search]", $"P-{summit}-012");
         await page.PressAsync("[data-testid=participant-search]", "Enter");
-        await page.WaitForURLAsync("**q=**");
+        await page.WaitForURLAsync("**q=**", BrowserFixture.Parsed);
         await page.ClickAsync("[data-testid=show-all]");
         await page.WaitForSelectorAsync("[data-participant-row]");
         await page.Locator("[data-participant-row]").Nth(1).Locator("[data-testid=history-toggle]").ClickAsync();

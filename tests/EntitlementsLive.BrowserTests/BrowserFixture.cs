@@ -83,6 +83,12 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>
+    /// A navigation's wait: until the new page is parsed, not until its load event, which a loaded machine has been seen
+    /// to hold back for longer than the timeout with the page on screen.
+    /// </summary>
+    public static readonly PageWaitForURLOptions Parsed = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     /// <summary>Console messages saying the Content-Security-Policy refused something, from every page of every context.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> CspViolations { get; } = new();
 

@@ -19,7 +19,7 @@ public class KeyboardTests(BrowserFixture fx, Xunit.Abstractions.ITestOutputHelp
         await TabTo(page, "input[name=Password]");
         await page.Keyboard.TypeAsync("Demo!2345");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal));
+        await page.WaitForURLAsync(url => !url.Contains("/Account/Login", StringComparison.Ordinal), BrowserFixture.Parsed);
 
         await TabTo(page, "a:text('Manage Organization → Entitlements')");
         await page.Keyboard.PressAsync("Enter");

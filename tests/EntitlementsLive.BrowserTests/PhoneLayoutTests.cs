@@ -52,7 +52,7 @@ public class PhoneLayoutTests(BrowserFixture fx) : IClassFixture<BrowserFixture>
         Assert.Contains("Events", await page.InnerTextAsync("[data-testid=tab-menu]"), StringComparison.Ordinal);
         await page.ClickAsync("[data-testid=tab-menu]");
         await page.ClickAsync("[data-testid=tab-menu-history]");
-        await page.WaitForURLAsync($"**/Orgs/{orgId}/Entitlements/History");
+        await page.WaitForURLAsync($"**/Orgs/{orgId}/Entitlements/History", BrowserFixture.Parsed);
         Assert.Empty(await page.EvaluateAsync<string[]>(Overflowing));
         Assert.Equal("grid", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#history-rows tr')).display"));
         await BrowserFixture.Screenshot(page, "phone-history");
