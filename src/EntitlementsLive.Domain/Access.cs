@@ -29,6 +29,14 @@ public static class Access
         memberships.ManagesEntitlements(organizationId)
         || memberships.Any(m => m.OrganizationId == organizationId && m.Role == Role.EventTeam && m.EventId == eventId);
 
+    /// <summary>
+    /// Who follows an organization's live messages (rule 8): those who manage its entitlements, and the teams of its
+    /// events (who hear their events' coverage and requests only). The hub's policy and the replay both ask this.
+    /// </summary>
+    public static bool FollowsLive(this IEnumerable<Membership> memberships, int organizationId) =>
+        memberships.ManagesEntitlements(organizationId)
+        || memberships.Any(m => m.OrganizationId == organizationId && m.Role == Role.EventTeam && m.EventId is not null);
+
     /// <summary>A user sees only the organizations they belong to.</summary>
     public static bool BelongsTo(this IEnumerable<Membership> memberships, int organizationId) =>
         memberships.Any(m => m.OrganizationId == organizationId);

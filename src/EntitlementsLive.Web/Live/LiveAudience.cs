@@ -41,6 +41,11 @@ public sealed class LiveAudience
     /// </summary>
     public static Expression<Func<OutboxMessage, bool>>? ReplayFilter(IReadOnlyCollection<Membership> memberships, int organizationId)
     {
+        if (!memberships.FollowsLive(organizationId))
+        {
+            return null;
+        }
+
         if (memberships.ManagesEntitlements(organizationId))
         {
             return m => true;
@@ -48,7 +53,7 @@ public sealed class LiveAudience
 
         var events = memberships.TeamEvents(organizationId).Select(id => (int?)id).ToList();
         var types = MessageTypes.ForTeams;
-        return events.Count == 0 ? null : m => types.Contains(m.Type) && events.Contains(m.EventId);
+        return m => types.Contains(m.Type) && events.Contains(m.EventId);
     }
 
     public static async Task<LiveAudience> LoadAsync(AppDbContext db, int organizationId, CancellationToken ct)

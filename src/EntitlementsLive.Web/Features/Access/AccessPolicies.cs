@@ -168,7 +168,7 @@ public sealed class OrganizationAccessHandler(CurrentUser me, IServiceProvider s
                 case Policies.EventMember when eventId is not { } e || !memberships.SeesEvent(orgId, e):
                     // Another event of the same organization: say nothing about it.
                     throw Validation.NotFound("The event");
-                case Policies.LiveFollower when !memberships.ManagesEntitlements(orgId) && memberships.TeamEvents(orgId).Count == 0:
+                case Policies.LiveFollower when !memberships.FollowsLive(orgId):
                     throw Validation.NotFound("The organization");
                 case Policies.EntitlementsManager or Policies.ChangeSender or Policies.EventSync when !memberships.ManagesEntitlements(orgId):
                     throw new DomainException(ErrorCodes.Forbidden, "Only Organization Administrators and Entitlement Managers manage entitlements.");
