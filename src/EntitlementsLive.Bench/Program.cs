@@ -3,7 +3,12 @@ using System.Runtime.InteropServices;
 using EntitlementsLive.Bench;
 
 // scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,forecast,pages,alerts] [--out bench-results.json]
-// scripts/bench --cluster [--quick]: the push scenario through both nodes of scripts/cluster (started by scripts/bench)
+// scripts/bench --cluster [--quick] [--connections N]: the push scenario through both nodes of scripts/cluster (started by scripts/bench)
+if (args.Length == 5 && args[0] == ScreenWorker.Flag)
+{
+    return await ScreenWorker.Run(args);
+}
+
 var options = BenchOptions.Parse(args);
 if (options is null)
 {

@@ -132,6 +132,39 @@ public sealed class Screen
         }
     }
 
+    /// <summary>A screen on a node's hub (WebSockets, as browsers use), or null when it could not connect in four attempts.</summary>
+    public static async Task<Screen?> OpenAsync(string baseUrl, string token, int org, int? eventId, CancellationToken ct)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(baseUrl + "/hubs/entitlements", opts =>
+            {
+                opts.Transports = HttpTransportType.WebSockets;
+                opts.SkipNegotiation = true;
+                opts.AccessTokenProvider = () => Task.FromResult<string?>(token);
+            })
+            .Build();
+        connection.ServerTimeout = TimeSpan.FromMinutes(2);
+        connection.HandshakeTimeout = TimeSpan.FromMinutes(1);
+        var screen = new Screen(connection, org, eventId);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await connection.StartAsync(ct);
+                return screen;
+            }
+            catch (Exception) when (attempt < 3)
+            {
+                await Task.Delay(500, ct);
+            }
+            catch (Exception)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+        }
+    }
+
     public HubConnection Connection { get; }
 
     public int Org { get; }
@@ -140,7 +173,7 @@ public sealed class Screen
 
     public ConcurrentDictionary<string, (long Sequence, long Value, int Counted)> State { get; } = new(StringComparer.Ordinal);
 
-    public List<(DateTime At, double LatencyMs, string Type)> Latencies { get; } = [];
+    public List<(DateTime At, double LatencyMs, string Type, long CommittedTicks)> Latencies { get; } = [];
 
     internal static long Deliveries;
     internal static long LastDeliveryTicks;
@@ -151,7 +184,7 @@ public sealed class Screen
         var at = m.GetProperty("at").GetDateTime().ToUniversalTime();
         lock (Latencies)
         {
-            Latencies.Add((now, (now - at).TotalMilliseconds, type));
+            Latencies.Add((now, (now - at).TotalMilliseconds, type, at.Ticks));
         }
 
         Interlocked.Increment(ref Deliveries);
@@ -163,10 +196,30 @@ public sealed class Screen
                 Keep("pool", sequence, m.GetProperty("available").GetInt64(), 0);
                 break;
             case "EventCoverageChanged":
-                var allocated = m.GetProperty("products").EnumerateArray().First(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription).GetProperty("allocated").GetInt64();
-                Keep("event:" + m.GetProperty("eventId").GetInt32(), sequence, allocated, m.GetProperty("countedParticipants").GetInt32());
+                foreach (var line in m.GetProperty("products").EnumerateArray().Where(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription))
+                {
+                    Keep("event:" + m.GetProperty("eventId").GetInt32(), sequence, line.GetProperty("allocated").GetInt64(), m.GetProperty("countedParticipants").GetInt32());
+                }
+
                 break;
         }
+    }
+
+    /// <summary>Whether this screen's newest figures equal the database's: its organization's pool, and each event it heard of.</summary>
+    public bool Agrees(long pool, IReadOnlyDictionary<int, (long Allocated, int Counted)> events)
+    {
+        foreach (var (key, value) in State)
+        {
+            var ok = key == "pool"
+                ? value.Value == pool
+                : events.TryGetValue(int.Parse(key.AsSpan(6), System.Globalization.CultureInfo.InvariantCulture), out var e) && e == (value.Value, value.Counted);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void Keep(string key, long sequence, long value, int counted) =>
@@ -200,7 +253,7 @@ public static class PushScenario
         var baselinePerSecond = (app.CpuTime() - baselineCpu).TotalMilliseconds / (Clock.UtcNow - baselineStarted).TotalSeconds;
         report.Add("polling", "server CPU of the load alone (no clients)", baselinePerSecond, "ms/s");
         var memoryBefore = app.ResidentBytes();
-        var screens = new Screen[n];
+        var screens = new Screen?[n];
         var connectClock = new Stopwatch();
         var failedConnects = 0;
         // Opened in stages, the server's memory read after each (settled): what a connection costs at 1k, 10k and all of them.
@@ -216,33 +269,10 @@ public static class PushScenario
                 var org = world.OrgOf(eventId);
                 var admin = i % 5 == 0;
                 var email = admin ? world.Admins[org] : world.Teams[eventId];
-                var connection = new HubConnectionBuilder()
-                    .WithUrl(app.BaseUrl + "/hubs/entitlements", opts =>
-                    {
-                        opts.Transports = HttpTransportType.WebSockets;
-                        opts.SkipNegotiation = true;
-                        opts.AccessTokenProvider = () => Task.FromResult<string?>(tokens[email]);
-                    })
-                    .Build();
-                connection.ServerTimeout = TimeSpan.FromMinutes(2);
-                connection.HandshakeTimeout = TimeSpan.FromMinutes(1);
-                screens[i] = new Screen(connection, org, admin ? null : eventId);
-                for (var attempt = 0; ; attempt++)
+                screens[i] = await Screen.OpenAsync(app.BaseUrl, tokens[email], org, admin ? null : eventId, ct);
+                if (screens[i] is null)
                 {
-                    try
-                    {
-                        await connection.StartAsync(ct);
-                        break;
-                    }
-                    catch (Exception) when (attempt < 3)
-                    {
-                        await Task.Delay(500, ct);
-                    }
-                    catch (Exception)
-                    {
-                        Interlocked.Increment(ref failedConnects);
-                        break;
-                    }
+                    Interlocked.Increment(ref failedConnects);
                 }
             });
             connectClock.Stop();
@@ -272,7 +302,7 @@ public static class PushScenario
         var deliveries = Interlocked.Read(ref Screen.Deliveries);
 
         // Only what the measured load caused: anything older (set-up) is not a commit-to-screen figure of this run.
-        var latencies = screens.Where(s => s is not null).SelectMany(s => s.Latencies).Where(l => l.At >= started).ToList();
+        var latencies = screens.OfType<Screen>().SelectMany(s => s.Latencies).Where(l => l.At >= started).ToList();
         var d = Distribution.Of(latencies.Select(l => l.LatencyMs));
         // Issue 22's goals: p99 within 150 ms at 10,000 screens, within 400 ms at 19,000.
         var (target, bound) = n >= 19_000 ? ("≤ 400 ms at 19,000", 400) : n >= 10_000 ? ("≤ 150 ms at 10,000", 150) : ((string?)null, 0);
@@ -304,7 +334,7 @@ public static class PushScenario
         var teamStaleness = Distribution.Of(latencies.Where(l => l.Type == "EventCoverageChanged").Select(l => l.LatencyMs));
         // µs of server CPU per client per second, above the load's own cost.
         var pushCpuPerClient = ((pushCpu / loadSeconds) - baselinePerSecond) / n * 1000;
-        await Parallel.ForEachAsync(screens.Where(s => s is not null), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (s, _) => await s.Connection.DisposeAsync());
+        await Parallel.ForEachAsync(screens.OfType<Screen>(), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (s, _) => await s.Connection.DisposeAsync());
 
         // The polling phase: the same clients ask the JSON API every 5 s instead, under the same load.
         var (pollStaleness, pollCpuPerSecond, polls) = await Polling(o, world, app, tokens, n);
@@ -324,7 +354,8 @@ public static class PushScenario
             "> 1× (push cheaper)", meaningful ? pollCpuPerClient > pushCpuPerClient : pollCpuPerClient > pushCpuPerClient);
     }
 
-    private static async Task Quiet()
+    /// <summary>Waits until no screen of this process heard anything for 2 s (at most a minute).</summary>
+    public static async Task Quiet()
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
@@ -337,40 +368,42 @@ public static class PushScenario
         }
     }
 
-    private static async Task<int> Converged(World world, string baseUrl, Dictionary<string, string> tokens, Screen[] screens)
+    /// <summary>The database's figures, as an administrator reads them: the subscription pool's available count and each event's allocation and count.</summary>
+    public static async Task<(long Pool, Dictionary<int, (long Allocated, int Counted)> Events)> Figures(HttpClient admin, int org)
+    {
+        var pools = await admin.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/pools");
+        var pool = pools.EnumerateArray().First(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription).GetProperty("available").GetInt64();
+        var events = new Dictionary<int, (long Allocated, int Counted)>();
+        foreach (var e in (await admin.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/events?status=all")).EnumerateArray())
+        {
+            // An event without a subscription line hears no subscription transfer, so a screen holds no figure of it.
+            foreach (var line in e.GetProperty("products").EnumerateArray().Where(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription))
+            {
+                events[e.GetProperty("id").GetInt32()] = (line.GetProperty("allocated").GetInt64(), e.GetProperty("countedParticipants").GetInt32());
+            }
+        }
+
+        return (pool, events);
+    }
+
+    private static async Task<int> Converged(World world, string baseUrl, Dictionary<string, string> tokens, Screen?[] screens)
     {
         var pool = new Dictionary<int, long>();
         var events = new Dictionary<int, (long Allocated, int Counted)>();
         foreach (var org in world.Organizations)
         {
             using var http = Api.Client(baseUrl, tokens[world.Admins[org]]);
-            var pools = await http.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/pools");
-            pool[org] = pools.EnumerateArray().First(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription).GetProperty("available").GetInt64();
-            foreach (var e in (await http.GetFromJsonAsync<JsonElement>($"/api/orgs/{org}/events?status=all")).EnumerateArray())
+            (pool[org], var ofOrg) = await Figures(http, org);
+            foreach (var (id, figures) in ofOrg)
             {
-                var allocated = e.GetProperty("products").EnumerateArray().First(p => p.GetProperty("productCode").GetString() == ProductCodes.Subscription).GetProperty("allocated").GetInt64();
-                events[e.GetProperty("id").GetInt32()] = (allocated, e.GetProperty("countedParticipants").GetInt32());
+                events[id] = figures;
             }
         }
 
         var differing = 0;
-        foreach (var s in screens.Where(s => s is not null))
+        foreach (var s in screens.OfType<Screen>())
         {
-            var ok = true;
-            foreach (var (key, value) in s.State)
-            {
-                if (key == "pool")
-                {
-                    ok &= value.Value == pool[s.Org];
-                }
-                else
-                {
-                    var id = int.Parse(key.AsSpan(6), System.Globalization.CultureInfo.InvariantCulture);
-                    ok &= events[id] == (value.Value, value.Counted);
-                }
-            }
-
-            differing += ok ? 0 : 1;
+            differing += s.Agrees(pool[s.Org], events) ? 0 : 1;
         }
 
         return differing;
