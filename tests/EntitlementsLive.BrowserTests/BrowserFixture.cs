@@ -12,10 +12,13 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
 {
     private readonly KestrelApp _app;
 
-    public BrowserFixture() => _app = new KestrelApp(SeedDemoData);
+    public BrowserFixture() => _app = new KestrelApp(SeedDemoData, Settings);
 
     /// <summary>The demo data of API.md; the onboarding test starts from an empty database instead.</summary>
     protected virtual bool SeedDemoData => true;
+
+    /// <summary>Further settings of this fixture's app.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
     private IPlaywright? _playwright;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -46,9 +49,10 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         });
     }
 
-    public async Task<IPage> SignedIn(string email)
+    public async Task<IPage> SignedIn(string email) => await SignedIn(email, await NewContext());
+
+    public async Task<IPage> SignedIn(string email, IBrowserContext context)
     {
-        var context = await NewContext();
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Account/Login");
         await page.FillAsync("#Email", email);
@@ -142,7 +146,7 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         await _app.DisposeAsync();
     }
 
-    private sealed class KestrelApp(bool seedDemoData) : WebApplicationFactory<Program>
+    private sealed class KestrelApp(bool seedDemoData, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
     {
         private readonly string _db = Path.Combine(Path.GetTempPath(), "entitlementslive-browser", Guid.NewGuid().ToString("N"), "test.db");
 
@@ -153,6 +157,10 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
             builder.UseSetting("Database:SeedDemoData", seedDemoData ? "true" : "false");
             builder.UseSetting("SignIn:PermitsPerMinute", "1000");
             builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
         }
     }
 }

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using EntitlementsLive.Domain;
+using EntitlementsLive.Web.Features.Participants;
 
 namespace EntitlementsLive.Web.Tests;
 
@@ -59,6 +62,43 @@ public sealed class RedisBackplaneTests : IDisposable
 
         Assert.Equal(orgId, pushed.OrgId);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}"); // generous (a loaded CI machine): typically milliseconds
+    }
+
+    [Fact]
+    public async Task ARemovedMembership_StopsPushesAtOnce_OnEveryNode()
+    {
+        var (orgId, eventId) = await _a.NewOrganization(subscriptions: 10, participants: 1);
+        var secondEvent = await _a.NewOrganizationEvent(orgId);
+        var adminEmail = await _a.NewUser(u => Membership.Administrator(u, orgId));
+        var teamEmail = await _a.NewUser(u => Membership.Team(u, orgId, eventId), u => Membership.Team(u, orgId, secondEvent));
+        _ = _b.Server;
+        await using var teamOnA = await LiveClient.Connect(_a, teamEmail);
+        await using var teamOnB = await LiveClient.Connect(_b, teamEmail);
+        await _a.Transfer(orgId, eventId, ProductCodes.Subscription, 1);
+        await teamOnA.WaitFor("EventCoverageChanged");
+        await teamOnB.WaitFor("EventCoverageChanged");
+
+        // Removed through node B's API; every change below commits on node A, which drains it.
+        using var api = await _b.ApiAs(adminEmail);
+        var members = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/memberships");
+        var membership = members.EnumerateArray()
+            .Single(m => m.GetProperty("email").GetString() == teamEmail && m.GetProperty("eventId").GetInt32() == eventId).GetProperty("id").GetInt32();
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/orgs/{orgId}/memberships/{membership}")).StatusCode);
+        var seenOnA = teamOnA.Received.Count;
+        var seenOnB = teamOnB.Received.Count;
+
+        await _a.With<ApplyParticipantChanges, ParticipantChangesResult>(h => h.Handle(orgId, eventId,
+            [new("r1", "p-new", ParticipantChangeType.Added, DateTime.UtcNow)], CancellationToken.None));
+        // The sentinel: a change to the event the user still belongs to, pushed after the one they may no longer see.
+        await _a.With<ApplyParticipantChanges, ParticipantChangesResult>(h => h.Handle(orgId, secondEvent,
+            [new("r2", "p-second", ParticipantChangeType.Added, DateTime.UtcNow)], CancellationToken.None));
+        foreach (var (screen, seen) in new[] { (teamOnA, seenOnA), (teamOnB, seenOnB) })
+        {
+            var before = await screen.Before(m => m.Type == "EventCoverageChanged" && m.Payload.GetProperty("eventId").GetInt32() == secondEvent);
+            Assert.Equal(seen, before.Count);
+            Assert.All(screen.Received.Skip(seen).Where(m => m.Payload.TryGetProperty("eventId", out _)),
+                m => Assert.Equal(secondEvent, m.Payload.GetProperty("eventId").GetInt32()));
+        }
     }
 
     private static int FreePort()
