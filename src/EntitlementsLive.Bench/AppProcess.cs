@@ -90,7 +90,7 @@ public sealed class AppProcess : IAsyncDisposable
     }
 
     /// <summary>Resident memory of the app, in bytes.</summary>
-    public long ResidentBytes() => ReadStatus("VmRSS:");
+    public long ResidentBytes() => ResidentBytesOf(_process.Id);
 
     /// <summary>CPU time (user + system) the app used so far.</summary>
     public TimeSpan CpuTime()
@@ -99,13 +99,14 @@ public sealed class AppProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
-    private long ReadStatus(string field)
+    /// <summary>Resident memory of any process of this machine (/proc), in bytes.</summary>
+    public static long ResidentBytesOf(int pid)
     {
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
-            if (line.StartsWith(field, StringComparison.Ordinal))
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
-                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
             }
         }
 

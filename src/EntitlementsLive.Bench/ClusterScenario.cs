@@ -154,11 +154,9 @@ public static class ClusterScenario
         var dir = Environment.GetEnvironmentVariable("CLUSTER_DIR") ?? "/tmp/entitlementslive-cluster";
         try
         {
-            var pid = File.ReadAllText(Path.Combine(dir, $"node-{node}.pid")).Trim();
-            var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-            return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            return AppProcess.ResidentBytesOf(int.Parse(File.ReadAllText(Path.Combine(dir, $"node-{node}.pid")).Trim(), CultureInfo.InvariantCulture));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return 0;
         }

@@ -84,6 +84,16 @@ public class AppFactory : WebApplicationFactory<Program>
         return await work(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
+    /// <summary>Removes, through the API as an administrator, the user's membership in one event's team.</summary>
+    public static async Task RemoveTeamMembership(HttpClient admin, int orgId, string email, int eventId)
+    {
+        var members = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/orgs/{orgId}/memberships");
+        var membership = members.EnumerateArray()
+            .Single(m => m.GetProperty("email").GetString() == email && m.GetProperty("eventId").GetInt32() == eventId).GetProperty("id").GetInt32();
+        var removed = await admin.DeleteAsync($"/api/orgs/{orgId}/memberships/{membership}");
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, removed.StatusCode);
+    }
+
     /// <summary>An API client signed in with a bearer token, as scripts use it.</summary>
     public async Task<HttpClient> ApiAs(string email)
     {

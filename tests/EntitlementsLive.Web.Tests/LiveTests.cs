@@ -223,10 +223,7 @@ public class LiveTests(AppFactory app)
         await team.WaitFor("EventCoverageChanged");
 
         using var api = await app.ApiAs(adminEmail);
-        var members = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/memberships");
-        var teamMembership = members.EnumerateArray()
-            .Single(m => m.GetProperty("email").GetString() == teamEmail && m.GetProperty("eventId").GetInt32() == eventId).GetProperty("id").GetInt32();
-        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/orgs/{orgId}/memberships/{teamMembership}")).StatusCode);
+        await AppFactory.RemoveTeamMembership(api, orgId, teamEmail, eventId);
         var seen = team.Received.Count;
 
         await app.With<ApplyParticipantChanges, ParticipantChangesResult>(h => h.Handle(orgId, eventId,

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text.Json;
 using EntitlementsLive.Domain;
 using EntitlementsLive.Web.Features.Participants;
 
@@ -80,10 +78,7 @@ public sealed class RedisBackplaneTests : IDisposable
 
         // Removed through node B's API; every change below commits on node A, which drains it.
         using var api = await _b.ApiAs(adminEmail);
-        var members = await api.GetFromJsonAsync<JsonElement>($"/api/orgs/{orgId}/memberships");
-        var membership = members.EnumerateArray()
-            .Single(m => m.GetProperty("email").GetString() == teamEmail && m.GetProperty("eventId").GetInt32() == eventId).GetProperty("id").GetInt32();
-        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/orgs/{orgId}/memberships/{membership}")).StatusCode);
+        await AppFactory.RemoveTeamMembership(api, orgId, teamEmail, eventId);
         var seenOnA = teamOnA.Received.Count;
         var seenOnB = teamOnB.Received.Count;
 
