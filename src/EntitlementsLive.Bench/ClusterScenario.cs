@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
 
 namespace EntitlementsLive.Bench;
 
@@ -63,7 +62,7 @@ public static class ClusterScenario
 
         var memoryBefore = NodeNames.Select(ResidentBytes).ToArray();
         var connectClock = Stopwatch.StartNew();
-        var workers = new List<Worker>();
+        var workers = new List<ScreenWorkerProcess>();
         try
         {
             var perNode = screens / Nodes.Length;
@@ -71,7 +70,7 @@ public static class ClusterScenario
             {
                 for (var first = 0; first < perNode; first += ScreensPerWorker)
                 {
-                    workers.Add(Worker.Start(Nodes[node], node, Math.Min(ScreensPerWorker, perNode - first), first, org, summit, admin, team));
+                    workers.Add(ScreenWorkerProcess.Start(Nodes[node], node, Math.Min(ScreensPerWorker, perNode - first), first, org, summit, admin, team));
                 }
             }
 
@@ -159,85 +158,6 @@ public static class ClusterScenario
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return 0;
-        }
-    }
-
-    /// <summary>One load generator process and its lines.</summary>
-    private sealed class Worker : IAsyncDisposable
-    {
-        private readonly Process _process;
-
-        private Worker(Process process, int node)
-        {
-            _process = process;
-            Node = node;
-        }
-
-        public int Node { get; }
-
-        public static Worker Start(string url, int node, int count, int first, int org, int eventId, string adminToken, string teamToken)
-        {
-            var info = new ProcessStartInfo("dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in new[] { typeof(ScreenWorker).Assembly.Location, ScreenWorker.Flag, url, node.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), first.ToString(CultureInfo.InvariantCulture) })
-            {
-                info.ArgumentList.Add(arg);
-            }
-
-            info.Environment["BENCH_ORG"] = org.ToString(CultureInfo.InvariantCulture);
-            info.Environment["BENCH_EVENT"] = eventId.ToString(CultureInfo.InvariantCulture);
-            info.Environment["BENCH_ADMIN_TOKEN"] = adminToken;
-            info.Environment["BENCH_TEAM_TOKEN"] = teamToken;
-            info.Environment["DOTNET_gcServer"] = "0"; // several generators share two cores
-            return new Worker(Process.Start(info) ?? throw new InvalidOperationException("could not start a load generator"), node);
-        }
-
-        public async Task<(int Open, int Failed)> ReadyAsync()
-        {
-            var parts = (await Line("ready ", TimeSpan.FromMinutes(10))).Split(' ');
-            return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
-        }
-
-        public async Task<ScreenReport> ReportAsync(ScreenReportRequest request)
-        {
-            await _process.StandardInput.WriteLineAsync("report " + JsonSerializer.Serialize(request, ScreenWorker.Json));
-            await _process.StandardInput.FlushAsync();
-            return JsonSerializer.Deserialize<ScreenReport>(await Line("result ", TimeSpan.FromMinutes(3)), ScreenWorker.Json)!;
-        }
-
-        private async Task<string> Line(string prefix, TimeSpan timeout)
-        {
-            using var cts = new CancellationTokenSource(timeout);
-            while (await _process.StandardOutput.ReadLineAsync(cts.Token) is { } line)
-            {
-                if (line.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    return line[prefix.Length..];
-                }
-            }
-
-            throw new InvalidOperationException($"a load generator ended (code {(_process.HasExited ? _process.ExitCode : -1)}) before saying \"{prefix.Trim()}\"");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            // A generator not asked for its report reads the end of its input and stops.
-            _process.StandardInput.Close();
-            using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            try
-            {
-                await _process.WaitForExitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            _process.Dispose();
         }
     }
 

@@ -4,7 +4,7 @@ using EntitlementsLive.Bench;
 
 // scripts/bench [--quick] [--connections N] [--only push,ledger,ingestion,plans,forecast,pages,alerts] [--out bench-results.json]
 // scripts/bench --cluster [--quick] [--connections N]: the push scenario through both nodes of scripts/cluster (started by scripts/bench)
-if (args.Length == 5 && args[0] == ScreenWorker.Flag)
+if (args is [ScreenWorker.Flag, ..])
 {
     return await ScreenWorker.Run(args);
 }

@@ -165,6 +165,9 @@ public sealed class Screen
         }
     }
 
+    /// <summary>One screen in five is an organization administrator's dashboard; the rest are event pages of a team.</summary>
+    public static bool IsAdministrators(int index) => index % 5 == 0;
+
     public HubConnection Connection { get; }
 
     public int Org { get; }
@@ -264,10 +267,9 @@ public static class PushScenario
             connectClock.Start();
             await Parallel.ForEachAsync(Enumerable.Range(opened, stage - opened), new ParallelOptions { MaxDegreeOfParallelism = 64 }, async (i, ct) =>
             {
-                // One screen in five is an organization admin's dashboard; the rest are event pages of a team.
                 var eventId = allEvents[i % allEvents.Count];
                 var org = world.OrgOf(eventId);
-                var admin = i % 5 == 0;
+                var admin = Screen.IsAdministrators(i);
                 var email = admin ? world.Admins[org] : world.Teams[eventId];
                 screens[i] = await Screen.OpenAsync(app.BaseUrl, tokens[email], org, admin ? null : eventId, ct);
                 if (screens[i] is null)
@@ -421,7 +423,7 @@ public static class PushScenario
         {
             var eventId = allEvents[i % allEvents.Count];
             var org = world.OrgOf(eventId);
-            var admin = i % 5 == 0;
+            var admin = Screen.IsAdministrators(i);
             var url = admin ? $"/api/orgs/{org}/pools" : $"/api/orgs/{org}/events/{eventId}/entitlements";
             var token = tokens[admin ? world.Admins[org] : world.Teams[eventId]];
             var log = pollsByEvent.GetOrAdd(eventId, _ => []);
