@@ -18,6 +18,9 @@ public sealed class BenchOptions
 
     public TimeSpan PushDuration => Quick ? TimeSpan.FromSeconds(8) : TimeSpan.FromSeconds(30);
 
+    /// <summary>The load right after the screens opened, before the measured push phase (reported apart).</summary>
+    public TimeSpan SettleDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(10);
+
     public TimeSpan PollingDuration => Quick ? TimeSpan.FromSeconds(12) : TimeSpan.FromSeconds(30);
 
     public TimeSpan LedgerDuration => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
