@@ -2,6 +2,7 @@ using EntitlementsLive.Web.Features.Access;
 using EntitlementsLive.Web.Features.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Net.Http.Headers;
 
 namespace EntitlementsLive.Web.Live;
 
@@ -35,9 +36,25 @@ public sealed class EntitlementsHub(ResumeService resume, IAuthorizationService 
     public override Task OnConnectedAsync()
     {
         Telemetry.Connections.Add(1, Telemetry.NodeTag);
+        ForgetCredentials(Context.GetHttpContext());
         return Context.UserIdentifier is { } user
             ? Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.User(user), Context.ConnectionAborted)
             : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The hub's request lives as long as its screen, and Kestrel keeps the request's headers all that time. The
+    /// credentials it was authenticated with (a bearer token of about 1,000 characters, or the sign-in cookie) were the
+    /// largest single object an open connection held: 2 KB of the 31 KB a heap dump at 10,000 screens gave each. Every
+    /// check after this one reads the connection's user, never the headers, so they are dropped once it is connected.
+    /// </summary>
+    private static void ForgetCredentials(HttpContext? http)
+    {
+        if (http is not null)
+        {
+            http.Request.Headers.Remove(HeaderNames.Authorization);
+            http.Request.Headers.Remove(HeaderNames.Cookie);
+        }
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
