@@ -65,6 +65,51 @@ public class GroupCommitTests(AppFactory app)
     }
 
     [Fact]
+    public async Task KeptStatements_BindEachCallsOwnValues_PastTheCacheLimit_InTransactionsOneAfterAnother_AndAfterAFailure()
+    {
+        var orgs = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            orgs.Add((await app.NewOrganization(subscriptions: 10 + i)).OrgId);
+        }
+
+        await app.WithDb(async db =>
+        {
+            await db.Database.OpenConnectionAsync();
+            Sql.KeepPrepared(db);
+            async Task<long> Available(int org, string extra = "") => (await Sql.ReturningAsync(db,
+                $"""SELECT "Available" FROM "Pools" WHERE "OrganizationId" = @org AND "ProductCode" = @product {extra}""",
+                r => new[] { r.GetInt64(0) }, CancellationToken.None, ("@org", org), ("@product", ProductCodes.Subscription)))![0];
+
+            for (var round = 0; round < 2; round++)
+            {
+                await using var tx = await db.Database.BeginTransactionAsync();
+
+                // The same statement, kept prepared, with each call's own values.
+                var seen = new List<long> { await Available(orgs[0]), await Available(orgs[1]), await Available(orgs[2]) };
+                Assert.Equal([10L, 11L, 12L], seen);
+
+                // More distinct statements than a connection keeps: the rest run unkept, and just as right.
+                for (var i = 0; i < 80; i++)
+                {
+                    Assert.Equal(10 + (i % 3), await Available(orgs[i % 3], FormattableString.Invariant($"AND {i} = {i}")));
+                }
+
+                // A statement that fails leaves the kept one usable (PostgreSQL refuses anything after a failure until a rollback).
+                if (!TestDatabase.IsPostgreSql)
+                {
+                    await Assert.ThrowsAnyAsync<Exception>(() => Sql.ExecuteAsync(db, """UPDATE "Pools" SET "Available" = -1 WHERE "OrganizationId" = @org""", CancellationToken.None, ("@org", orgs[0])));
+                    Assert.Equal(11, await Available(orgs[1]));
+                }
+
+                await tx.RollbackAsync();
+            }
+
+            return 0;
+        });
+    }
+
+    [Fact]
     public async Task TheSameKeyTwiceInOneGroup_RecordsOneTransfer_AndBothCallersHearIt()
     {
         var (orgId, eventId) = await app.NewOrganization(subscriptions: 10);

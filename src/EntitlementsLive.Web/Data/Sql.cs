@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -25,23 +27,39 @@ public static class Sql
 
     public static async Task<T[]?> ReturningAsync<T>(AppDbContext db, string sql, Func<DbDataReader, T[]> read, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
-        await using var command = Command(db, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? read(reader) : null;
+        var (command, cached) = Command(db, sql, parameters);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            return await reader.ReadAsync(ct) ? read(reader) : null;
+        }
+        finally
+        {
+            await ReleaseAsync(command, cached);
+        }
     }
 
     public static async Task<int> ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
-        await using var command = Command(db, sql, parameters);
-        return await command.ExecuteNonQueryAsync(ct);
+        var (command, cached) = Command(db, sql, parameters);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(ct);
+        }
+        finally
+        {
+            await ReleaseAsync(command, cached);
+        }
     }
 
-    private static DbCommand Command(AppDbContext db, string sql, (string Name, object Value)[] parameters)
+    private static (DbCommand Command, bool Cached) Command(AppDbContext db, string sql, (string Name, object Value)[] parameters)
     {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction()
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("This statement runs inside the caller's transaction.");
-        command.CommandText = sql;
+        var connection = db.Database.GetDbConnection();
+        var (command, cached) = PreparedStatements.For(connection, sql);
+        command.Transaction = transaction;
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
@@ -50,6 +68,76 @@ public static class Sql
             command.Parameters.Add(parameter);
         }
 
-        return command;
+        return (command, cached);
+    }
+
+    private static async ValueTask ReleaseAsync(DbCommand command, bool cached)
+    {
+        if (cached)
+        {
+            // Kept prepared for the next statement of the same text on this connection; its values go with this one.
+            command.Parameters.Clear();
+        }
+        else
+        {
+            await command.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Keeps this context's statements prepared for as long as its connection lives, which the caller opened and keeps
+    /// open (the SQLite group-commit writer). SQLite prepares a statement anew for every command, and on the writer that
+    /// was a third of its time (a profile of 8 writers: the pool read spent 78 % preparing, the guarded updates 77 %,
+    /// the ledger insert 41 %). Only for a connection that stays open: Microsoft.Data.Sqlite registers its functions and
+    /// collations on every open, which SQLite refuses while statements are prepared.
+    /// </summary>
+    public static void KeepPrepared(AppDbContext db)
+    {
+        var connection = db.Database.GetDbConnection();
+        if (connection is SqliteConnection && connection.State == System.Data.ConnectionState.Open)
+        {
+            PreparedStatements.Keep(connection);
+        }
+    }
+
+    /// <summary>
+    /// The commands of <see cref="KeepPrepared"/>'s connections, by statement text. SQLite re-prepares a kept statement by
+    /// itself if the schema changes; disposing the connection finalizes them. A connection is used by one caller at a
+    /// time (its context is), so a connection's commands need no lock. Any other connection gets a command per
+    /// statement (Npgsql prepares on its own side).
+    /// </summary>
+    private static class PreparedStatements
+    {
+        // The outbox insert is one statement per row count: a connection keeps at most this many.
+        private const int MaxPerConnection = 64;
+
+        private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, DbCommand>> Kept = new();
+
+        public static void Keep(DbConnection connection) => Kept.GetValue(connection, _ => new Dictionary<string, DbCommand>(StringComparer.Ordinal));
+
+        public static (DbCommand Command, bool Cached) For(DbConnection connection, string sql)
+        {
+            if (!Kept.TryGetValue(connection, out var kept) || connection.State != System.Data.ConnectionState.Open)
+            {
+                var plain = connection.CreateCommand();
+                plain.CommandText = sql;
+                return (plain, false);
+            }
+
+            if (kept.TryGetValue(sql, out var command))
+            {
+                return (command, true);
+            }
+
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            if (kept.Count >= MaxPerConnection)
+            {
+                return (command, false);
+            }
+
+            kept[sql] = command;
+            return (command, true);
+        }
     }
 }

@@ -82,10 +82,28 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
     {
         var items = new List<Item>();
 
-        // One context and connection for the writer's life: building them per group cost more than a small group's work.
-        _scope ??= _scopes.CreateAsyncScope();
+        // One context and connection for the writer's life: building them per group cost more than a small group's work,
+        // and an open connection keeps its statements prepared (Sql.KeepPrepared).
+        if (_scope is null)
+        {
+            var scope = _scopes.CreateAsyncScope();
+            try
+            {
+                var context = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                context.Database.AutoSavepointsEnabled = false;
+                await context.Database.OpenConnectionAsync();
+                Sql.KeepPrepared(context);
+            }
+            catch
+            {
+                await scope.DisposeAsync();
+                throw;
+            }
+
+            _scope = scope;
+        }
+
         var db = _scope.Value.ServiceProvider.GetRequiredService<AppDbContext>();
-        db.Database.AutoSavepointsEnabled = false;
         var gate = WriteTransaction.GateFor(db.Database);
         await gate.WaitAsync();
         WriteBatch? batch = null;
