@@ -59,7 +59,6 @@ public static class Sql
         var connection = db.Database.GetDbConnection();
         var (command, cached) = PreparedStatements.For(connection, sql);
         command.Transaction = transaction;
-        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
