@@ -158,9 +158,10 @@ public class ParticipantTests(AppFactory app)
         {
             db.ParticipantBatches.Add(new ParticipantBatch
             {
-                Id = batchId, OrganizationId = orgId, EventId = eventId, Received = 1, Changes = "{ not json", Source = "test",
+                Id = batchId, OrganizationId = orgId, EventId = eventId, Received = 1, Source = "test",
                 CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
             });
+            db.ParticipantBatchChanges.Add(new ParticipantBatchChanges { BatchId = batchId, Changes = "{ not json"u8.ToArray() });
             return await db.SaveChangesAsync();
         });
 

@@ -51,6 +51,8 @@ public class AppDbContext : IdentityDbContext<AppUser>, Microsoft.AspNetCore.Dat
 
     public DbSet<ParticipantBatch> ParticipantBatches => Set<ParticipantBatch>();
 
+    public DbSet<ParticipantBatchChanges> ParticipantBatchChanges => Set<ParticipantBatchChanges>();
+
     public DbSet<IntegrationKey> IntegrationKeys => Set<IntegrationKey>();
 
     public DbSet<Invitation> Invitations => Set<Invitation>();

@@ -188,6 +188,16 @@ internal sealed class ParticipantBatchConfiguration : IEntityTypeConfiguration<P
     }
 }
 
+internal sealed class ParticipantBatchChangesConfiguration : IEntityTypeConfiguration<ParticipantBatchChanges>
+{
+    public void Configure(EntityTypeBuilder<ParticipantBatchChanges> b)
+    {
+        b.HasKey(x => x.BatchId);
+        b.Property(x => x.BatchId).HasMaxLength(32);
+        b.HasOne<ParticipantBatch>().WithOne().HasForeignKey<ParticipantBatchChanges>(x => x.BatchId);
+    }
+}
+
 internal sealed class StoredCoveragePlanConfiguration : IEntityTypeConfiguration<StoredCoveragePlan>
 {
     public void Configure(EntityTypeBuilder<StoredCoveragePlan> b)

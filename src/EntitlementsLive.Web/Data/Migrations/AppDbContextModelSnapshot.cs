@@ -950,10 +950,6 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Changes")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -998,6 +994,21 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasIndex("Status", "UpdatedAt");
 
                     b.ToTable("ParticipantBatches");
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Web.Data.ParticipantBatchChanges", b =>
+                {
+                    b.Property<string>("BatchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Changes")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("BatchId");
+
+                    b.ToTable("ParticipantBatchChanges");
                 });
 
             modelBuilder.Entity("EntitlementsLive.Web.Data.StoredCoveragePlan", b =>
@@ -1494,6 +1505,15 @@ namespace EntitlementsLive.Web.Data.Migrations
                     b.HasOne("EntitlementsLive.Domain.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Web.Data.ParticipantBatchChanges", b =>
+                {
+                    b.HasOne("EntitlementsLive.Web.Data.ParticipantBatch", null)
+                        .WithOne()
+                        .HasForeignKey("EntitlementsLive.Web.Data.ParticipantBatchChanges", "BatchId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

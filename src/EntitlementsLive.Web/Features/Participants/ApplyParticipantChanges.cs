@@ -21,8 +21,10 @@ public sealed class ApplyParticipantChanges(AppDbContext db, OrganizationWrite w
 
     public const string AutoCoverActor = "auto-cover";
 
+    /// <param name="withinChunk">Runs inside each chunk's own change, after it, with the number of changes the chunk applied
+    /// and whether it is the last: a batch's figures move in the transaction of the changes they count.</param>
     public async Task<ParticipantChangesResult> Handle(int organizationId, int eventId, IReadOnlyList<ParticipantChange> changes,
-        CancellationToken ct, string? batchId = null, Func<int, int, Task>? progress = null)
+        CancellationToken ct, string? batchId = null, Func<OrganizationChange, int, bool, Task>? withinChunk = null)
     {
         var target = await (from e in db.Events
                             join o in db.Organizations on e.OrganizationId equals o.Id
@@ -36,15 +38,22 @@ public sealed class ApplyParticipantChanges(AppDbContext db, OrganizationWrite w
         // Stable sort: changes at the same instant keep the order they were sent in.
         var ordered = changes.Select((c, i) => (c, i)).OrderBy(x => x.c.OccurredAt).ThenBy(x => x.i).Select(x => x.c).ToList();
         int applied = 0, duplicates = 0;
-        foreach (var chunk in ordered.Chunk(ChunkSize))
+        var chunks = ordered.Chunk(ChunkSize).ToList();
+        for (var i = 0; i < chunks.Count; i++)
         {
-            var (a, d) = await write.RunAsync(organizationId, change => ApplyChunk(change, eventId, chunk, batchId, autoCover, ct), ct);
+            var (chunk, last) = (chunks[i], i == chunks.Count - 1);
+            var (a, d) = await write.RunAsync(organizationId, async change =>
+            {
+                var result = await ApplyChunk(change, eventId, chunk, batchId, autoCover, ct);
+                if (withinChunk is not null)
+                {
+                    await withinChunk(change, result.Applied, last);
+                }
+
+                return result;
+            }, ct);
             applied += a;
             duplicates += d;
-            if (progress is not null)
-            {
-                await progress(applied, duplicates);
-            }
         }
 
         return new ParticipantChangesResult(changes.Count, applied, duplicates);

@@ -22,14 +22,19 @@ public sealed partial class ProcessParticipantBatch(AppDbContext db, ApplyPartic
             return;
         }
 
+        // Counted from the applied change ids the batch owns, so it is exact whatever became of an earlier attempt; from
+        // here on each chunk adds what it applied, in its own transaction.
         batch.Status = BatchStatus.Processing;
         batch.Attempts++;
+        batch.Applied = await AppliedBy(batchId, ct);
         batch.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
         List<ParticipantChange> changes;
         try
         {
-            changes = JsonSerializer.Deserialize<List<ParticipantChange>>(batch.Changes, OutboxWriter.Json) ?? [];
+            var stored = await db.ParticipantBatchChanges.AsNoTracking().Where(c => c.BatchId == batchId).Select(c => c.Changes).SingleOrDefaultAsync(ct)
+                ?? throw new JsonException("they are missing.");
+            changes = JsonSerializer.Deserialize<List<ParticipantChange>>(stored, OutboxWriter.Json) ?? [];
         }
         catch (JsonException ex)
         {
@@ -41,12 +46,7 @@ public sealed partial class ProcessParticipantBatch(AppDbContext db, ApplyPartic
         {
             try
             {
-                var before = await AppliedBy(batchId, ct);
-                await apply.Handle(batch.OrganizationId, batch.EventId, changes, ct, batchId, (applied, _) =>
-                    db.WriteAsync(() => db.ParticipantBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
-                        .SetProperty(b => b.Applied, before + applied)
-                        .SetProperty(b => b.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct), ct));
-                await Finish(batchId, BatchStatus.Done, null, ct);
+                await apply.Handle(batch.OrganizationId, batch.EventId, changes, ct, batchId, (change, applied, last) => Progress(change, batchId, applied, last, ct));
                 return;
             }
             catch (DomainException ex)
@@ -72,17 +72,31 @@ public sealed partial class ProcessParticipantBatch(AppDbContext db, ApplyPartic
 
     private Task<int> AppliedBy(string batchId, CancellationToken ct) => db.AppliedChanges.CountAsync(c => c.BatchId == batchId, ct);
 
-    /// <summary>The batch's figures come from the applied change ids it owns, so they stay exact across retries.</summary>
-    private async Task Finish(string batchId, BatchStatus status, string? error, CancellationToken ct)
+    /// <summary>
+    /// Inside each chunk's transaction: the batch's figures move with the changes they count (a chunk rolled back takes
+    /// its figures with it, a chunk applied again adds nothing), and the last chunk finishes the batch. No write of its own
+    /// per chunk, and none to finish.
+    /// </summary>
+    private static Task<int> Progress(OrganizationChange change, string batchId, int applied, bool last, CancellationToken ct)
     {
-        var applied = await AppliedBy(batchId, ct);
+        var now = change.Now;
+        var batch = change.Db.ParticipantBatches.Where(b => b.Id == batchId);
+        return last
+            ? batch.ExecuteUpdateAsync(s => s
+                .SetProperty(b => b.Applied, b => b.Applied + applied)
+                .SetProperty(b => b.Duplicates, b => b.Received - b.Applied - applied)
+                .SetProperty(b => b.Status, BatchStatus.Done)
+                .SetProperty(b => b.UpdatedAt, now), ct)
+            : batch.ExecuteUpdateAsync(s => s.SetProperty(b => b.Applied, b => b.Applied + applied).SetProperty(b => b.UpdatedAt, now), ct);
+    }
+
+    /// <summary>Ends the batch as it stands: its applied figure is exact (each chunk counted its own), the rest were not applied.</summary>
+    private async Task Finish(string batchId, BatchStatus status, string? error, CancellationToken ct) =>
         await db.WriteAsync(() => db.ParticipantBatches.Where(b => b.Id == batchId).ExecuteUpdateAsync(s => s
             .SetProperty(b => b.Status, status)
-            .SetProperty(b => b.Applied, applied)
-            .SetProperty(b => b.Duplicates, b => b.Received - applied)
+            .SetProperty(b => b.Duplicates, b => b.Received - b.Applied)
             .SetProperty(b => b.Error, error)
             .SetProperty(b => b.UpdatedAt, clock.GetUtcNow().UtcDateTime), ct), ct);
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {BatchId} failed on attempt {Attempt}; retrying")]
     private static partial void LogRetry(ILogger logger, Exception ex, string batchId, int attempt);

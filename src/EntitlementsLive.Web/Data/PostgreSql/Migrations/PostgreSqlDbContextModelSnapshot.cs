@@ -1048,11 +1048,6 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
-                    b.Property<string>("Changes")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .UseCollation("C");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -1100,6 +1095,22 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
                     b.HasIndex("Status", "UpdatedAt");
 
                     b.ToTable("ParticipantBatches");
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Web.Data.ParticipantBatchChanges", b =>
+                {
+                    b.Property<string>("BatchId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .UseCollation("C");
+
+                    b.Property<byte[]>("Changes")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.HasKey("BatchId");
+
+                    b.ToTable("ParticipantBatchChanges");
                 });
 
             modelBuilder.Entity("EntitlementsLive.Web.Data.StoredCoveragePlan", b =>
@@ -1645,6 +1656,15 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
                     b.HasOne("EntitlementsLive.Domain.Organization", null)
                         .WithMany()
                         .HasForeignKey("OrganizationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("EntitlementsLive.Web.Data.ParticipantBatchChanges", b =>
+                {
+                    b.HasOne("EntitlementsLive.Web.Data.ParticipantBatch", null)
+                        .WithOne()
+                        .HasForeignKey("EntitlementsLive.Web.Data.ParticipantBatchChanges", "BatchId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,53 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
+{
+    /// <inheritdoc />
+    public partial class BatchChangesApart : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ParticipantBatchChanges",
+                columns: table => new
+                {
+                    BatchId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    Changes = table.Column<byte[]>(type: "bytea", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ParticipantBatchChanges", x => x.BatchId);
+                    table.ForeignKey(
+                        name: "FK_ParticipantBatchChanges_ParticipantBatches_BatchId",
+                        column: x => x.BatchId,
+                        principalTable: "ParticipantBatches",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            // The stored changes move with their batches (as UTF-8 bytes) before the column goes.
+            migrationBuilder.Sql("""
+                INSERT INTO "ParticipantBatchChanges" ("BatchId", "Changes") SELECT "Id", convert_to("Changes", 'UTF8') FROM "ParticipantBatches";
+                """);
+
+            migrationBuilder.DropColumn(
+                name: "Changes",
+                table: "ParticipantBatches");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "Changes",
+                table: "ParticipantBatches",
+                type: "text",
+                nullable: false,
+                defaultValue: "",
+                collation: "C");
+        }
+    }
+}
