@@ -65,6 +65,51 @@ public class GroupCommitTests(AppFactory app)
     }
 
     [Fact]
+    public void RowStatementDates_AreWrittenExactlyAsEfCoreWritesThem()
+    {
+        var random = new Random(20261208);
+        var dates = new List<DateTime>
+        {
+            DateTime.MinValue, DateTime.MaxValue, new(2027, 4, 1, 10, 0, 0, DateTimeKind.Utc), new(2027, 4, 1, 10, 0, 0, 100, DateTimeKind.Utc),
+            new DateTime(2027, 4, 1, 10, 0, 0, DateTimeKind.Utc).AddTicks(1), new DateTime(2027, 12, 31, 23, 59, 59, DateTimeKind.Utc).AddTicks(9_999_990),
+        };
+        dates.AddRange(Enumerable.Range(0, 10_000).Select(_ => new DateTime(random.NextInt64(DateTime.MinValue.Ticks, DateTime.MaxValue.Ticks), DateTimeKind.Utc)));
+        Span<byte> text = stackalloc byte[27];
+        foreach (var at in dates)
+        {
+            var written = System.Text.Encoding.UTF8.GetString(text[..SqliteRowStatement.FormatDateTime(at, text)]);
+            Assert.Equal(at.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", System.Globalization.CultureInfo.InvariantCulture), written);
+        }
+    }
+
+    [Fact]
+    public async Task RowStatement_RefusesARowAsEfCoreWould_AndTheTransactionGoesOn()
+    {
+        if (TestDatabase.IsPostgreSql)
+        {
+            return;
+        }
+
+        var (_, orgId, eventId) = await app.ApiAdminOf(subscriptions: 1);
+        await app.WithDb(async db =>
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            using (var insert = new SqliteRowStatement(db, "INSERT INTO AppliedChanges (OrganizationId, ChangeId, EventId) VALUES (?1, ?2, ?3)"))
+            {
+                insert.Bind(1, orgId).Bind(2, "row-1").Bind(3, eventId).Run();
+                var refused = Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => insert.Bind(1, orgId).Bind(2, "row-1").Bind(3, eventId).Run());
+                Assert.Equal(19, refused.SqliteErrorCode); // SQLITE_CONSTRAINT: the same change id twice
+                insert.Bind(1, orgId).Bind(2, "row-2").Bind(3, eventId).Run();
+            }
+
+            Assert.Equal(["row-1", "row-2"], await db.AppliedChanges.Where(c => c.OrganizationId == orgId).OrderBy(c => c.ChangeId).Select(c => c.ChangeId).ToListAsync());
+            await tx.RollbackAsync();
+            return 0;
+        });
+        Assert.Equal(0, await app.WithDb(db => db.AppliedChanges.CountAsync(c => c.OrganizationId == orgId)));
+    }
+
+    [Fact]
     public async Task KeptStatements_BindEachCallsOwnValues_PastTheCacheLimit_InTransactionsOneAfterAnother_AndAfterAFailure()
     {
         var orgs = new List<int>();
