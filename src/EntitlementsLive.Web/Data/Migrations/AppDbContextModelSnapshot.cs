@@ -776,8 +776,6 @@ namespace EntitlementsLive.Web.Data.Migrations
 
                     b.HasKey("OrganizationId", "ChangeId");
 
-                    b.HasIndex("BatchId");
-
                     b.HasIndex("EventId", "ParticipantRef");
 
                     b.ToTable("AppliedChanges");

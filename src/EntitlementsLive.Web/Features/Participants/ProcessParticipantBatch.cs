@@ -22,11 +22,8 @@ public sealed partial class ProcessParticipantBatch(AppDbContext db, ApplyPartic
             return;
         }
 
-        // Counted from the applied change ids the batch owns, so it is exact whatever became of an earlier attempt; from
-        // here on each chunk adds what it applied, in its own transaction.
         batch.Status = BatchStatus.Processing;
         batch.Attempts++;
-        batch.Applied = await AppliedBy(batchId, ct);
         batch.UpdatedAt = clock.GetUtcNow().UtcDateTime;
         await db.WriteAsync(() => db.SaveChangesAsync(ct), ct);
         List<ParticipantChange> changes;
@@ -70,12 +67,11 @@ public sealed partial class ProcessParticipantBatch(AppDbContext db, ApplyPartic
         }
     }
 
-    private Task<int> AppliedBy(string batchId, CancellationToken ct) => db.AppliedChanges.CountAsync(c => c.BatchId == batchId, ct);
-
     /// <summary>
     /// Inside each chunk's transaction: the batch's figures move with the changes they count (a chunk rolled back takes
-    /// its figures with it, a chunk applied again adds nothing), and the last chunk finishes the batch. No write of its own
-    /// per chunk, and none to finish.
+    /// its figures with it, a chunk applied again after a crash or a retry adds nothing, its change ids being applied
+    /// already), so they stay exact without counting rows, and the last chunk finishes the batch. No write of its own per
+    /// chunk, and none to finish.
     /// </summary>
     private static Task<int> Progress(OrganizationChange change, string batchId, int applied, bool last, CancellationToken ct)
     {

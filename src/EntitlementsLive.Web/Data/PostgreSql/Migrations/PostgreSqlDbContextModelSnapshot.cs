@@ -857,8 +857,6 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
 
                     b.HasKey("OrganizationId", "ChangeId");
 
-                    b.HasIndex("BatchId");
-
                     b.HasIndex("EventId", "ParticipantRef");
 
                     b.ToTable("AppliedChanges");
