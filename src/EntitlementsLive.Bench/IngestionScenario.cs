@@ -8,12 +8,16 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace EntitlementsLive.Bench;
 
-/// <summary>Participant changes applied per second, in batches of 10,000, and how soon the last coverage is on screen.</summary>
+/// <summary>
+/// Participant changes applied per second, in batches of 10,000, and how soon the last coverage is on screen. Run twice:
+/// the first pass is the goal's figure; the second, with new change ids on the server that has run the first, shows
+/// what the first paid to warm up (the runtime compiles the path's code again, optimized, while the first runs).
+/// </summary>
 public static class IngestionScenario
 {
     public const int BatchSize = 10_000;
 
-    public static async Task Run(BenchOptions o, Report report, World world, AppProcess app, Dictionary<string, string> tokens)
+    public static async Task Run(BenchOptions o, Report report, World world, AppProcess app, Dictionary<string, string> tokens, int pass)
     {
         var batches = o.IngestionChanges / BatchSize;
         var allEvents = world.Events.SelectMany(kv => kv.Value.Select(e => (Org: kv.Key, Event: e))).ToList();
@@ -44,8 +48,8 @@ public static class IngestionScenario
             var at = Clock.UtcNow;
             var changes = Enumerable.Range(0, BatchSize).Select(i => new
             {
-                changeId = $"ing-{b}-{i}",
-                participantRef = $"ing-{b}-{i / 2}",
+                changeId = $"ing{pass}-{b}-{i}",
+                participantRef = $"ing{pass}-{b}-{i / 2}",
                 type = i % 2 == 0 ? "added" : "activated",
                 occurredAt = at.AddMilliseconds(i).ToString("O"),
             });
@@ -118,6 +122,14 @@ public static class IngestionScenario
         foreach (var connection in screens)
         {
             await connection.DisposeAsync();
+        }
+
+        if (pass > 1)
+        {
+            report.Add("ingestion", "second pass, warm server: changes applied per second", applied / appliedSeconds, "per s");
+            report.Add("ingestion", "second pass, warm server: last 202 to last pushed coverage update", (lastPush - last202).TotalMilliseconds, "ms");
+            report.Add("ingestion", "second pass, warm server: batches not finished", pending.Count, "batches", "0", pending.Count == 0);
+            return;
         }
 
         report.Add("ingestion", $"participant changes applied ({batches} batches of {BatchSize:N0})", applied, "changes");

@@ -82,7 +82,8 @@ try
 
         if (options.Scenarios.Contains("ingestion"))
         {
-            await Step($"ingestion of {options.IngestionChanges:N0} participant changes", () => IngestionScenario.Run(options, report, world, app, tokens));
+            await Step($"ingestion of {options.IngestionChanges:N0} participant changes", () => IngestionScenario.Run(options, report, world, app, tokens, pass: 1));
+            await Step("ingestion again, on the server that has run it once", () => IngestionScenario.Run(options, report, world, app, tokens, pass: 2));
         }
     }
 
