@@ -48,7 +48,7 @@ internal sealed class SqliteRowStatement : IDisposable
         }
 
         // Encoded into a buffer of this statement's, which SQLite copies: no string of bytes per value.
-        if (Encoding.UTF8.GetMaxByteCount(value.Length) > _text.Length && Encoding.UTF8.GetByteCount(value) is var count && count > _text.Length)
+        if (Encoding.UTF8.GetByteCount(value) is var count && count > _text.Length)
         {
             _text = new byte[Math.Max(count, 2 * _text.Length)];
         }

@@ -62,12 +62,13 @@ public static partial class StrictInput
             if (s[i] == '.')
             {
                 var digits = 0;
-                for (i++; i < s.Length && char.IsAsciiDigit(s[i]); i++, digits++)
+                for (i++; i < s.Length && char.IsAsciiDigit(s[i]) && digits < 7; i++, digits++)
                 {
-                    fraction = digits < 7 ? fraction * 10 + (s[i] - '0') : fraction;
+                    fraction = fraction * 10 + (s[i] - '0');
                 }
 
-                if (digits is 0 or > 7 || i >= s.Length)
+                // An eighth digit stops the loop on a digit, which no offset starts with.
+                if (digits == 0 || i >= s.Length)
                 {
                     return false;
                 }

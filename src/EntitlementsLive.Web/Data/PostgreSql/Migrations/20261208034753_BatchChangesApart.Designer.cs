@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
 {
     [DbContext(typeof(PostgreSqlDbContext))]
-    [Migration("20261208021406_BatchChangesApart")]
+    [Migration("20261208034753_BatchChangesApart")]
     partial class BatchChangesApart
     {
         /// <inheritdoc />
@@ -859,8 +859,6 @@ namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
                         .HasColumnType("integer");
 
                     b.HasKey("OrganizationId", "ChangeId");
-
-                    b.HasIndex("BatchId");
 
                     b.HasIndex("EventId", "ParticipantRef");
 

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace EntitlementsLive.Web.Data.Migrations
+namespace EntitlementsLive.Web.Data.PostgreSql.Migrations
 {
     /// <inheritdoc />
     public partial class BatchChangesApart : Migration
@@ -14,8 +14,8 @@ namespace EntitlementsLive.Web.Data.Migrations
                 name: "ParticipantBatchChanges",
                 columns: table => new
                 {
-                    BatchId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    Changes = table.Column<byte[]>(type: "BLOB", nullable: false)
+                    BatchId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false, collation: "C"),
+                    Changes = table.Column<byte[]>(type: "bytea", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -30,26 +30,41 @@ namespace EntitlementsLive.Web.Data.Migrations
 
             // The stored changes move with their batches (as UTF-8 bytes) before the column goes.
             migrationBuilder.Sql("""
-                INSERT INTO ParticipantBatchChanges (BatchId, Changes) SELECT Id, CAST(Changes AS BLOB) FROM ParticipantBatches;
+                INSERT INTO "ParticipantBatchChanges" ("BatchId", "Changes") SELECT "Id", convert_to("Changes", 'UTF8') FROM "ParticipantBatches";
                 """);
 
             migrationBuilder.DropColumn(
                 name: "Changes",
                 table: "ParticipantBatches");
+
+            // The last count by batch: a batch still open counts from its rows once, then each of its chunks adds its own.
+            migrationBuilder.Sql("""
+                UPDATE "ParticipantBatches" AS b SET "Applied" = (SELECT COUNT(*) FROM "AppliedChanges" AS c WHERE c."BatchId" = b."Id") WHERE b."Status" IN ('accepted', 'processing');
+                """);
+
+            migrationBuilder.DropIndex(
+                name: "IX_AppliedChanges_BatchId",
+                table: "AppliedChanges");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateIndex(
+                name: "IX_AppliedChanges_BatchId",
+                table: "AppliedChanges",
+                column: "BatchId");
+
             migrationBuilder.AddColumn<string>(
                 name: "Changes",
                 table: "ParticipantBatches",
-                type: "TEXT",
+                type: "text",
                 nullable: false,
-                defaultValue: "");
+                defaultValue: "",
+                collation: "C");
 
             migrationBuilder.Sql("""
-                UPDATE ParticipantBatches SET Changes = (SELECT CAST(c.Changes AS TEXT) FROM ParticipantBatchChanges AS c WHERE c.BatchId = ParticipantBatches.Id) WHERE Id IN (SELECT BatchId FROM ParticipantBatchChanges);
+                UPDATE "ParticipantBatches" AS b SET "Changes" = convert_from(c."Changes", 'UTF8') FROM "ParticipantBatchChanges" AS c WHERE c."BatchId" = b."Id";
                 """);
 
             migrationBuilder.DropTable(
