@@ -229,6 +229,12 @@ public sealed class EventProduct
 {
     private static readonly Func<EventProduct, long> MissingCompiled = MissingOf.Compile();
 
+    private EventProduct()
+    {
+        // For reads by the model's mapping (every property is set from its column).
+        ProductCode = "";
+    }
+
     public EventProduct(string productCode, long required)
     {
         ProductCode = productCode;

@@ -207,6 +207,10 @@ public class TransferTests(AppFactory app)
             (() => app.Transfer(orgId, eventId, ProductCodes.Subscription, 1, key: ""), ErrorCodes.Validation),
             (() => app.Transfer(orgId, otherEvent, ProductCodes.Subscription, 1), ErrorCodes.NotFound),
             (() => app.Transfer(otherOrg, eventId, ProductCodes.Subscription, 1), ErrorCodes.NotFound),
+
+            // An unknown event is named before what else is wrong with the request.
+            (() => app.Transfer(orgId, otherEvent, ProductCodes.Subscription, 0), ErrorCodes.NotFound),
+            (() => app.Transfer(orgId, int.MaxValue, "NO_SUCH_PRODUCT", 1, key: ""), ErrorCodes.NotFound),
         ];
         foreach (var (act, code) in refusals)
         {

@@ -39,6 +39,27 @@ public static class Sql
         }
     }
 
+    /// <summary>Every row the statement gives, each read by <paramref name="read"/>.</summary>
+    public static async Task<List<T>> RowsAsync<T>(AppDbContext db, string sql, Func<DbDataReader, T> read, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        var (command, cached) = Command(db, sql, parameters);
+        try
+        {
+            var rows = new List<T>();
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add(read(reader));
+            }
+
+            return rows;
+        }
+        finally
+        {
+            await ReleaseAsync(command, cached);
+        }
+    }
+
     public static async Task<int> ExecuteAsync(AppDbContext db, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         var (command, cached) = Command(db, sql, parameters);

@@ -37,12 +37,9 @@ public sealed class RecordAdjustment(AppDbContext db, OrganizationWrite write)
         var amount = request.Quantity!.Value;
         var key = request.IdempotencyKey!;
         var fingerprint = LedgerEntry.AdjustmentFingerprint(product!.Code, amount, reason!, reference!);
-        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint, async () =>
-        {
-            var entry = await write.RunAsync(organizationId, change => PoolCredits.CreditAsync(change, product, amount,
-                balance => LedgerEntry.Adjustment(organizationId, product.Code, amount, actor, change.Now, reason!, reference!, balance, key, 0), ct), ct);
-            return LiveMessages.Transaction(entry, product.Name, null);
-        }, ct);
+        var (transaction, created) = await Idempotency.RecordOnceAsync(db, write, organizationId, key, fingerprint, change => PoolCredits.CreditAsync(change, product, amount,
+            balance => LedgerEntry.Adjustment(organizationId, product.Code, amount, actor, change.Now, reason!, reference!, balance, key, 0), ct),
+            entry => LiveMessages.Transaction(entry, product.Name, null), ct);
         return new PurchaseResult(transaction, created);
     }
 }

@@ -34,12 +34,9 @@ public sealed class RecordPurchase(AppDbContext db, OrganizationWrite write)
         var quantity = request.Quantity!.Value;
         var key = request.IdempotencyKey!;
         var fingerprint = LedgerEntry.PurchaseFingerprint(product!.Code, quantity, reference!);
-        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, key, fingerprint, async () =>
-        {
-            var entry = await write.RunAsync(organizationId, change => PoolCredits.CreditAsync(change, product, quantity,
-                balance => LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, change.Now, reference!, balance, key, 0), ct), ct);
-            return LiveMessages.Transaction(entry, product.Name, null);
-        }, ct);
+        var (transaction, created) = await Idempotency.RecordOnceAsync(db, write, organizationId, key, fingerprint, change => PoolCredits.CreditAsync(change, product, quantity,
+            balance => LedgerEntry.Purchase(organizationId, product.Code, quantity, actor, change.Now, reference!, balance, key, 0), ct),
+            entry => LiveMessages.Transaction(entry, product.Name, null), ct);
         return new PurchaseResult(transaction, created);
     }
 }

@@ -30,7 +30,7 @@ public sealed class AskForEntitlements(AppDbContext db, OrganizationWrite write,
                 return (open, false);
             }
 
-            var e = await WriteQueries.EventAsync(w, organizationId, eventId) ?? throw Validation.NotFound("The event");
+            var e = await WriteQueries.EventAsync(w, organizationId, eventId, ct) ?? throw Validation.NotFound("The event");
             var missing = e.Products.Where(p => p.Missing > 0).OrderBy(p => p.ProductCode, StringComparer.Ordinal).Select(p => new PlanShortfall(p.ProductCode, p.Missing)).ToList();
             var asked = EntitlementRequest.Ask(e, missing, userId, name, email, body.Note, change.Now);
             w.EntitlementRequests.Add(asked);

@@ -18,7 +18,7 @@ public sealed record TransferOrder(int EventId, Product Product, long Quantity, 
     {
         var db = change.Db;
         var guards = LedgerGuards.For(db);
-        var e = await WriteQueries.EventAsync(db, change.OrganizationId, EventId) ?? throw Validation.NotFound("The event");
+        var e = await WriteQueries.EventAsync(db, change.OrganizationId, EventId, ct) ?? throw Validation.NotFound("The event");
         var held = e.Products.Any(p => p.ProductCode == Product.Code);
         var wasMissing = e.IsMissing;
 

@@ -39,13 +39,23 @@ public sealed class TransferToEvent(AppDbContext db, OrganizationWrite write)
             }
         }
 
-        var eventName = await WriteQueries.EventNameAsync(db, organizationId, eventId) ?? throw Validation.NotFound("The event");
-        check.ThrowIfInvalid();
+        if (!check.IsValid)
+        {
+            // An unknown event is answered as such before what is wrong with the request. A valid request learns it from the
+            // change itself, which reads the event anyway (its name comes back with it).
+            _ = await WriteQueries.EventNameAsync(db, organizationId, eventId) ?? throw Validation.NotFound("The event");
+            check.ThrowIfInvalid();
+        }
 
         var order = new TransferOrder(eventId, product!, quantity, actor, request.IdempotencyKey!);
-        var (transaction, created) = await Idempotency.RecordOnceAsync(db, organizationId, order.IdempotencyKey,
+        var (transaction, created) = await Idempotency.RecordOnceAsync(db, write, organizationId, order.IdempotencyKey,
             LedgerEntry.TransferFingerprint(eventId, product!.Code, quantity),
-            async () => LiveMessages.Transaction(await write.RunAsync(organizationId, change => order.ApplyAsync(change, ct), ct), product.Name, eventName), ct);
+            async change =>
+            {
+                var entry = await order.ApplyAsync(change, ct);
+                return (Entry: entry, EventName: change.Events.OfType<LedgerEntryRecorded>().Single(r => r.Entry == entry).EventName);
+            },
+            recorded => LiveMessages.Transaction(recorded.Entry, product.Name, recorded.EventName), ct);
         return new TransferResult(transaction, created);
     }
 }
