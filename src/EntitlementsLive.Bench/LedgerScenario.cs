@@ -142,29 +142,40 @@ public static class LedgerScenario
         var count = 0L;
         var errors = 0L;
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+
+        // A warm-up of the same load first, as in process: the app is a fresh process, and its first seconds are the
+        // runtime compiling the path (a profile of them put the JIT at a sixth of the server's CPU).
+        await Load(o.LedgerDuration / 2);
+        (count, errors, latencies) = (0, 0, []);
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
-        {
-            while (clock.Elapsed < o.LedgerDuration * 2)
-            {
-                var started = Stopwatch.GetTimestamp();
-                var response = await http.PostAsJsonAsync($"/api/orgs/{orgId}/events/{events[w % events.Count]}/transfers",
-                    new { productCode = ProductCodes.Subscription, quantity = 1, idempotencyKey = Guid.NewGuid().ToString("N") });
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                if (response.IsSuccessStatusCode)
-                {
-                    Interlocked.Increment(ref count);
-                }
-                else
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }
-        })));
+        await Load(o.LedgerDuration * 2);
         var d = Distribution.Of(latencies);
         report.Add("ledger", "HTTP transfers/s, 32 concurrent clients", count / clock.Elapsed.TotalSeconds, "per s", "≥ 5,000/s", count / clock.Elapsed.TotalSeconds >= 5_000);
         report.Add("ledger", "HTTP transfer latency p50 (32 clients)", d.P50, "ms");
         report.Add("ledger", "HTTP transfer latency p99 (32 clients)", d.P99, "ms", "≤ 50 ms", d.P99 <= 50);
         report.Add("ledger", "HTTP transfer errors", errors, "requests");
+
+        Task Load(TimeSpan duration)
+        {
+            var run = Stopwatch.StartNew();
+            return Task.WhenAll(Enumerable.Range(0, 32).Select(w => Task.Run(async () =>
+            {
+                while (run.Elapsed < duration)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    var response = await http.PostAsJsonAsync($"/api/orgs/{orgId}/events/{events[w % events.Count]}/transfers",
+                        new { productCode = ProductCodes.Subscription, quantity = 1, idempotencyKey = Guid.NewGuid().ToString("N") });
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        Interlocked.Increment(ref count);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref errors);
+                    }
+                }
+            })));
+        }
     }
 }

@@ -83,6 +83,44 @@ public class GroupCommitTests(AppFactory app)
     }
 
     [Fact]
+    public async Task EveryOpenOfAPooledSqliteConnection_HasTheBusyTimeout_SetOncePerNativeConnection()
+    {
+        if (TestDatabase.IsPostgreSql)
+        {
+            return;
+        }
+
+        // The pool hands back the same native connection: the timeout set on its first open must still be there, on every
+        // later open, synchronous or not, for EF Core's own queries and for commands of the connection.
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(10_000L, await app.WithDb(async db =>
+            {
+                var connection = db.Database.GetDbConnection();
+                if (i % 2 == 0)
+                {
+                    await db.Database.OpenConnectionAsync();
+                }
+                else
+                {
+                    db.Database.OpenConnection();
+                }
+
+                try
+                {
+                    await using var command = connection.CreateCommand();
+                    command.CommandText = "PRAGMA busy_timeout";
+                    return (long)(await command.ExecuteScalarAsync())!;
+                }
+                finally
+                {
+                    await db.Database.CloseConnectionAsync();
+                }
+            }));
+        }
+    }
+
+    [Fact]
     public async Task RowStatement_RefusesARowAsEfCoreWould_AndTheTransactionGoesOn()
     {
         if (TestDatabase.IsPostgreSql)

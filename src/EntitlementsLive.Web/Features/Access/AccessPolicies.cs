@@ -184,8 +184,11 @@ public sealed class OrganizationAccessHandler(CurrentUser me, IServiceProvider s
         : userId == me.UserId ? await me.MembershipsAsync(ct)
         : await CurrentUser.Load(Db, userId, ct);
 
-    private Task<Organization?> Organization(int organizationId, CancellationToken ct) =>
-        Db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
+    private Task<Organization?> Organization(int organizationId, CancellationToken ct) => OrganizationById(Db, organizationId, ct);
+
+    // Read on every request, compiled (see CurrentUser's memberships).
+    private static readonly Func<AppDbContext, int, CancellationToken, Task<Organization?>> OrganizationById = EF.CompileAsyncQuery(
+        (AppDbContext db, int id, CancellationToken ct) => db.Organizations.AsNoTracking().SingleOrDefault(o => o.Id == id));
 
     private static int? RouteInt(HttpContext? http, string name) =>
         http?.GetRouteValue(name) is { } value && int.TryParse(value.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : null;

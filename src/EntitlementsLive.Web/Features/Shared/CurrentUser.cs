@@ -31,6 +31,19 @@ public sealed class CurrentUser(IHttpContextAccessor http, IServiceProvider serv
     public async Task<bool> ManagesEntitlementsAsync(int organizationId, CancellationToken ct) =>
         (await MembershipsAsync(ct)).ManagesEntitlements(organizationId);
 
-    public static async Task<IReadOnlyList<Membership>> Load(AppDbContext db, string userId, CancellationToken ct) =>
-        await db.Memberships.AsNoTracking().Where(m => m.UserId == userId).ToListAsync(ct);
+    // Read on every request (a removed membership takes effect at once): compiled, as EF Core's translation per call cost
+    // more than the query (a profile of transfers over HTTP put the request's two access reads at a fifth of the server).
+    private static readonly Func<AppDbContext, string, IAsyncEnumerable<Membership>> MembershipsOfUser = EF.CompileAsyncQuery((AppDbContext db, string userId) =>
+        db.Memberships.AsNoTracking().Where(m => m.UserId == userId));
+
+    public static async Task<IReadOnlyList<Membership>> Load(AppDbContext db, string userId, CancellationToken ct)
+    {
+        var memberships = new List<Membership>();
+        await foreach (var m in MembershipsOfUser(db, userId).WithCancellation(ct))
+        {
+            memberships.Add(m);
+        }
+
+        return memberships;
+    }
 }
