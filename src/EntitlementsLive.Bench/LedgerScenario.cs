@@ -16,13 +16,13 @@ public static class LedgerScenario
         var org = await app.Organization("Ledger org", 10_000_000);
         var events = await app.Events(org, 8, participants: 0);
 
-        async Task<double> Handler(int writers)
+        async Task<double> Handler(int writers, TimeSpan? duration = null)
         {
             var count = 0L;
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
             {
-                while (clock.Elapsed < o.LedgerDuration)
+                while (clock.Elapsed < (duration ?? o.LedgerDuration))
                 {
                     await app.With<TransferToEvent, TransferResult>(h => h.Handle(org, events[w % events.Count],
                         new TransferRequest(ProductCodes.Subscription, 1, Guid.NewGuid().ToString("N")), "bench", CancellationToken.None));
@@ -115,7 +115,10 @@ public static class LedgerScenario
             return count / clock.Elapsed.TotalSeconds;
         }
 
-        await Handler(1); // warm-up: JIT, EF model, query cache
+        // Warm-up: JIT (until it settles, see Warmup), EF model, query cache.
+        await Handler(1);
+        var warm = await Warmup.UntilCompiled(Warmup.InProcess, async slice => await Handler(8, slice), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(o.Quick ? 20 : 45));
+        report.Add("ledger", "in-process warm-up until the JIT settled", warm.TotalSeconds, "s");
         foreach (var writers in new[] { 1, 8 })
         {
             var handler = await Handler(writers);
@@ -143,9 +146,9 @@ public static class LedgerScenario
         var errors = 0L;
         var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
 
-        // A warm-up of the same load first, as in process: the app is a fresh process, and its first seconds are the
-        // runtime compiling the path (a profile of them put the JIT at a sixth of the server's CPU).
-        await Load(o.LedgerDuration / 2);
+        // The same load first, until the fresh app has compiled its path (see Warmup).
+        var warm = await Warmup.UntilCompiled(Warmup.Of(login), Load, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(o.Quick ? 20 : 45));
+        report.Add("ledger", "HTTP warm-up until the app's JIT settled", warm.TotalSeconds, "s");
         (count, errors, latencies) = (0, 0, []);
         var clock = Stopwatch.StartNew();
         await Load(o.LedgerDuration * 2);
