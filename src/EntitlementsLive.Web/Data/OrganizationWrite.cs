@@ -27,7 +27,7 @@ public sealed class OrganizationWrite(AppDbContext db, TimeProvider clock, IChan
 
         db.ChangeTracker.Clear();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var batch = new WriteBatch(db, drafts);
+        using var batch = new WriteBatch(db, drafts);
         await batch.LockAsync(organizationId, ct);
         var result = await batch.RunAsync(organizationId, clock.GetUtcNow().UtcDateTime, work, ct);
         await batch.FinishAsync(ct);
@@ -77,15 +77,26 @@ public interface IOutboxDrafts
 /// <summary>
 /// The changes of one database transaction: a single change on PostgreSQL, a group on SQLite. It keeps each touched
 /// organization's last sequence in memory (read once, under the lock), so a group numbers its changes without a
-/// statement each, and it writes the outbox rows and the sequences once, before the commit.
+/// statement each, and it writes the outbox rows and the sequences once, before the commit. On SQLite its ledger and
+/// outbox rows go through one statement each, prepared once for the batch and stepped per row
+/// (<see cref="SqliteRowStatement"/>): binding a dozen named parameters per row was the writer's largest statement cost.
 /// </summary>
-internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts)
+internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts) : IDisposable
 {
     private const int RowsPerInsert = 500;
+
+    private const string LedgerInsert = """
+        INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "Reason", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
+        VALUES (@org, @sequence, @kind, @product, @quantity, @event, @actor, @at, @reference, @reason, @balance, @key, @fingerprint)
+        RETURNING "Id"
+        """;
 
     private readonly Dictionary<int, long> _last = [];
     private readonly HashSet<int> _moved = [];
     private readonly List<OutboxMessage> _rows = [];
+    private readonly bool _sqlite = db.Database.IsSqlite();
+    private SqliteRowStatement? _ledger;
+    private SqliteRowStatement? _outbox;
 
     /// <summary>On PostgreSQL, the organization's row locked first (every writer of one organization takes its rows in one order, never deadlocking), with its sequence.</summary>
     public async Task LockAsync(int organizationId, CancellationToken ct) => _last[organizationId] = await Sql.LockOrganizationAsync(db, organizationId, ct);
@@ -171,10 +182,23 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts)
                 ("@last", _last[organizationId]), ("@org", organizationId));
         }
 
+        if (_sqlite)
+        {
+            InsertRows();
+            return;
+        }
+
         for (var start = 0; start < _rows.Count; start += RowsPerInsert)
         {
             await InsertAsync(_rows.GetRange(start, Math.Min(RowsPerInsert, _rows.Count - start)), ct);
         }
+    }
+
+    /// <summary>The batch's statements are finalized (the connection outlives the batch).</summary>
+    public void Dispose()
+    {
+        _ledger?.Dispose();
+        _outbox?.Dispose();
     }
 
     /// <summary>After the commit: the notifier hears of every organization this batch wrote messages for, once.</summary>
@@ -186,14 +210,53 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts)
         }
     }
 
-    private async Task InsertAsync(LedgerEntry l, CancellationToken ct) => l.Recorded((await Sql.ReturningAsync(db, """
-        INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "Reason", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
-        VALUES (@org, @sequence, @kind, @product, @quantity, @event, @actor, @at, @reference, @reason, @balance, @key, @fingerprint)
-        RETURNING "Id"
-        """, r => new[] { r.GetInt64(0) }, ct,
+    private async Task InsertAsync(LedgerEntry l, CancellationToken ct)
+    {
+        if (_sqlite)
+        {
+            // The same row by position, its id from SQLite's last insert.
+            _ledger ??= new SqliteRowStatement(db, """
+                INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "Reason", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                """);
+            _ledger.Bind(1, l.OrganizationId).Bind(2, l.Sequence).Bind(3, (long)l.Kind).Bind(4, l.ProductCode).Bind(5, l.Quantity).Bind(7, l.Actor)
+                .Bind(8, l.CreatedAt).Bind(9, l.Reference).Bind(10, l.Reason).Bind(11, l.BalanceAfter).Bind(12, l.IdempotencyKey).Bind(13, l.RequestFingerprint);
+            if (l.EventId is { } eventId)
+            {
+                _ledger.Bind(6, eventId);
+            }
+
+            l.Recorded(_ledger.Insert());
+            return;
+        }
+
+        l.Recorded((await Sql.ReturningAsync(db, LedgerInsert, r => new[] { r.GetInt64(0) }, ct,
         ("@org", l.OrganizationId), ("@sequence", l.Sequence), ("@kind", (int)l.Kind), ("@product", l.ProductCode), ("@quantity", l.Quantity),
         ("@event", (object?)l.EventId ?? DBNull.Value), ("@actor", l.Actor), ("@at", l.CreatedAt), ("@reference", (object?)l.Reference ?? DBNull.Value),
         ("@reason", (object?)l.Reason ?? DBNull.Value), ("@balance", l.BalanceAfter), ("@key", l.IdempotencyKey), ("@fingerprint", l.RequestFingerprint)))![0]);
+    }
+
+    private void InsertRows()
+    {
+        if (_rows.Count == 0)
+        {
+            return;
+        }
+
+        _outbox ??= new SqliteRowStatement(db, """
+            INSERT INTO "Outbox" ("OrganizationId", "Sequence", "Type", "Key", "EventId", "Payload", "CreatedAt") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """);
+        foreach (var r in _rows)
+        {
+            _outbox.Bind(1, r.OrganizationId).Bind(2, r.Sequence).Bind(3, r.Type).Bind(4, r.Key).Bind(6, r.Payload).Bind(7, r.CreatedAt);
+            if (r.EventId is { } eventId)
+            {
+                _outbox.Bind(5, eventId);
+            }
+
+            _outbox.Run();
+        }
+    }
 
     private async Task InsertAsync(List<OutboxMessage> rows, CancellationToken ct)
     {

@@ -140,6 +140,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
             }
 
             await batch.FinishAsync(CancellationToken.None);
+            batch.Dispose();
             await tx.CommitAsync();
         }
         catch (Exception ex)
@@ -150,6 +151,7 @@ public sealed partial class SqliteGroupCommit : IAsyncDisposable
                 item.Error = ex;
             }
 
+            batch?.Dispose();
             batch = null;
 
             // Whatever state the failure left the context in goes with it.

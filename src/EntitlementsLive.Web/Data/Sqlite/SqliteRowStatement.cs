@@ -133,6 +133,13 @@ internal sealed class SqliteRowStatement : IDisposable
         }
     }
 
+    /// <summary>Runs an insert as <see cref="Run"/> does and answers the row's id.</summary>
+    public long Insert()
+    {
+        Run();
+        return raw.sqlite3_last_insert_rowid(_db);
+    }
+
     public void Dispose() => _statement.Dispose();
 
     private void Check(int rc)
