@@ -16,7 +16,9 @@ namespace EntitlementsLive.Web.Data;
 /// </summary>
 public sealed class ModelRows<T> where T : class
 {
-    private readonly Func<DbDataReader, int, T> _read;
+    private readonly Func<DbDataReader, T> _read;
+    private readonly string _table;
+    private readonly string _columns;
     private readonly IEntityType _type;
     private readonly ConcurrentDictionary<string, string> _selects = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IClrCollectionAccessor> _collections = new(StringComparer.Ordinal);
@@ -32,29 +34,19 @@ public sealed class ModelRows<T> where T : class
             throw new NotSupportedException($"{typeof(T).Name} has shadow properties, which a plain row cannot give back.");
         }
 
-        Table = Quote(table.Name);
-        Columns = string.Join(", ", properties.Select(p => Quote(p.GetColumnName(table)!)));
-        Count = properties.Count;
+        _table = Quote(table.Name);
+        _columns = string.Join(", ", properties.Select(p => Quote(p.GetColumnName(table)!)));
         _read = Compile(properties);
     }
 
-    /// <summary>The table's name, quoted.</summary>
-    public string Table { get; }
-
-    /// <summary>The mapped columns, quoted, in the order <see cref="Read"/> reads them.</summary>
-    public string Columns { get; }
-
-    /// <summary>How many columns <see cref="Read"/> takes.</summary>
-    public int Count { get; }
-
-    /// <summary>The entity of the row under the reader, from its columns <paramref name="offset"/> onwards.</summary>
-    public T Read(DbDataReader reader, int offset = 0) => _read(reader, offset);
+    /// <summary>The entity of the row under the reader, a row of <see cref="Select"/>.</summary>
+    public T Read(DbDataReader reader) => _read(reader);
 
     /// <summary>
     /// <c>SELECT</c> of every mapped column <c>FROM</c> the table, then <paramref name="rest"/> (its <c>WHERE</c>, <c>ORDER BY</c>): the same text
     /// every time, so a kept connection prepares it once.
     /// </summary>
-    public string Select(string rest) => _selects.GetOrAdd(rest, r => $"SELECT {Columns} FROM {Table} {r}");
+    public string Select(string rest) => _selects.GetOrAdd(rest, r => $"SELECT {_columns} FROM {_table} {r}");
 
     /// <summary>Puts rows read apart into <paramref name="parent"/>'s collection <paramref name="navigation"/>, as EF Core's Include would.</summary>
     public void Include<TChild>(T parent, string navigation, IEnumerable<TChild> children)
@@ -69,10 +61,9 @@ public sealed class ModelRows<T> where T : class
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static Func<DbDataReader, int, T> Compile(List<IProperty> properties)
+    private static Func<DbDataReader, T> Compile(List<IProperty> properties)
     {
         var reader = Expression.Parameter(typeof(DbDataReader), "reader");
-        var offset = Expression.Parameter(typeof(int), "offset");
         var entity = Expression.Variable(typeof(T), "entity");
         var constructor = typeof(T).GetConstructor(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic, Type.EmptyTypes)
             ?? throw new NotSupportedException($"{typeof(T).Name} needs a parameterless constructor (it may be private) to be read from a row.");
@@ -86,7 +77,7 @@ public sealed class ModelRows<T> where T : class
                 throw new NotSupportedException($"{typeof(T).Name}.{p.Name} is kept in a read-only field.");
             }
 
-            var ordinal = Expression.Add(offset, Expression.Constant(i));
+            var ordinal = Expression.Constant(i);
             var mapping = p.GetTypeMapping();
             var converter = mapping.Converter;
             var stored = converter?.ProviderClrType ?? p.ClrType;
@@ -109,7 +100,7 @@ public sealed class ModelRows<T> where T : class
         }
 
         body.Add(entity);
-        return Expression.Lambda<Func<DbDataReader, int, T>>(Expression.Block([entity], body), reader, offset).Compile();
+        return Expression.Lambda<Func<DbDataReader, T>>(Expression.Block([entity], body), reader).Compile();
     }
 }
 

@@ -85,11 +85,12 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts) : IDispo
 {
     private const int RowsPerInsert = 500;
 
+    // Each insert once, its values named (PostgreSQL) or by position (SQLite's row statements).
     private const string LedgerInsert = """
         INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "Reason", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
-        VALUES (@org, @sequence, @kind, @product, @quantity, @event, @actor, @at, @reference, @reason, @balance, @key, @fingerprint)
-        RETURNING "Id"
         """;
+
+    private const string OutboxInsert = """INSERT INTO "Outbox" ("OrganizationId", "Sequence", "Type", "Key", "EventId", "Payload", "CreatedAt") VALUES """;
 
     private readonly Dictionary<int, long> _last = [];
     private readonly HashSet<int> _moved = [];
@@ -215,10 +216,7 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts) : IDispo
         if (_sqlite)
         {
             // The same row by position, its id from SQLite's last insert.
-            _ledger ??= new SqliteRowStatement(db, """
-                INSERT INTO "LedgerEntries" ("OrganizationId", "Sequence", "Kind", "ProductCode", "Quantity", "EventId", "Actor", "CreatedAt", "Reference", "Reason", "BalanceAfter", "IdempotencyKey", "RequestFingerprint")
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                """);
+            _ledger ??= new SqliteRowStatement(db, LedgerInsert + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
             _ledger.Bind(1, l.OrganizationId).Bind(2, l.Sequence).Bind(3, (long)l.Kind).Bind(4, l.ProductCode).Bind(5, l.Quantity).Bind(7, l.Actor)
                 .Bind(8, l.CreatedAt).Bind(9, l.Reference).Bind(10, l.Reason).Bind(11, l.BalanceAfter).Bind(12, l.IdempotencyKey).Bind(13, l.RequestFingerprint);
             if (l.EventId is { } eventId)
@@ -230,7 +228,8 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts) : IDispo
             return;
         }
 
-        l.Recorded((await Sql.ReturningAsync(db, LedgerInsert, r => new[] { r.GetInt64(0) }, ct,
+        l.Recorded((await Sql.ReturningAsync(db, LedgerInsert + """ VALUES (@org, @sequence, @kind, @product, @quantity, @event, @actor, @at, @reference, @reason, @balance, @key, @fingerprint) RETURNING "Id" """,
+            r => new[] { r.GetInt64(0) }, ct,
         ("@org", l.OrganizationId), ("@sequence", l.Sequence), ("@kind", (int)l.Kind), ("@product", l.ProductCode), ("@quantity", l.Quantity),
         ("@event", (object?)l.EventId ?? DBNull.Value), ("@actor", l.Actor), ("@at", l.CreatedAt), ("@reference", (object?)l.Reference ?? DBNull.Value),
         ("@reason", (object?)l.Reason ?? DBNull.Value), ("@balance", l.BalanceAfter), ("@key", l.IdempotencyKey), ("@fingerprint", l.RequestFingerprint)))![0]);
@@ -243,9 +242,7 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts) : IDispo
             return;
         }
 
-        _outbox ??= new SqliteRowStatement(db, """
-            INSERT INTO "Outbox" ("OrganizationId", "Sequence", "Type", "Key", "EventId", "Payload", "CreatedAt") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            """);
+        _outbox ??= new SqliteRowStatement(db, OutboxInsert + "(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
         foreach (var r in _rows)
         {
             _outbox.Bind(1, r.OrganizationId).Bind(2, r.Sequence).Bind(3, r.Type).Bind(4, r.Key).Bind(6, r.Payload).Bind(7, r.CreatedAt);
@@ -260,7 +257,7 @@ internal sealed class WriteBatch(AppDbContext db, IOutboxDrafts drafts) : IDispo
 
     private async Task InsertAsync(List<OutboxMessage> rows, CancellationToken ct)
     {
-        var sql = new System.Text.StringBuilder("""INSERT INTO "Outbox" ("OrganizationId", "Sequence", "Type", "Key", "EventId", "Payload", "CreatedAt") VALUES """);
+        var sql = new System.Text.StringBuilder(OutboxInsert);
         var parameters = new List<(string, object)>(rows.Count * 7);
         for (var i = 0; i < rows.Count; i++)
         {
